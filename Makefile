@@ -1,0 +1,51 @@
+# Waypoint: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-fast check bench install install-dev browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install install-dev: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+browser-deps: node_modules/.installed
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	  { echo "could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
+
+run: install
+	$(BIN)/waypoint migrate --no-input -v 0
+	$(BIN)/waypoint demo --if-empty
+	@echo ""
+	@echo "Waypoint is running at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=1 $(BIN)/waypoint runserver 127.0.0.1:$(PORT)
+
+test: install browser-deps
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: install
+	$(BIN)/pytest -m "not browser" -q
+
+check: install
+	$(BIN)/ruff format --check waypoint tests bench
+	$(BIN)/ruff check waypoint tests bench
+	WAYPOINT_ENV=test SECRET_KEY=check-only-$$(printf 'x%.0s' $$(seq 60)) $(BIN)/waypoint makemigrations --check --dry-run
+	$(BIN)/bandit -q -c pyproject.toml -r waypoint
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,5 @@
+import sys
+
+from waypoint.cli import main
+
+sys.exit(main())

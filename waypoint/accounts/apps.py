@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "waypoint.accounts"
+    label = "accounts"
+
+    def ready(self):
+        from waypoint.accounts import signals  # noqa: F401

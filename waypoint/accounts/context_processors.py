@@ -1,0 +1,19 @@
+from waypoint.accounts.roles import Permission
+
+
+def navigation(request):
+    """Links for the top navigation, by role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    if user.is_client:
+        links = [("portal-home", "My page")]
+    else:
+        links = [("caseload", "Caseload"), ("clients-list", "Clients")]
+        if user.can(Permission.MANAGE_STAFF):
+            links.append(("accounts-staff", "Staff"))
+        if user.can(Permission.VIEW_ORGANIZATION_AUDIT):
+            links.append(("audit-log", "Audit trail"))
+        if user.can(Permission.MANAGE_ORGANIZATION):
+            links.append(("accounts-organization", "Settings"))
+    return {"nav_links": links}

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from waypoint.accounts import actions
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.forms import (
+    AcceptInvitationForm,
+    EmailAuthenticationForm,
+    InvitationForm,
+    OrganizationSettingsForm,
+    StaffForm,
+)
+from waypoint.accounts.models import Invitation, User
+from waypoint.accounts.roles import ROLE_DESCRIPTIONS, STAFF_ROLES, Permission
+from waypoint.audit.models import AuditEvent
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.is_client:
+        return redirect("portal-home")
+    return redirect("caseload")
+
+
+def get_staff_for_admin(admin, pk) -> User:
+    """The one way to reach a staff account for editing: same organization, staff roles only."""
+    return get_object_or_404(
+        User, pk=pk, organization_id=admin.organization_id, role__in=STAFF_ROLES
+    )
+
+
+@require_GET
+@permission_required(Permission.MANAGE_STAFF)
+def staff_list(request):
+    staff = (
+        User.objects.staff_of(request.user.organization)
+        .prefetch_related("supervisors", "supervisees")
+        .order_by("-is_active", "full_name")
+    )
+    invitations = Invitation.objects.filter(
+        organization=request.user.organization, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    return TemplateResponse(
+        request,
+        "accounts/staff_list.html",
+        {
+            "staff": staff,
+            "invitations": invitations,
+            "role_descriptions": [(r.label, ROLE_DESCRIPTIONS[r]) for r in STAFF_ROLES],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_STAFF)
+def staff_invite(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.invite_staff(
+            by=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+            **form.cleaned_data,
+        )
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("accounts-staff")
+    return TemplateResponse(request, "accounts/staff_invite.html", {"form": form})
+
+
+@require_POST
+@permission_required(Permission.MANAGE_STAFF)
+def invitation_revoke(request, pk):
+    invitation = get_object_or_404(
+        Invitation, pk=pk, organization=request.user.organization, accepted_at__isnull=True
+    )
+    actions.revoke_invitation(invitation, by=request.user)
+    messages.success(request, "Invitation withdrawn.")
+    return redirect("accounts-staff")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_STAFF)
+def staff_edit(request, pk):
+    member = get_staff_for_admin(request.user, pk)
+    form = StaffForm(request.POST or None, instance=member, acting_user=request.user)
+    if request.method == "POST" and form.is_valid():
+        actions.update_staff(
+            form.save(commit=False),
+            by=request.user,
+            changed_fields=form.changed_data,
+            supervisors=form.cleaned_data["supervisors"],
+        )
+        messages.success(request, f"Saved {member}.")
+        return redirect("accounts-staff")
+    return TemplateResponse(request, "accounts/staff_edit.html", {"form": form, "member": member})
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invite(request, token):
+    invitation = Invitation.objects.filter(token=token).select_related("organization").first()
+    if invitation is None or not invitation.is_usable():
+        return TemplateResponse(request, "accounts/invite_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        user = actions.accept_invitation(invitation, password=form.cleaned_data["password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to {invitation.organization}.")
+        return redirect("home")
+    return TemplateResponse(
+        request, "accounts/accept_invite.html", {"form": form, "invitation": invitation}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def organization_settings(request):
+    organization = request.user.organization
+    initial = {
+        "name": organization.name,
+        "timezone": organization.timezone,
+        "clinicians_see_all_charts": organization.clinicians_see_all_charts,
+        "require_staff_two_factor": organization.require_staff_two_factor,
+    }
+    form = OrganizationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.update_organization(organization, by=request.user, **form.cleaned_data)
+        messages.success(request, "Organization settings saved.")
+        return redirect("accounts-organization")
+    return TemplateResponse(
+        request, "accounts/organization_settings.html", {"form": form, "organization": organization}
+    )
+
+
+@require_GET
+@permission_required(Permission.VIEW_ORGANIZATION_AUDIT)
+def audit_log(request):
+    events = AuditEvent.objects.for_organization(request.user.organization_id)
+    action = request.GET.get("action", "")
+    if action:
+        events = events.filter(action=action)
+    page = Paginator(events.order_by("-at", "-id"), 100).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "audit/audit_log.html",
+        {"page": page, "action": action, "actions": AuditEvent._meta.get_field("action").choices},
+    )

@@ -1,0 +1,84 @@
+"""The one way to reach a client chart. Every view, export, API call and job goes through here.
+
+Rules (docs/security.md, "Who sees which chart"):
+- a client sees only their own chart, and only through the portal;
+- an org admin sees and writes every chart of their organization;
+- a clinician sees and writes charts where they are on the care team; the organization may let
+  every clinician read (not write) every chart;
+- a supervisor additionally reads the charts of their supervisees' clients;
+- nobody ever sees another organization's charts: those answer 404, as if they did not exist.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from waypoint.accounts.roles import Permission, Role
+from waypoint.audit.actions import record
+from waypoint.audit.models import AuditAction
+from waypoint.clients.models import Client
+
+
+def clients_visible_to(user):
+    """Charts a staff member may read (the portal uses `portal_client_for_user`)."""
+    if not user.is_authenticated or not user.is_active or not user.is_clinic_staff:
+        return Client.objects.none()
+    charts = Client.objects.in_organization(user.organization_id)
+    if user.can(Permission.SEE_ALL_CHARTS) or user.organization.clinicians_see_all_charts:
+        return charts
+    visible = Q(primary_clinician=user) | Q(care_team=user)
+    if user.can(Permission.SEE_SUPERVISEE_CHARTS):
+        supervisee_ids = user.supervisees.values("pk")
+        visible |= Q(primary_clinician__in=supervisee_ids) | Q(care_team__in=supervisee_ids)
+    return charts.filter(pk__in=Client.objects.filter(visible).values("pk"))
+
+
+def clients_writable_by(user):
+    if not user.is_authenticated or not user.is_active or not user.is_clinic_staff:
+        return Client.objects.none()
+    charts = Client.objects.in_organization(user.organization_id)
+    if user.role == Role.ADMIN:
+        return charts
+    return charts.filter(
+        pk__in=Client.objects.filter(Q(primary_clinician=user) | Q(care_team=user)).values("pk")
+    )
+
+
+def get_client_for_user(user, pk, *, write=False, page: str = "chart") -> Client:
+    """Return the chart if `user` may read it (or write it, with write=True), auditing the access.
+
+    Charts the user may not know exist raise Http404; charts they may read but not change raise
+    PermissionDenied. Both outcomes are recorded as denied access.
+    """
+    try:
+        client = clients_visible_to(user).select_related("organization").get(pk=int(pk))
+    except (Client.DoesNotExist, ValueError, TypeError):
+        record(
+            by=user,
+            action=AuditAction.DENIED,
+            object_type="clients.client",
+            object_id=str(pk)[:64],
+            detail={"page": page},
+        )
+        raise Http404("No such chart") from None
+    if write and not clients_writable_by(user).filter(pk=client.pk).exists():
+        record(by=user, action=AuditAction.DENIED, obj=client, client=client, detail={"page": page})
+        raise PermissionDenied("You can read this chart but only its care team can change it.")
+    record(by=user, action=AuditAction.VIEW, obj=client, client=client, detail={"page": page})
+    return client
+
+
+def portal_client_for_user(user, *, page: str = "portal") -> Client:
+    """The signed-in client's own chart; anyone else gets 404."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.CLIENT:
+        raise Http404("No portal for this account")
+    try:
+        client = Client.objects.select_related("organization").get(portal_user=user)
+    except Client.DoesNotExist:
+        raise Http404("No chart is linked to this account") from None
+    record(by=user, action=AuditAction.VIEW, obj=client, client=client, detail={"page": page})
+    return client
+
+
+def can_write_client(user, client) -> bool:
+    return clients_writable_by(user).filter(pk=client.pk).exists()

@@ -1,0 +1,250 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from waypoint.lib import encryption
+from waypoint.lib.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+
+class ChartStatus(models.TextChoices):
+    WAITLIST = "waitlist", "Waitlist"
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class DrinkingThresholds(models.TextChoices):
+    """Which sex-specific guideline cut-offs to apply (AUDIT-C, heavy days, WHO levels).
+
+    An explicit clinical choice made with the client, never inferred from gender identity.
+    """
+
+    FEMALE = "female", "Female guideline thresholds"
+    MALE = "male", "Male guideline thresholds"
+
+
+class ClientQuerySet(models.QuerySet):
+    def in_organization(self, organization_id):
+        return self.filter(organization_id=organization_id)
+
+    def active(self):
+        return self.filter(status=ChartStatus.ACTIVE)
+
+    def on_care_team_of(self, user):
+        return self.filter(Q(primary_clinician=user) | Q(care_team=user)).distinct()
+
+    def matching(self, query: str):
+        """Search by chart number (exact) or by the start of any word of a name."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        by_number = Q(chart_number__iexact=query)
+        digests = encryption.query_digests(query)
+        if not digests:
+            return self.filter(by_number)
+        by_name = Q(pk__in=ClientNameIndex.objects.filter(digest=digests[0]).values("client_id"))
+        for digest in digests[1:]:
+            by_name &= Q(pk__in=ClientNameIndex.objects.filter(digest=digest).values("client_id"))
+        return self.filter(by_number | by_name)
+
+    def with_last_contact(self):
+        return self.annotate(last_contact_on=Max("contacts__occurred_on"))
+
+
+class Client(models.Model):
+    """A client chart. Identifying fields are encrypted at rest."""
+
+    organization = models.ForeignKey(
+        "clinics.Organization", on_delete=models.PROTECT, related_name="clients"
+    )
+    chart_number = models.CharField(max_length=20)
+    legal_name = EncryptedCharField(max_length=200)
+    preferred_name = EncryptedCharField(
+        max_length=100, blank=True, help_text="The name to use with this person."
+    )
+    pronouns = EncryptedCharField(max_length=40, blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    phone = EncryptedCharField(max_length=40, blank=True)
+    email = EncryptedCharField(max_length=200, blank=True)
+    address = EncryptedTextField(blank=True)
+    emergency_contact_name = EncryptedCharField(max_length=200, blank=True)
+    emergency_contact_phone = EncryptedCharField(max_length=40, blank=True)
+    emergency_contact_relationship = EncryptedCharField(max_length=80, blank=True)
+    languages = EncryptedCharField(
+        max_length=200, blank=True, help_text="Languages the person prefers, e.g. Spanish, English"
+    )
+    drinking_thresholds = models.CharField(
+        max_length=10,
+        choices=DrinkingThresholds.choices,
+        default=DrinkingThresholds.FEMALE,
+        help_text=(
+            "Guideline cut-offs for AUDIT-C, heavy drinking days and WHO risk levels. "
+            "Choose with the client; it is not inferred from gender identity."
+        ),
+    )
+    status = models.CharField(
+        max_length=12, choices=ChartStatus.choices, default=ChartStatus.WAITLIST
+    )
+    primary_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_clients",
+    )
+    care_team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="care_team_clients", blank=True
+    )
+    portal_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client_chart",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chart_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "chart_number"], name="unique_chart_number_per_org"
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("clients-detail", args=[self.pk])
+
+    def audit_label(self) -> str:
+        return f"Chart {self.chart_number}"
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.legal_name
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if not self.date_of_birth:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def current_episode(self):
+        return self.episodes.filter(discharged_on__isnull=True).order_by("-admitted_on").first()
+
+    def team_members(self):
+        """Everyone on the care team, primary clinician first."""
+        members = list(self.care_team.all())
+        if self.primary_clinician and self.primary_clinician not in members:
+            members.insert(0, self.primary_clinician)
+        members.sort(key=lambda u: (u != self.primary_clinician, str(u)))
+        return members
+
+    def refresh_search_index(self):
+        digests = encryption.name_search_digests(self.legal_name, self.preferred_name)
+        self.name_index.exclude(digest__in=digests).delete()
+        existing = set(self.name_index.values_list("digest", flat=True))
+        ClientNameIndex.objects.bulk_create(
+            [ClientNameIndex(client=self, digest=d) for d in digests - existing]
+        )
+
+
+class ClientNameIndex(models.Model):
+    """Blind index rows: keyed hashes of name-word prefixes, for search without plaintext."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="name_index")
+    digest = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "digest"], name="unique_name_digest")
+        ]
+
+
+class DischargeReason(models.TextChoices):
+    GOALS_MET = "goals_met", "Reached the goals they set"
+    CHOSE_TO_PAUSE = "chose_to_pause", "Chose to pause or end care"
+    TRANSFERRED = "transferred", "Transferred to another service"
+    MOVED = "moved", "Moved away"
+    LOST_CONTACT = "lost_contact", "Lost contact"
+    HIGHER_CARE = "higher_care", "Needed a different level of care"
+    DIED = "died", "Died"
+    OTHER = "other", "Other"
+
+
+class Episode(models.Model):
+    """An episode of care. Discharge records a reason, never a judgement."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="episodes")
+    admitted_on = models.DateField()
+    discharged_on = models.DateField(null=True, blank=True)
+    discharge_reason = models.CharField(
+        max_length=20, choices=DischargeReason.choices, blank=True
+    )
+    discharge_note = EncryptedTextField(blank=True)
+    program = models.CharField(max_length=100, blank=True, default="Outpatient")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-admitted_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True, discharge_reason="")
+                | Q(discharged_on__isnull=False) & ~Q(discharge_reason=""),
+                name="episode_discharge_date_and_reason_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
+                name="episode_discharge_after_admission",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Episode from {self.admitted_on}"
+
+    def audit_label(self) -> str:
+        return f"Episode #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.discharged_on is None
+
+
+class ContactKind(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual session"
+    GROUP = "group", "Group session"
+    PHONE = "phone", "Phone or video"
+    OUTREACH = "outreach", "Outreach or drop-in"
+    CASE_MANAGEMENT = "case_management", "Case management"
+
+
+class Contact(models.Model):
+    """A contact with the client: the basis of 'last contact' on caseloads."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    occurred_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=ContactKind.choices)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["client", "-occurred_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.occurred_on}"
+
+    def audit_label(self) -> str:
+        return f"Contact #{self.pk}"

@@ -1,0 +1,256 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from waypoint.accounts.decorators import permission_required, staff_required
+from waypoint.accounts.roles import Permission, Role
+from waypoint.audit.actions import record
+from waypoint.audit.models import AuditAction, AuditEvent
+from waypoint.clients import actions
+from waypoint.clients.access import can_write_client, clients_visible_to, get_client_for_user
+from waypoint.clients.forms import (
+    AdmitForm,
+    CareTeamForm,
+    ClientForm,
+    ContactForm,
+    DischargeForm,
+    NewClientForm,
+)
+from waypoint.clients.history import chart_changes
+from waypoint.clients.models import ChartStatus, Client
+
+PAGE_SIZE = 50
+
+
+def _caseload_rows(queryset):
+    return (
+        queryset.with_last_contact()
+        .select_related("primary_clinician")
+        .order_by("chart_number")
+    )
+
+
+@require_GET
+@staff_required
+def caseload(request):
+    """A clinician's home: their active clients; supervisors and admins see wider sections."""
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    sections = []
+    own = Client.objects.in_organization(user.organization_id).on_care_team_of(user).active()
+    if user.role == Role.ADMIN:
+        everyone = clients_visible_to(user).active().matching(query)
+        page = Paginator(_caseload_rows(everyone), PAGE_SIZE).get_page(request.GET.get("page"))
+        sections.append({"title": "All active clients", "rows": page, "page": page})
+    else:
+        sections.append({"title": "My caseload", "rows": _caseload_rows(own.matching(query))})
+        if user.role == Role.SUPERVISOR:
+            supervisees = user.supervisees.filter(is_active=True)
+            for supervisee in supervisees:
+                theirs = Client.objects.on_care_team_of(supervisee).active().matching(query)
+                sections.append(
+                    {"title": f"{supervisee}'s caseload", "rows": _caseload_rows(theirs)}
+                )
+    record(by=user, action=AuditAction.VIEW, object_type="caseload", object_label="Caseload")
+    template = "clients/_caseload_sections.html" if request.htmx else "clients/caseload.html"
+    return TemplateResponse(
+        request, template, {
+            "sections": sections,
+            "query": query,
+            "can_create": user.can(Permission.CREATE_CHART),
+        },
+    )
+
+
+@require_GET
+@staff_required
+def client_list(request):
+    """Every chart the user may read, any status, searchable by name or chart number."""
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    charts = clients_visible_to(request.user).matching(query)
+    if status in ChartStatus.values:
+        charts = charts.filter(status=status)
+    page = Paginator(_caseload_rows(charts), PAGE_SIZE).get_page(request.GET.get("page"))
+    record(
+        by=request.user, action=AuditAction.VIEW, object_type="client_list", object_label="Clients"
+    )
+    template = "clients/_client_table.html" if request.htmx else "clients/client_list.html"
+    return TemplateResponse(
+        request,
+        template,
+        {"page": page, "query": query, "status": status, "statuses": ChartStatus.choices},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.CREATE_CHART)
+def client_create(request):
+    organization = request.user.organization
+    form = NewClientForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in {"admitted_on"}}
+        client = actions.create_client(
+            by=request.user,
+            organization=organization,
+            admitted_on=form.cleaned_data.get("admitted_on"),
+            care_team=[request.user] if request.user.role != Role.ADMIN else [],
+            **fields,
+        )
+        messages.success(request, f"Chart {client.chart_number} created.")
+        return redirect(client)
+    if request.method == "GET":
+        form.initial.setdefault("primary_clinician", request.user.pk)
+    return TemplateResponse(request, "clients/client_form.html", {"form": form, "creating": True})
+
+
+@require_GET
+@staff_required
+def client_detail(request, pk):
+    client = get_client_for_user(request.user, pk)
+    episodes = list(client.episodes.all())
+    contacts = client.contacts.select_related("staff")[:10]
+    return TemplateResponse(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "episodes": episodes,
+            "open_episode": next((e for e in episodes if e.is_open), None),
+            "contacts": contacts,
+            "team": client.team_members(),
+            "can_write": can_write_client(request.user, client),
+            "age": client.age_on(timezone.localdate()),
+            "contact_form": ContactForm(initial={"occurred_on": timezone.localdate()}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def client_edit(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="edit")
+    form = ClientForm(request.POST or None, instance=client, organization=client.organization)
+    if request.method == "POST" and form.is_valid():
+        actions.update_client(form.instance, by=request.user, changed_fields=form.changed_data)
+        messages.success(request, "Chart saved.")
+        return redirect(client)
+    return TemplateResponse(
+        request, "clients/client_form.html", {"form": form, "client": client, "creating": False}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_CARE_TEAM)
+def care_team_edit(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="care team")
+    initial = {
+        "primary_clinician": client.primary_clinician_id,
+        "members": list(client.care_team.values_list("pk", flat=True)),
+    }
+    form = CareTeamForm(request.POST or None, initial=initial, organization=client.organization)
+    if request.method == "POST" and form.is_valid():
+        actions.set_care_team(
+            client,
+            by=request.user,
+            primary_clinician=form.cleaned_data["primary_clinician"],
+            members=form.cleaned_data["members"],
+        )
+        messages.success(request, "Care team updated.")
+        return redirect(client)
+    return TemplateResponse(request, "clients/care_team_form.html", {"form": form, "client": client})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def episode_admit(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="admit")
+    form = AdmitForm(request.POST or None, initial={"admitted_on": timezone.localdate()})
+    if client.current_episode() is not None:
+        messages.error(request, "This person already has an open episode of care.")
+        return redirect(client)
+    if request.method == "POST" and form.is_valid():
+        actions.admit_client(client, by=request.user, **form.cleaned_data)
+        messages.success(request, "Episode of care opened.")
+        return redirect(client)
+    return TemplateResponse(
+        request, "clients/episode_form.html", {"form": form, "client": client, "admitting": True}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def episode_discharge(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="discharge")
+    episode = client.current_episode()
+    if episode is None:
+        messages.error(request, "This person has no open episode of care.")
+        return redirect(client)
+    form = DischargeForm(
+        request.POST or None, episode=episode, initial={"discharged_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.discharge_client(client, by=request.user, **form.cleaned_data)
+        messages.success(request, "Discharge recorded. The chart stays open to read.")
+        return redirect(client)
+    return TemplateResponse(
+        request,
+        "clients/episode_form.html",
+        {"form": form, "client": client, "episode": episode, "admitting": False},
+    )
+
+
+@require_http_methods(["POST"])
+@staff_required
+def contact_add(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="contact")
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        actions.record_contact(client, by=request.user, **form.cleaned_data)
+        messages.success(request, "Contact recorded.")
+        return redirect(client)
+    return TemplateResponse(
+        request, "clients/contact_form.html", {"form": form, "client": client}, status=400
+    )
+
+
+@require_GET
+@staff_required
+def client_history(request, pk):
+    client = get_client_for_user(request.user, pk, page="history")
+    return TemplateResponse(
+        request, "clients/client_history.html", {"client": client, "changes": chart_changes(client)}
+    )
+
+
+@require_GET
+@permission_required(Permission.VIEW_ACCESS_HISTORY)
+def client_access_log(request, pk):
+    client = get_client_for_user(request.user, pk, page="access history")
+    events = AuditEvent.objects.for_client(client.pk).order_by("-at", "-id")
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "clients/client_access_log.html", {"client": client, "page": page}
+    )
+
+
+@require_GET
+@staff_required
+def client_print(request, pk):
+    client = get_client_for_user(request.user, pk, page="print")
+    record(by=request.user, action=AuditAction.PRINT, obj=client, client=client)
+    return TemplateResponse(
+        request,
+        "clients/client_print.html",
+        {
+            "client": client,
+            "episodes": client.episodes.all(),
+            "team": client.team_members(),
+            "printed_by": request.user,
+            "printed_at": timezone.now(),
+        },
+    )
+

@@ -1,0 +1,40 @@
+"""Friendly error pages that reveal no internals."""
+
+from django.template.loader import render_to_string
+from django.http import HttpResponse
+
+
+def _page(request, status, title, message):
+    html = render_to_string(
+        "errors/error.html",
+        {"status": status, "title": title, "message": message},
+        request=request if status != 500 else None,
+    )
+    return HttpResponse(html, status=status)
+
+
+def bad_request(request, exception=None):
+    return _page(request, 400, "Something in that request was not right", "Please go back and try again.")
+
+
+def permission_denied(request, exception=None):
+    reason = str(exception) if exception and str(exception) else "You do not have access to this page."
+    return _page(request, 403, "Not available to you", reason)
+
+
+def page_not_found(request, exception=None):
+    return _page(
+        request,
+        404,
+        "We could not find that page",
+        "The address may be mistyped, or the page may have moved.",
+    )
+
+
+def server_error(request):
+    return _page(
+        request,
+        500,
+        "Something went wrong on our side",
+        "The problem has been logged. Please try again in a moment.",
+    )

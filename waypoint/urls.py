@@ -1,0 +1,23 @@
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.decorators.http import require_GET
+
+from waypoint.accounts import views as account_views
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("", include("waypoint.accounts.urls")),
+    path("", include("waypoint.clients.urls")),
+]
+
+handler400 = "waypoint.errors.bad_request"
+handler403 = "waypoint.errors.permission_denied"
+handler404 = "waypoint.errors.page_not_found"
+handler500 = "waypoint.errors.server_error"
