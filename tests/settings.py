@@ -9,8 +9,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
 # Two keys so that every test exercises MultiFernet with a rotation candidate.
 os.environ.setdefault(
     "FIELD_ENCRYPTION_KEYS",
-    "tGq0cJ2y8c0n1k5oG2m7oTjY6kZ8iV3mQ9wE1rT4yU0=,"
-    "Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXktMDA=",
+    "tGq0cJ2y8c0n1k5oG2m7oTjY6kZ8iV3mQ9wE1rT4yU0=,Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXktMDA=",
 )
 os.environ.setdefault("SEARCH_HASH_KEY", "test-search-key")
 

@@ -1,7 +1,7 @@
 """Friendly error pages that reveal no internals."""
 
-from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 
 def _page(request, status, title, message):
@@ -14,11 +14,15 @@ def _page(request, status, title, message):
 
 
 def bad_request(request, exception=None):
-    return _page(request, 400, "Something in that request was not right", "Please go back and try again.")
+    return _page(
+        request, 400, "Something in that request was not right", "Please go back and try again."
+    )
 
 
 def permission_denied(request, exception=None):
-    reason = str(exception) if exception and str(exception) else "You do not have access to this page."
+    reason = (
+        str(exception) if exception and str(exception) else "You do not have access to this page."
+    )
     return _page(request, 403, "Not available to you", reason)
 
 

@@ -276,5 +276,3 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
-
-

@@ -13,7 +13,9 @@ def demo(db):
 
 
 def _signed_in(client, email):
-    client.force_login(User.objects.get(email=email), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        User.objects.get(email=email), backend="django.contrib.auth.backends.ModelBackend"
+    )
     return client
 
 

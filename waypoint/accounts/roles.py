@@ -37,7 +37,9 @@ ROLE_DESCRIPTIONS = {
         "A clinician who also supervises others: sees the charts of the people their "
         "supervisees work with, as well as their own caseload."
     ),
-    Role.CLINICIAN: "Works with clients: sees and writes the charts where they are on the care team.",
+    Role.CLINICIAN: (
+        "Works with clients: sees and writes the charts where they are on the care team."
+    ),
     Role.CLIENT: "A person in care: sees their own goals, check-ins and plans in the portal.",
 }
 

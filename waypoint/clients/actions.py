@@ -1,10 +1,18 @@
 """Writes to client charts. Each records an audit event; changes also land in chart history."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
-from waypoint.clients.models import ChartStatus, Client, Contact, Episode
+from waypoint.clients.models import (
+    Alert,
+    AlertSeverity,
+    ChartStatus,
+    Client,
+    Contact,
+    Episode,
+)
 
 
 @transaction.atomic
@@ -120,3 +128,54 @@ def link_portal_user(client: Client, *, by, user) -> None:
     client._history_user = by
     client.save(update_fields=["portal_user"])
     record(by=by, action=AuditAction.ACCOUNT, obj=client, client=client, detail={"portal": True})
+
+
+@transaction.atomic
+def raise_alert(
+    client: Client,
+    *,
+    by,
+    kind: str,
+    title: str,
+    detail: str = "",
+    severity: str = AlertSeverity.WARNING,
+    source=None,
+) -> Alert:
+    """Raise a safety alert for the care team. `by` may be None for system-raised alerts."""
+    alert = Alert.objects.create(
+        client=client,
+        kind=kind,
+        title=title,
+        detail=detail,
+        severity=severity,
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+    )
+    record(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=alert,
+        client=client,
+        detail={"alert": kind, "severity": severity},
+    )
+    return alert
+
+
+@transaction.atomic
+def acknowledge_alert(alert: Alert, *, by, note: str) -> Alert:
+    if not alert.is_open:
+        raise ValueError("This alert was already acknowledged.")
+    if not note.strip():
+        raise ValueError("Write a short note on what was done.")
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = by
+    alert.acknowledgement_note = note.strip()
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+    record(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=alert,
+        client=alert.client,
+        detail={"acknowledged": True},
+    )
+    return alert

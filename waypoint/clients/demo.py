@@ -66,7 +66,9 @@ def populate(ctx):
         team = [clinician]
         if index % 5 == 0:
             team.append(ctx.users["clinician2" if who == "clinician" else "clinician"])
-        dob = datetime.date(today.year - rng.randint(22, 66), rng.randint(1, 12), rng.randint(1, 28))
+        dob = datetime.date(
+            today.year - rng.randint(22, 66), rng.randint(1, 12), rng.randint(1, 28)
+        )
         client = actions.create_client(
             by=admin,
             organization=ctx.clinic,
@@ -135,7 +137,10 @@ def populate(ctx):
             admitted_on=_months_ago(today, 3 + index),
         )
         actions.record_contact(
-            client, by=other, occurred_on=today - datetime.timedelta(days=index * 3), kind="individual"
+            client,
+            by=other,
+            occurred_on=today - datetime.timedelta(days=index * 3),
+            kind="individual",
         )
         ctx.other_clients.append(client)
 

@@ -129,3 +129,11 @@ class ContactForm(forms.Form):
 
     def clean_occurred_on(self):
         return _not_in_future(self.cleaned_data["occurred_on"], "contact date")
+
+
+class AcknowledgeAlertForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What was done",
+        help_text="e.g. Called the client, safety plan reviewed, no current intent.",
+    )

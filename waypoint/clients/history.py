@@ -45,8 +45,7 @@ def _changes_for(records, model, label) -> list[ChartChange]:
             changes = [
                 FieldChange(f.verbose_name, "—", _display(model, f.name, getattr(rec, f.attname)))
                 for f in model._meta.concrete_fields
-                if f.name not in _SKIPPED
-                and getattr(rec, f.attname, None) not in (None, "")
+                if f.name not in _SKIPPED and getattr(rec, f.attname, None) not in (None, "")
             ]
             kind = "created"
         else:

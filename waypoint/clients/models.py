@@ -169,6 +169,9 @@ class ClientNameIndex(models.Model):
             models.UniqueConstraint(fields=["client", "digest"], name="unique_name_digest")
         ]
 
+    def __str__(self):
+        return f"name index row for client #{self.client_id}"
+
 
 class DischargeReason(models.TextChoices):
     GOALS_MET = "goals_met", "Reached the goals they set"
@@ -187,9 +190,7 @@ class Episode(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="episodes")
     admitted_on = models.DateField()
     discharged_on = models.DateField(null=True, blank=True)
-    discharge_reason = models.CharField(
-        max_length=20, choices=DischargeReason.choices, blank=True
-    )
+    discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
     discharge_note = EncryptedTextField(blank=True)
     program = models.CharField(max_length=100, blank=True, default="Outpatient")
 
@@ -204,7 +205,8 @@ class Episode(models.Model):
                 name="episode_discharge_date_and_reason_together",
             ),
             models.CheckConstraint(
-                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
+                condition=Q(discharged_on__isnull=True)
+                | Q(discharged_on__gte=models.F("admitted_on")),
                 name="episode_discharge_after_admission",
             ),
         ]
@@ -248,3 +250,61 @@ class Contact(models.Model):
 
     def audit_label(self) -> str:
         return f"Contact #{self.pk}"
+
+
+class AlertSeverity(models.TextChoices):
+    URGENT = "urgent", "Urgent"
+    WARNING = "warning", "Warning"
+    INFO = "info", "Information"
+
+
+class AlertQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Alert(models.Model):
+    """A safety signal for the care team (a PHQ-9 item 9 answer, a dangerous combination...).
+
+    Shows on the caseload and chart until a clinician acknowledges it with a note.
+    `source_type`/`source_id` name the record that raised it, without a foreign key.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=40, help_text="Machine name, e.g. phq9_item9")
+    severity = models.CharField(
+        max_length=10, choices=AlertSeverity.choices, default=AlertSeverity.WARNING
+    )
+    title = models.CharField(max_length=200, help_text="Short, no clinical free text")
+    detail = EncryptedTextField(blank=True)
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledgement_note = EncryptedTextField(blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["client", "acknowledged_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="alert_acknowledged_at_and_by_together",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def audit_label(self) -> str:
+        return f"Alert #{self.pk} ({self.kind})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from waypoint.accounts.decorators import client_required
 from waypoint.clients.access import portal_client_for_user
+from waypoint.clients.extensions import portal_panels
 
 
 @require_GET
@@ -14,5 +15,10 @@ def portal_home(request):
     return TemplateResponse(
         request,
         "portal/home.html",
-        {"client": client, "team": client.team_members(), "episode": client.current_episode()},
+        {
+            "client": client,
+            "team": client.team_members(),
+            "episode": client.current_episode(),
+            "panels": portal_panels(request, client),
+        },
     )

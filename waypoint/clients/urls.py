@@ -15,5 +15,10 @@ urlpatterns = [
     path("clients/<int:pk>/history/", views.client_history, name="clients-history"),
     path("clients/<int:pk>/access-log/", views.client_access_log, name="clients-access-log"),
     path("clients/<int:pk>/print/", views.client_print, name="clients-print"),
+    path(
+        "clients/<int:pk>/alerts/<int:alert_pk>/acknowledge/",
+        views.alert_acknowledge,
+        name="clients-alert-acknowledge",
+    ),
     path("portal/", portal.portal_home, name="portal-home"),
 ]

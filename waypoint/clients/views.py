@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waypoint.accounts.decorators import permission_required, staff_required
 from waypoint.accounts.roles import Permission, Role
@@ -11,7 +11,9 @@ from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction, AuditEvent
 from waypoint.clients import actions
 from waypoint.clients.access import can_write_client, clients_visible_to, get_client_for_user
+from waypoint.clients.extensions import annotate_caseload, caseload_columns, chart_panels
 from waypoint.clients.forms import (
+    AcknowledgeAlertForm,
     AdmitForm,
     CareTeamForm,
     ClientForm,
@@ -20,17 +22,18 @@ from waypoint.clients.forms import (
     NewClientForm,
 )
 from waypoint.clients.history import chart_changes
-from waypoint.clients.models import ChartStatus, Client
+from waypoint.clients.models import Alert, ChartStatus, Client
 
 PAGE_SIZE = 50
 
 
 def _caseload_rows(queryset):
-    return (
-        queryset.with_last_contact()
-        .select_related("primary_clinician")
-        .order_by("chart_number")
-    )
+    return queryset.with_last_contact().select_related("primary_clinician").order_by("chart_number")
+
+
+def _annotated(rows, user) -> list:
+    """Evaluate a section's rows and let each caseload column fetch its data in bulk."""
+    return annotate_caseload(list(rows), user)
 
 
 @require_GET
@@ -44,21 +47,25 @@ def caseload(request):
     if user.role == Role.ADMIN:
         everyone = clients_visible_to(user).active().matching(query)
         page = Paginator(_caseload_rows(everyone), PAGE_SIZE).get_page(request.GET.get("page"))
-        sections.append({"title": "All active clients", "rows": page, "page": page})
+        rows = _annotated(page.object_list, user)
+        sections.append({"title": "All active clients", "rows": rows, "page": page})
     else:
-        sections.append({"title": "My caseload", "rows": _caseload_rows(own.matching(query))})
+        rows = _annotated(_caseload_rows(own.matching(query)), user)
+        sections.append({"title": "My caseload", "rows": rows})
         if user.role == Role.SUPERVISOR:
             supervisees = user.supervisees.filter(is_active=True)
             for supervisee in supervisees:
                 theirs = Client.objects.on_care_team_of(supervisee).active().matching(query)
-                sections.append(
-                    {"title": f"{supervisee}'s caseload", "rows": _caseload_rows(theirs)}
-                )
+                rows = _annotated(_caseload_rows(theirs), user)
+                sections.append({"title": f"{supervisee}'s caseload", "rows": rows})
     record(by=user, action=AuditAction.VIEW, object_type="caseload", object_label="Caseload")
     template = "clients/_caseload_sections.html" if request.htmx else "clients/caseload.html"
     return TemplateResponse(
-        request, template, {
+        request,
+        template,
+        {
             "sections": sections,
+            "columns": caseload_columns(),
             "query": query,
             "can_create": user.can(Permission.CREATE_CHART),
         },
@@ -75,6 +82,7 @@ def client_list(request):
     if status in ChartStatus.values:
         charts = charts.filter(status=status)
     page = Paginator(_caseload_rows(charts), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _annotated(page.object_list, request.user)
     record(
         by=request.user, action=AuditAction.VIEW, object_type="client_list", object_label="Clients"
     )
@@ -82,7 +90,13 @@ def client_list(request):
     return TemplateResponse(
         request,
         template,
-        {"page": page, "query": query, "status": status, "statuses": ChartStatus.choices},
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": ChartStatus.choices,
+            "columns": caseload_columns(),
+        },
     )
 
 
@@ -125,6 +139,7 @@ def client_detail(request, pk):
             "can_write": can_write_client(request.user, client),
             "age": client.age_on(timezone.localdate()),
             "contact_form": ContactForm(initial={"occurred_on": timezone.localdate()}),
+            "panels": chart_panels(request, client),
         },
     )
 
@@ -161,7 +176,9 @@ def care_team_edit(request, pk):
         )
         messages.success(request, "Care team updated.")
         return redirect(client)
-    return TemplateResponse(request, "clients/care_team_form.html", {"form": form, "client": client})
+    return TemplateResponse(
+        request, "clients/care_team_form.html", {"form": form, "client": client}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -254,3 +271,18 @@ def client_print(request, pk):
         },
     )
 
+
+@require_POST
+@staff_required
+def alert_acknowledge(request, pk, alert_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="alert")
+    alert = get_object_or_404(Alert, pk=alert_pk, client=client)
+    form = AcknowledgeAlertForm(request.POST, prefix=f"alert{alert.pk}")
+    if not alert.is_open:
+        messages.info(request, "This alert was already acknowledged.")
+    elif form.is_valid():
+        actions.acknowledge_alert(alert, by=request.user, note=form.cleaned_data["note"])
+        messages.success(request, "Alert acknowledged.")
+    else:
+        messages.error(request, "Write a short note on what was done to acknowledge the alert.")
+    return redirect(client)

@@ -68,15 +68,9 @@ def build_demo(today: datetime.date | None = None) -> DemoContext:
     )
     users = {
         "admin": _staff(clinic, "admin@demo.test", "Dana Admin", Role.ADMIN),
-        "supervisor": _staff(
-            clinic, "supervisor@demo.test", "Sam Okafor", Role.SUPERVISOR, "PsyD"
-        ),
-        "clinician": _staff(
-            clinic, "clinician@demo.test", "Maya Chen", Role.CLINICIAN, "LCSW"
-        ),
-        "clinician2": _staff(
-            clinic, "clinician2@demo.test", "Luis Romero", Role.CLINICIAN, "LMFT"
-        ),
+        "supervisor": _staff(clinic, "supervisor@demo.test", "Sam Okafor", Role.SUPERVISOR, "PsyD"),
+        "clinician": _staff(clinic, "clinician@demo.test", "Maya Chen", Role.CLINICIAN, "LCSW"),
+        "clinician2": _staff(clinic, "clinician2@demo.test", "Luis Romero", Role.CLINICIAN, "LMFT"),
         "other": _staff(other, "other@demo.test", "Olive Otherton", Role.CLINICIAN, "LPC"),
     }
     users["clinician"].supervisors.add(users["supervisor"])
