@@ -13,6 +13,7 @@ _BARE_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*$")
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # pure arithmetic; no models, no database
     help = "Grams of ethanol and the country's standard drinks in a beverage."
 
     def add_arguments(self, parser):

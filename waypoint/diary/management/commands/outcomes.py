@@ -28,6 +28,7 @@ from waypoint.lib import units
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # reads a file only; no models, no database
     help = (
         "Outcomes (PDA, PHDD, drinks per drinking day, drinks per week, grams per day, WHO risk "
         "level, use days per substance, weekly trend) from a diary CSV with columns "
