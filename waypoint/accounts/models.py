@@ -123,8 +123,11 @@ class Invitation(models.Model):
         return self.created_at + datetime.timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
 
     def is_usable(self) -> bool:
+        """Not accepted, withdrawn or expired, and nobody has an account with this address yet
+        (an earlier invitation to the same person may have been accepted)."""
         return (
             self.accepted_at is None
             and self.revoked_at is None
             and timezone.now() < self.expires_at
+            and not User.objects.filter(email__iexact=self.email).exists()
         )
