@@ -65,6 +65,11 @@ else:
         "search_key", lambda: secrets.token_urlsafe(32)
     )
 
+# Key for `waypoint backup`/`restore` (docs/security.md, "Backups"); optional in production.
+BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="") or (
+    "" if PRODUCTION else _local_secret("backup_key", _fernet_key)
+)
+
 DEBUG = env.bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when WAYPOINT_ENV=production")

@@ -39,6 +39,10 @@ class EncryptedMixin:
     def get_db_prep_value(self, value, connection, prepared=False):
         if value is None:
             return None
+        if hasattr(value, "as_sql"):
+            # An expression (F(), Value(..., output_field=TextField()) in key rotation): it
+            # compiles to SQL itself; encrypting its repr would corrupt the column.
+            return value
         if not prepared:
             value = self.get_prep_value(value)
         if value is None:
@@ -76,6 +80,8 @@ class EncryptedDateField(EncryptedMixin, models.DateField):
         return datetime.date.fromisoformat(value) if value else None
 
     def get_db_prep_value(self, value, connection, prepared=False):
+        if hasattr(value, "as_sql"):
+            return value
         if value in (None, ""):
             return None
         if not prepared:

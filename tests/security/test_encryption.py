@@ -1,0 +1,174 @@
+"""Encryption at rest: no plaintext in the database file, and key rotation without downtime."""
+
+import datetime
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from waypoint.clients import actions as client_actions
+from waypoint.clients.models import Client
+from waypoint.clinics.backup import sqlite_snapshot
+from waypoint.lib import encryption, keyrotation
+
+DISTINCTIVE_NAME = "Zephyrine Quorrabelle"
+DISTINCTIVE_ADDRESS = "77 Xylophonic Causeway"
+
+
+def _raw(table, column, pk):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def distinctive_chart(clinic, admin, clinician):
+    chart = client_actions.create_client(
+        by=admin,
+        organization=clinic,
+        chart_number="Z-900",
+        legal_name=DISTINCTIVE_NAME,
+        preferred_name="Zephyrine",
+        date_of_birth=datetime.date(1979, 11, 23),
+        address=DISTINCTIVE_ADDRESS,
+        primary_clinician=clinician,
+        admitted_on=datetime.date(2026, 2, 1),
+    )
+    chart.phone = "555-0199"
+    client_actions.update_client(chart, by=admin, changed_fields=["phone"])  # a history row too
+    return chart
+
+
+@pytest.mark.django_db(transaction=True)
+def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path):
+    path = tmp_path / "copy.sqlite3"
+    sqlite_snapshot(path)  # the same online-backup copy `waypoint backup` encrypts
+    data = path.read_bytes()
+    assert len(data) > 10_000  # a real database, not an empty file
+    assert b"Z-900" in data  # the chart number is deliberately clear text: proves we read it
+    for secret in [DISTINCTIVE_NAME, "Zephyrine", "Quorrabelle", DISTINCTIVE_ADDRESS, "1979-11-23"]:
+        for encoded in (
+            secret.encode("utf-8"),
+            secret.lower().encode(),
+            secret.encode("utf-16-le"),
+        ):
+            assert encoded not in data, secret
+    # And the ORM still reads it back.
+    assert Client.objects.get(pk=distinctive_chart.pk).legal_name == DISTINCTIVE_NAME
+
+
+def test_columns_hold_fernet_tokens(distinctive_chart):
+    raw = _raw("clients_client", "legal_name", distinctive_chart.pk)
+    assert raw.startswith("gAAAAA")
+    assert encryption.decrypt(raw) == DISTINCTIVE_NAME
+    history = Client.history.model
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT legal_name FROM {history._meta.db_table}")  # noqa: S608
+        values = [row[0] for row in cursor.fetchall()]
+    assert values and all(v.startswith("gAAAAA") for v in values)
+
+
+def test_encrypted_fields_cannot_be_filtered(distinctive_chart):
+    from django.core.exceptions import FieldError
+
+    with pytest.raises(FieldError, match="blind index"):
+        list(Client.objects.filter(legal_name=DISTINCTIVE_NAME))
+    assert list(Client.objects.matching("quorra")) == [distinctive_chart]
+
+
+def test_discovery_covers_history_tables():
+    labels = {model._meta.label for model, _ in keyrotation.encrypted_columns()}
+    assert {"clients.Client", "clients.HistoricalClient", "clients.Episode"} <= labels
+
+
+def test_rotation_moves_everything_to_new_key_and_old_key_can_go(distinctive_chart, settings):
+    old_keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    new_key = Fernet.generate_key().decode()
+    before = _raw("clients_client", "legal_name", distinctive_chart.pk)
+
+    # Step 1: deploy the new key first; old keys still decrypt, so the app keeps working.
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, *old_keys]
+    assert Client.objects.get(pk=distinctive_chart.pk).legal_name == DISTINCTIVE_NAME
+    with pytest.raises(CommandError, match="still on older keys"):
+        call_command("rotate_keys", "--check", stdout=_Sink())
+
+    # Step 2: rotate. Everything, history rows included, moves to the new key.
+    out = _Sink()
+    call_command("rotate_keys", "--batch-size", "2", stdout=out)
+    assert "re-encrypted" in out.text
+    after = _raw("clients_client", "legal_name", distinctive_chart.pk)
+    assert after != before
+    assert Fernet(new_key.encode()).decrypt(after.encode()).decode() == DISTINCTIVE_NAME
+
+    # Idempotent: a second run has nothing to do; --check passes.
+    again = keyrotation.rotate()
+    assert again.total("rotated") == 0
+    assert again.total("pending") == 0
+    assert again.total("values") > 5
+    call_command("rotate_keys", "--check", stdout=_Sink())
+
+    # Step 3: remove the old keys. Every value still reads, including history.
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    chart = Client.objects.get(pk=distinctive_chart.pk)
+    assert chart.legal_name == DISTINCTIVE_NAME
+    assert chart.address == DISTINCTIVE_ADDRESS
+    assert chart.date_of_birth == datetime.date(1979, 11, 23)
+    assert {h.legal_name for h in chart.history.all()} == {DISTINCTIVE_NAME}
+    assert chart.episodes.get().discharge_note == ""
+
+
+def test_removing_a_key_too_early_is_reported_not_hidden(distinctive_chart, settings):
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(encryption.DecryptionError):
+        Client.objects.get(pk=distinctive_chart.pk)
+    with pytest.raises(CommandError, match="cannot be decrypted"):
+        call_command("rotate_keys", stdout=_Sink())
+
+
+def test_rotation_never_overwrites_a_concurrent_edit(distinctive_chart, settings):
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, *settings.FIELD_ENCRYPTION_KEYS]
+    stale = _raw("clients_client", "legal_name", distinctive_chart.pk)
+    # A user saves a new name (under the new key) after rotation read the old token.
+    Client.objects.filter(pk=distinctive_chart.pk).update(legal_name="Zephyrine Q. Newname")
+    assert not keyrotation._compare_and_swap(
+        Client, Client._meta.get_field("legal_name"), distinctive_chart.pk, stale, "x"
+    )
+    assert Client.objects.get(pk=distinctive_chart.pk).legal_name == "Zephyrine Q. Newname"
+
+
+def test_search_index_rebuild_after_search_key_change(distinctive_chart, settings):
+    settings.SEARCH_HASH_KEY = "a-brand-new-search-key"
+    assert list(Client.objects.matching("quorra")) == []  # old digests no longer match
+    out = _Sink()
+    call_command("rotate_keys", "--search-index", stdout=out)
+    assert "rebuilt for" in out.text
+    assert list(Client.objects.matching("quorra")) == [distinctive_chart]
+
+
+def test_bad_key_configuration_is_one_line(settings):
+    settings.FIELD_ENCRYPTION_KEYS = ["not-a-fernet-key"]
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="generate-key"):
+        call_command("rotate_keys", "--check", stdout=_Sink())
+
+
+class _Sink:
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_queryset_update_with_an_expression_is_not_encrypted_as_text(distinctive_chart):
+    from django.db.models import F
+
+    Client.objects.filter(pk=distinctive_chart.pk).update(legal_name=F("preferred_name"))
+    assert Client.objects.get(pk=distinctive_chart.pk).legal_name == "Zephyrine"
