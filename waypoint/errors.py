@@ -42,3 +42,14 @@ def server_error(request):
         "Something went wrong on our side",
         "The problem has been logged. Please try again in a moment.",
     )
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: usually an old tab after signing in again."""
+    return _page(
+        request,
+        403,
+        "This form has expired",
+        "The page was open for a long time or you signed in again elsewhere. Go back, reload "
+        "the page and try again.",
+    )
