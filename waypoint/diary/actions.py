@@ -1,0 +1,266 @@
+"""Writes to the use diary. Each runs in one transaction that also refreshes the rollups.
+
+Concurrency: every write first locks the client row (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite
+runs write transactions one at a time with BEGIN IMMEDIATE), then writes its own entry row and
+recomputes the touched weeks from all committed entries. Two people writing the same day (the
+client in the portal, the clinician in session) therefore each add a row, and the second
+recomputation sees the first entry: neither entry nor its effect on the rollups is lost.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from waypoint.audit.actions import record
+from waypoint.audit.models import AuditAction
+from waypoint.clients.models import Client
+from waypoint.diary import rollups
+from waypoint.diary.models import (
+    AnchorEvent,
+    DiaryEntry,
+    DiarySettings,
+    EntryKind,
+    EntrySource,
+    alcohol_grams_for,
+)
+from waypoint.goals.models import Substance, Unit
+
+ENTRY_FIELDS = (
+    "day",
+    "substance",
+    "amount",
+    "unit",
+    "beverage",
+    "volume_ml",
+    "abv",
+    "route",
+    "setting_where",
+    "setting_with_whom",
+    "mood",
+    "urge",
+    "practices",
+    "money_spent",
+    "note",
+)
+
+
+def lock_client(client: Client) -> None:
+    """Serialize diary writes per chart (a row lock on PostgreSQL; a no-op on SQLite)."""
+    list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True))
+
+
+def _country(client) -> str:
+    return DiarySettings.for_organization(client.organization_id).country
+
+
+def _apply(entry: DiaryEntry, fields: dict, country: str) -> None:
+    unknown = set(fields) - set(ENTRY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown diary fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.kind = EntryKind.USE
+    if entry.substance == Substance.ALCOHOL:
+        entry.alcohol_grams = alcohol_grams_for(
+            unit=entry.unit,
+            amount=entry.amount,
+            volume_ml=entry.volume_ml,
+            abv=entry.abv,
+            country=country,
+        )
+    else:
+        entry.alcohol_grams = 0.0
+        entry.beverage, entry.volume_ml, entry.abv = "", None, None
+    entry.practices = list(entry.practices or [])
+
+
+@transaction.atomic
+def add_entry(client: Client, *, by, source: str, **fields) -> DiaryEntry:
+    """Add one use entry (a substance and amount) for a day."""
+    lock_client(client)
+    entry = DiaryEntry(client=client, source=source, entered_by=by)
+    _apply(entry, fields, _country(client))
+    entry._history_user = by
+    entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
+    entry.save()
+    rollups.refresh_weeks(client, [entry.day])
+    record(by=by, action=AuditAction.CREATE, obj=entry, client=client, detail={"source": source})
+    return entry
+
+
+@transaction.atomic
+def update_entry(entry: DiaryEntry, *, by, **fields) -> DiaryEntry:
+    client = entry.client
+    lock_client(client)
+    old_day = entry.day
+    _apply(entry, fields, _country(client))
+    entry._history_user = by
+    entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
+    entry.save()
+    rollups.refresh_weeks(client, {old_day, entry.day})
+    record(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=entry,
+        client=client,
+        detail={"fields": sorted(fields)},
+    )
+    return entry
+
+
+@transaction.atomic
+def delete_entry(entry: DiaryEntry, *, by) -> None:
+    client = entry.client
+    lock_client(client)
+    day = entry.day
+    record(by=by, action=AuditAction.DELETE, obj=entry, client=client)
+    entry._history_user = by
+    entry.delete()
+    rollups.refresh_weeks(client, [day])
+
+
+@transaction.atomic
+def record_no_use(client: Client, *, by, source: str, day: datetime.date) -> DiaryEntry:
+    """The explicit "No use today" entry. Tapping it twice keeps one row per source and day."""
+    lock_client(client)
+    existing = DiaryEntry.objects.filter(
+        client=client, day=day, kind=EntryKind.NO_USE, source=source
+    ).first()
+    if existing is not None:
+        return existing
+    entry = DiaryEntry(client=client, day=day, kind=EntryKind.NO_USE, source=source, entered_by=by)
+    entry._history_user = by
+    entry.save()
+    rollups.refresh_weeks(client, [day])
+    record(by=by, action=AuditAction.CREATE, obj=entry, client=client, detail={"source": source})
+    return entry
+
+
+@dataclass
+class TlfbResult:
+    days_written: int = 0
+    entries_written: int = 0
+    live_days_skipped: list[datetime.date] = field(default_factory=list)
+    days_cleared: int = 0
+
+
+@transaction.atomic
+def save_timeline_followback(
+    client: Client,
+    *,
+    by,
+    first: datetime.date,
+    last: datetime.date,
+    cells: dict[datetime.date, dict[str, Decimal | None]],
+    units: dict[str, str],
+) -> TlfbResult:
+    """Write Timeline Followback answers for the days first..last.
+
+    `cells[day][substance]` is the amount typed for that day (0 = none that day; a missing or None
+    cell = not recalled). Live diaries are the primary record (Sobell & Sobell): days that already
+    have client or clinician entries are left untouched and listed in the result. Earlier TLFB
+    entries of a day in the span are replaced by the new answers; a day whose cells are all
+    empty keeps no TLFB entry (it is unknown again).
+    """
+    lock_client(client)
+    country = _country(client)
+    result = TlfbResult()
+    existing = DiaryEntry.objects.filter(client=client, day__gte=first, day__lte=last)
+    live_days = set(existing.exclude(source=EntrySource.TLFB).values_list("day", flat=True))
+    old_tlfb = existing.filter(source=EntrySource.TLFB)
+    tlfb_days = set(old_tlfb.values_list("day", flat=True))
+    touched = set(tlfb_days)
+    new_entries = []
+    day = first
+    while day <= last:
+        answers = {s: a for s, a in cells.get(day, {}).items() if a is not None}
+        if day in live_days:
+            if answers:
+                result.live_days_skipped.append(day)
+        elif answers:
+            touched.add(day)
+            result.days_written += 1
+            used = {s: a for s, a in answers.items() if a > 0}
+            if not used:
+                new_entries.append(
+                    DiaryEntry(
+                        client=client,
+                        day=day,
+                        kind=EntryKind.NO_USE,
+                        source=EntrySource.TLFB,
+                        entered_by=by,
+                    )
+                )
+            for substance, amount in used.items():
+                unit = units.get(substance) or (
+                    Unit.DRINKS if substance == Substance.ALCOHOL else Unit.TIMES
+                )
+                entry = DiaryEntry(
+                    client=client, source=EntrySource.TLFB, entered_by=by, kind=EntryKind.USE
+                )
+                _apply(
+                    entry,
+                    {"day": day, "substance": substance, "amount": amount, "unit": unit},
+                    country,
+                )
+                new_entries.append(entry)
+        elif day in tlfb_days:
+            result.days_cleared += 1
+        day += datetime.timedelta(days=1)
+    for entry in new_entries:
+        entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
+    # TLFB answers of a day are replaced as a whole (never live entries).
+    old_tlfb.exclude(day__in=live_days)._raw_delete(old_tlfb.db)
+    DiaryEntry.objects.bulk_create(new_entries)
+    result.entries_written = len(new_entries)
+    rollups.refresh_weeks(client, touched)
+    record(
+        by=by,
+        action=AuditAction.CREATE,
+        object_type="diary.timelinefollowback",
+        object_label="Timeline Followback",
+        client=client,
+        detail={
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            "days_written": result.days_written,
+            "live_days_skipped": len(result.live_days_skipped),
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def add_anchor_event(client: Client, *, by, day, kind, label="", repeats="") -> AnchorEvent:
+    event = AnchorEvent.objects.create(
+        client=client, day=day, kind=kind, label=label, repeats=repeats
+    )
+    record(by=by, action=AuditAction.CREATE, obj=event, client=client)
+    return event
+
+
+@transaction.atomic
+def delete_anchor_event(event: AnchorEvent, *, by) -> None:
+    record(by=by, action=AuditAction.DELETE, obj=event, client=event.client)
+    event.delete()
+
+
+@transaction.atomic
+def update_diary_settings(organization, *, by, country: str) -> DiarySettings:
+    """Change the organization's standard drink; plan status of alcohol limits is recomputed."""
+    settings, _ = DiarySettings.objects.get_or_create(organization=organization)
+    before = settings.country
+    settings.country = country
+    settings.save(update_fields=["country"])
+    if before != country:
+        rollups.rebuild_rollups(organization.clients.values_list("pk", flat=True))
+    record(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=settings,
+        organization_id=organization.pk,
+        detail={"country": {"before": before, "after": country}},
+    )
+    return settings
