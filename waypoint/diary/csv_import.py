@@ -233,21 +233,27 @@ class DiaryDays:
     def __init__(self):
         # person -> date -> [alcohol grams, substances used, money or None]
         self._days: dict[str | None, dict[datetime.date, list]] = {}
+        self._sets: dict[frozenset, frozenset] = {}  # one shared object per combination
 
     def add(self, row: DiaryRow) -> None:
         days = self._days.setdefault(row.person, {})
         total = days.get(row.day)
         if total is None:
-            total = days[row.day] = [0.0, set(), None]
+            total = days[row.day] = [0.0, frozenset(), None]
         total[0] += row.alcohol_grams
-        if row.is_use:
-            total[1].add(row.substance)
+        if row.is_use and row.substance not in total[1]:
+            used = total[1] | {row.substance}
+            total[1] = self._sets.setdefault(used, used)
         if row.money is not None:
             total[2] = (total[2] or Decimal(0)) + row.money
 
     @property
     def persons(self) -> list:
         return sorted(self._days, key=lambda p: (p is not None, p or ""))
+
+    def discard(self, person) -> None:
+        """Forget a person's days (after their result is written)."""
+        self._days.pop(person, None)
 
     def first_day(self, person) -> datetime.date:
         return min(self._days[person])
@@ -271,7 +277,7 @@ class DiaryDays:
                     day=day,
                     known=True,
                     alcohol_grams=grams,
-                    substances=frozenset(used | ({ALCOHOL} if grams > 0 else set())),
+                    substances=used,
                     money_spent=money,
                 )
             day += datetime.timedelta(days=1)

@@ -20,8 +20,8 @@ from waypoint.diary.csv_import import (
 )
 from waypoint.diary.outcomes import (
     THRESHOLDS,
+    OutcomeSums,
     outcomes_from_sums,
-    summarize_days,
     weekly_sums,
 )
 from waypoint.lib import units
@@ -99,18 +99,20 @@ class Command(BaseCommand):
 
         if not spans:
             raise CommandError(f"{path}: no usable diary rows ({bad} bad)")
-        results = []
-        for person in sorted(spans, key=lambda p: p or ""):
+        # One person at a time, written as soon as it is computed and then forgotten.
+        has_person = next(iter(spans)) is not None
+        as_json = options["json"]
+        for number, person in enumerate(sorted(spans, key=lambda p: p or "")):
             first = start or spans[person][0]
             last = end or spans[person][1]
-            results.append(self._result(days, person, first, last, thresholds, country))
-
-        has_person = next(iter(spans)) is not None
-        if options["json"]:
-            payload = results if has_person else results[0]
-            self.stdout.write(json.dumps(payload, indent=2))
-        else:
-            self.stdout.write("\n\n".join(self._table(result) for result in results))
+            result = self._result(days, person, first, last, thresholds, country)
+            days.discard(person)
+            if as_json:
+                opening = ("[\n" if number == 0 else ",\n") if has_person else ""
+                self.stdout.write(opening + json.dumps(result, indent=2), ending="")
+            else:
+                self.stdout.write(("\n\n" if number else "") + self._table(result), ending="")
+        self.stdout.write("\n]" if as_json and has_person else "")
         if bad:
             raise CommandError(
                 f"{bad} of {rows} rows were bad and left out (reasons above by line number)"
@@ -130,10 +132,13 @@ class Command(BaseCommand):
 
     @staticmethod
     def _result(days, person, first, last, thresholds, country):
-        records = list(days.day_records(person, first, last)) if first <= last else []
-        window = len(records)
+        records = days.day_records(person, first, last) if first <= last else ()
+        weekly = weekly_sums(records)
+        # OutcomeSums are additive: the window's totals are the sum of its weeks' totals
+        total = sum((sums for _, sums in weekly), OutcomeSums())
+        window = (last - first).days + 1 if first <= last else 0
         outcome = outcomes_from_sums(
-            summarize_days(records), thresholds=thresholds, country=country, window_days=window
+            total, thresholds=thresholds, country=country, window_days=window
         )
         result = {}
         if person is not None:
@@ -142,7 +147,7 @@ class Command(BaseCommand):
         result["to"] = last.isoformat()
         result.update(outcome.as_dict())
         weeks = []
-        for week_start, sums in weekly_sums(records):
+        for week_start, sums in weekly:
             week = outcomes_from_sums(sums, thresholds=thresholds, country=country).as_dict()
             weeks.append(
                 {
