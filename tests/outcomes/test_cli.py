@@ -105,9 +105,9 @@ def test_outcomes_table(run, write):
     code, out, err = run("outcomes", write(FORTNIGHT))
     assert (code, err) == (0, "")
     assert "2024-01-01 to 2024-01-14" in out
-    assert "Days with no use (PDA)" in out and "57.1 %" in out
+    assert "Days with no use (PDA)" in out and "57.1 % (8 of 14 days)" in out
     assert "Heavy drinking days (PHDD)" in out and "14.3 %" in out
-    assert "Drinks per drinking day (DDD)" in out and "3.0 US drinks" in out
+    assert "3.0 US drinks (drinking on 5 of 14 days)" in out
     assert "Mean grams of alcohol per day" in out and "15.0 g" in out
     assert "WHO risk drinking level" in out and "low" in out
     assert "cannabis 2" in out

@@ -15,6 +15,7 @@ from waypoint.diary.outcomes import (
     DayRecord,
     OutcomeSums,
     WhoLevel,
+    day_sums,
     outcomes_from_sums,
     summarize_days,
     weekly_sums,
@@ -331,3 +332,8 @@ def test_outcome_sums_are_additive(a, b):
 def test_weekly_sums_add_up_to_the_whole(days):
     total = sum((sums for _, sums in weekly_sums(days)), OutcomeSums())
     assert total == summarize_days(days)
+
+
+@given(st.lists(day_records, max_size=60))
+def test_summarize_days_is_the_sum_of_single_days(days):
+    assert summarize_days(days) == sum((day_sums(d) for d in days), OutcomeSums())

@@ -179,11 +179,11 @@ class Command(BaseCommand):
             f"  {'Days reported':<34}{result['days']} of {result['window_days']}"
             f" ({result['days_unknown']} unknown)",
             f"  {'Days with no use (PDA)':<34}{num(result['pda'], ' %')}"
-            f" ({result['no_use_days']} days)",
+            f" ({result['no_use_days']} of {result['days']} days)",
             f"  {'Heavy drinking days (PHDD)':<34}{num(result['phdd'], ' %')}"
-            f" ({result['heavy_days']} days)",
+            f" ({result['heavy_days']} of {result['days']} days)",
             f"  {'Drinks per drinking day (DDD)':<34}{num(result['ddd'])} {drink}"
-            f" ({result['drinking_days']} drinking days)",
+            f" (drinking on {result['drinking_days']} of {result['days']} days)",
             f"  {'Drinks per week':<34}{num(result['drinks_per_week'])} {drink}",
             f"  {'Mean grams of alcohol per day':<34}{num(result['grams_per_day'], ' g')}",
             f"  {'WHO risk drinking level':<34}{'–' if level is None else level.replace('_', ' ')}",
