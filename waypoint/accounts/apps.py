@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from waypoint.accounts import signals  # noqa: F401
+        from waypoint.accounts import signals, twofactor  # noqa: F401

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from waypoint.accounts import views
+from waypoint.accounts import twofactor_views, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -47,4 +47,12 @@ urlpatterns = [
     ),
     path("settings/", views.organization_settings, name="accounts-organization"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("accounts/two-factor/", twofactor_views.status, name="accounts-two-factor"),
+    path("accounts/two-factor/setup/", twofactor_views.setup, name="accounts-two-factor-setup"),
+    path("accounts/two-factor/verify/", twofactor_views.verify, name="accounts-two-factor-verify"),
+    path("accounts/two-factor/codes/", twofactor_views.new_codes, name="accounts-two-factor-codes"),
+    path("accounts/two-factor/off/", twofactor_views.disable, name="accounts-two-factor-disable"),
+    path(
+        "staff/<int:pk>/two-factor/", twofactor_views.admin_reset, name="accounts-two-factor-reset"
+    ),
 ]

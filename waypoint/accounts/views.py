@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from waypoint.accounts import actions
+from waypoint.accounts import actions, twofactor
 from waypoint.accounts.decorators import permission_required
 from waypoint.accounts.forms import (
     AcceptInvitationForm,
@@ -23,6 +23,14 @@ from waypoint.audit.models import AuditEvent
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """Password accepted. With two-factor on, the second step signs the person in."""
+        user = form.get_user()
+        if twofactor.is_enrolled(user):
+            twofactor.start_pending(self.request, user, next_url=self.get_success_url())
+            return redirect("accounts-two-factor-verify")
+        return super().form_valid(form)
 
 
 def home(request):

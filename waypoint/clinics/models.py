@@ -1,5 +1,11 @@
+from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
+
+
+def staff_two_factor_default() -> bool:
+    """New organizations require staff two-factor sign-in in production (docs/security.md)."""
+    return settings.PRODUCTION
 
 
 class Organization(models.Model):
@@ -20,7 +26,7 @@ class Organization(models.Model):
         ),
     )
     require_staff_two_factor = models.BooleanField(
-        default=False, help_text="Staff must sign in with a second factor."
+        default=staff_two_factor_default, help_text="Staff must sign in with a second factor."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
