@@ -1,6 +1,10 @@
 """The request an audit event happens in, so actions need not pass addresses around."""
 
+import ipaddress
 from contextvars import ContextVar
+
+from django.core.exceptions import ValidationError
+from django.utils.ipv6 import clean_ipv6_address
 
 _current_request = ContextVar("waypoint_audit_request", default=None)
 
@@ -18,6 +22,18 @@ def current_request():
 
 
 def client_address(request) -> str | None:
+    """The request's address in the form the database stores it, or None if it is not one.
+
+    The audit hash covers the address, so it must be normalized before hashing exactly as
+    GenericIPAddressField does when saving ("2001:0DB8::0001" -> "2001:db8::1"); otherwise the
+    chain would not verify. Garbage from a misconfigured proxy is dropped rather than crashing
+    every page on PostgreSQL's inet column.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    raw = str(request.META.get("REMOTE_ADDR") or "").strip()
+    try:
+        ipaddress.ip_address(raw)
+        return clean_ipv6_address(raw) if ":" in raw else raw
+    except (ValueError, ValidationError):
+        return None
