@@ -109,7 +109,7 @@ def test_outcomes_table(run, write):
     assert "Heavy drinking days (PHDD)" in out and "14.3 %" in out
     assert "3.0 US drinks (drinking on 5 of 14 days)" in out
     assert "Mean grams of alcohol per day" in out and "15.0 g" in out
-    assert "WHO risk drinking level" in out and "low" in out
+    assert "WHO risk drinking level           Low risk" in out
     assert "cannabis 2" in out
     assert "2024-01-08: 7 days" in out
 
@@ -173,6 +173,28 @@ def test_outcomes_per_person_table(run, write):
     assert code == 0
     assert "Person A: 2024-03-01 to 2024-03-04" in out
     assert "Person B: 2024-03-02 to 2024-03-03" in out
+
+
+def test_outcomes_person_outside_the_window(run, write):
+    # B's only row (10 March) is after --to 5 March: B's window is empty, no rates at all
+    path = write(
+        "person,date,substance,amount,unit\nA,2024-03-01,alcohol,4,drinks\n"
+        "B,2024-03-10,alcohol,1,drinks\n"
+    )
+    code, out, _ = run("outcomes", path, "--to", "2024-03-05", "--json")
+    a, b = json.loads(out)
+    assert code == 0
+    assert (a["days"], a["pda"]) == (5, 80.0)  # 1–5 March, use on 1 March only
+    assert (b["days"], b["pda"], b["who_risk_level"]) == (0, None, None)
+    code, out, _ = run("outcomes", path, "--to", "2024-03-05")
+    assert "No days in this window" in out
+
+
+def test_outcomes_no_drinking_is_labelled_as_such(run, write):
+    code, out, _ = run("outcomes", write("date,substance,amount,unit\n2024-03-01,cannabis,1,g\n"))
+    assert code == 0
+    assert "WHO risk drinking level           No drinking" in out
+    assert "Days with no use (PDA)            0.0 %" in out  # cannabis counts against PDA
 
 
 def test_outcomes_money_column(run, write):

@@ -21,6 +21,7 @@ from waypoint.diary.csv_import import (
 from waypoint.diary.outcomes import (
     THRESHOLDS,
     OutcomeSums,
+    WhoLevel,
     outcomes_from_sums,
     weekly_sums,
 )
@@ -173,20 +174,26 @@ class Command(BaseCommand):
         drink = "UK units" if result["country"] == "UK" else f"{result['country']} drinks"
         title = f"Person {result['person']}: " if "person" in result else ""
         level = result["who_risk_level"]
-        lines = [
+        heading = (
             f"{title}{result['from']} to {result['to']} "
-            f"({result['thresholds']} thresholds, {units.COUNTRIES[result['country']]})",
+            f"({result['thresholds']} thresholds, {units.COUNTRIES[result['country']]})"
+        )
+        if not result["window_days"]:
+            return f"{heading}\n  No days in this window: the person's rows are all outside it."
+        lines = [
+            heading,
             f"  {'Days reported':<34}{result['days']} of {result['window_days']}"
             f" ({result['days_unknown']} unknown)",
             f"  {'Days with no use (PDA)':<34}{num(result['pda'], ' %')}"
             f" ({result['no_use_days']} of {result['days']} days)",
             f"  {'Heavy drinking days (PHDD)':<34}{num(result['phdd'], ' %')}"
             f" ({result['heavy_days']} of {result['days']} days)",
-            f"  {'Drinks per drinking day (DDD)':<34}{num(result['ddd'])} {drink}"
+            f"  {'Drinks per drinking day (DDD)':<34}{num(result['ddd'], ' ' + drink)}"
             f" (drinking on {result['drinking_days']} of {result['days']} days)",
-            f"  {'Drinks per week':<34}{num(result['drinks_per_week'])} {drink}",
+            f"  {'Drinks per week':<34}{num(result['drinks_per_week'], ' ' + drink)}",
             f"  {'Mean grams of alcohol per day':<34}{num(result['grams_per_day'], ' g')}",
-            f"  {'WHO risk drinking level':<34}{'–' if level is None else level.replace('_', ' ')}",
+            f"  {'WHO risk drinking level':<34}"
+            f"{'–' if level is None else WhoLevel[level.upper()].label}",
         ]
         if result["substance_use_days"]:
             used = ", ".join(f"{k} {v}" for k, v in result["substance_use_days"].items())
