@@ -11,7 +11,8 @@ Days are first totalled into additive `OutcomeSums` (rollups store these and add
 days, weeks and people) and only then turned into rates with `outcomes_from_sums`. Over a window
 of W known days:
 
-- PDA, percent days abstinent = 100 × days with no use of any substance / W.
+- PDA, percent days abstinent = 100 × days with no use of any substance / W (other drugs count
+  against it as alcohol does; per-substance use days are reported beside it).
 - PHDD, percent heavy drinking days = 100 × heavy days / W; a heavy day is ≥ 4 US standard drinks
   (56 g of ethanol) with female thresholds and ≥ 5 (70 g) with male thresholds (NIAAA, *Drinking
   levels defined*; FDA draft guidance *Alcoholism: developing drugs for treatment*, 2015).
@@ -218,6 +219,10 @@ def day_sums(record: DayRecord) -> OutcomeSums:
 
 def summarize_days(days: Iterable[DayRecord]) -> OutcomeSums:
     """Total a set of days (each calendar day once) into OutcomeSums; unknown days add nothing.
+
+    A known day is a no-use day when it has no substance and no alcohol grams; a drinking day
+    when alcohol_grams > 0 (a day listing "alcohol" with 0 g is a use day for PDA but not a
+    drinking day).
 
     Same rules as day_sums(), written as one loop because reports total millions of days.
     """
