@@ -6,6 +6,7 @@ Production (`WAYPOINT_ENV=production`) refuses to start without real secrets.
 """
 
 import secrets
+import warnings
 from pathlib import Path
 
 import environ
@@ -144,7 +145,9 @@ TEMPLATES = [
 _default_db = f"sqlite:///{VAR_DIR / 'waypoint.sqlite3'}"
 _database_url = env.str("DATABASE_URL", default=_default_db)
 try:
-    DATABASES = {"default": env.db_url_config(_database_url)}
+    with warnings.catch_warnings():  # environ warns before we can give our one-line reason
+        warnings.simplefilter("ignore")
+        DATABASES = {"default": env.db_url_config(_database_url)}
 except Exception as exc:  # django-environ raises several types for a malformed URL
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
 _engine = DATABASES["default"].get("ENGINE", "")
