@@ -16,7 +16,7 @@ from waypoint.accounts.models import User
 from waypoint.accounts.roles import Role
 from waypoint.clinics.models import Organization
 
-DEMO_PASSWORD = "waypoint-demo"  # noqa: S105 - published demo password, refused in production
+DEMO_PASSWORD = "waypoint-demo"  # noqa: S105  # nosec B105 - published demo password, refused in production
 DEMO_LOGINS = [
     ("admin@demo.test", "Organization admin, Demo Harm Reduction Clinic"),
     ("supervisor@demo.test", "Supervisor (supervises both clinicians)"),
@@ -28,6 +28,7 @@ DEMO_LOGINS = [
 
 DEMO_STEPS = [
     "waypoint.clients.demo.populate",
+    "waypoint.measures.demo.populate",
 ]
 
 
@@ -77,7 +78,7 @@ def build_demo(today: datetime.date | None = None) -> DemoContext:
     users["clinician2"].supervisors.add(users["supervisor"])
     ctx = DemoContext(
         today=today or timezone.localdate(),
-        rng=random.Random(20261128),  # noqa: S311 - synthetic data, not security
+        rng=random.Random(20261128),  # noqa: S311  # nosec B311 - synthetic data, not security
         clinic=clinic,
         other_clinic=other,
         users=users,
