@@ -1,0 +1,89 @@
+"""Extra cast for the privacy tests.
+
+Robin's chart (client_chart, Maya's client) gets consents made straight through the model, so
+each test states exactly the consent it needs. Oona is the admin of Other Clinic.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from waypoint.accounts.roles import Role
+from waypoint.privacy.models import (
+    Consent,
+    InfoKind,
+    Purpose,
+    RecipientKind,
+    SignatureMethod,
+    organization_today,
+)
+
+# A tiny but well-formed PDF, and a 1x1 PNG.
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def today(clinic):
+    return organization_today(clinic)
+
+
+@pytest.fixture
+def other_admin(make_user, other_clinic):
+    return make_user("oona@other.test", other_clinic, Role.ADMIN, "Oona Otheradmin")
+
+
+@pytest.fixture
+def make_consent(client_chart, clinician, today):
+    """An active consent to Eastside Community Health for attendance, unless told otherwise."""
+
+    def make(chart=None, *, signed=True, sent=False, **fields):
+        values = {
+            "recipient_kind": RecipientKind.NAMED,
+            "recipient_name": "Eastside Community Health",
+            "purpose": Purpose.TREATMENT,
+            "info_kinds": [InfoKind.ATTENDANCE],
+            "expires_on": today + datetime.timedelta(days=90),
+            "created_by": clinician,
+        }
+        values.update(fields)
+        if signed:
+            values.setdefault("signature_method", SignatureMethod.PAPER)
+            values.setdefault("signed_on", today - datetime.timedelta(days=1))
+            values.setdefault("signature_recorded_at", timezone.now())
+        if sent:
+            values.setdefault("sent_for_signature_at", timezone.now())
+        return Consent.objects.create(client=chart or client_chart, **values)
+
+    return make
+
+
+@pytest.fixture
+def consent(make_consent):
+    return make_consent()
+
+
+@pytest.fixture
+def disclosure_fields():
+    """A disclosure request matching the default consent."""
+    return {
+        "recipient_name": "Dr. Ana Lee",
+        "recipient_organization": "Eastside Community Health",
+        "recipient_role": "treating_provider",
+        "purpose": Purpose.TREATMENT,
+        "kinds": [InfoKind.ATTENDANCE],
+        "method": "fax",
+    }

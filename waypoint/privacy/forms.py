@@ -1,0 +1,327 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from waypoint.clients.forms import DateInput
+from waypoint.clients.models import DischargeReason
+from waypoint.privacy.models import (
+    Consent,
+    ConsentStatus,
+    DeliveryMethod,
+    ExceptionKind,
+    InfoKind,
+    Purpose,
+    RecipientKind,
+    RecipientRole,
+    RevocationMethod,
+    organization_today,
+)
+
+MAX_SCAN_BYTES = 5 * 1024 * 1024
+
+# File signatures ("magic numbers"); the browser's declared type is never trusted.
+_SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+]
+
+
+def sniff_scan(content: bytes) -> str | None:
+    """The content type of a PDF, PNG or JPEG file from its bytes, or None for anything else."""
+    for signature, content_type in _SIGNATURES:
+        if content.startswith(signature):
+            if content_type == "application/pdf":
+                return content_type if b"%%EOF" in content[-2048:] else None
+            return content_type if _image_is_sound(content) else None
+    return None
+
+
+def _image_is_sound(content: bytes) -> bool:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
+
+
+class ConsentForm(forms.ModelForm):
+    info_kinds = forms.MultipleChoiceField(
+        label="Information that may be shared",
+        choices=InfoKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only what the recipient needs for the purpose.",
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "recipient_kind",
+            "recipient_name",
+            "purpose",
+            "purpose_detail",
+            "info_kinds",
+            "info_description",
+            "expires_on",
+            "expiry_event",
+        ]
+        widgets = {
+            "recipient_kind": forms.RadioSelect,
+            "purpose_detail": forms.Textarea(attrs={"rows": 2}),
+            "info_description": forms.Textarea(attrs={"rows": 2}),
+            "expires_on": DateInput(),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("recipient_kind") == RecipientKind.NAMED
+            and not (data.get("recipient_name") or "").strip()
+        ):
+            self.add_error("recipient_name", "Name the person or organization.")
+        if data.get("purpose") == Purpose.OTHER and not (data.get("purpose_detail") or "").strip():
+            self.add_error("purpose_detail", "Describe the purpose.")
+        expires_on = data.get("expires_on")
+        if not expires_on and not (data.get("expiry_event") or "").strip():
+            self.add_error("expires_on", "Give an expiry date or an expiry event (or both).")
+        if expires_on and expires_on < organization_today(self.organization):
+            self.add_error("expires_on", "The expiry date cannot be in the past.")
+        return data
+
+
+class PaperSignatureForm(forms.Form):
+    signed_on = forms.DateField(label="Date the client signed", widget=DateInput())
+    scan = forms.FileField(
+        label="Scanned signed form",
+        help_text="PDF, JPEG or PNG, up to 5 MB. It is stored encrypted.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def clean_signed_on(self):
+        day = self.cleaned_data["signed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The signature date cannot be in the future.")
+        return day
+
+    def clean_scan(self):
+        upload = self.cleaned_data["scan"]
+        if upload.size > MAX_SCAN_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        content = upload.read()
+        content_type = sniff_scan(content)
+        if content_type is None:
+            raise forms.ValidationError("Upload a PDF, JPEG or PNG file.")
+        self.content = content
+        self.content_type = content_type
+        return upload
+
+
+class StaffRevokeForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How did the client revoke it?",
+        choices=[
+            (RevocationMethod.TOLD_STAFF.value, RevocationMethod.TOLD_STAFF.label),
+            (RevocationMethod.IN_WRITING.value, RevocationMethod.IN_WRITING.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. Said by phone on Tuesday that they no longer want us to share.",
+    )
+
+
+class ExpiryEventForm(forms.Form):
+    occurred_on = forms.DateField(label="The event happened on", widget=DateInput())
+
+    def clean_occurred_on(self):
+        day = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return day
+
+
+class SignConsentForm(forms.Form):
+    typed_name = forms.CharField(
+        label="Type your full name to sign", max_length=200, min_length=2, strip=True
+    )
+    agree = forms.BooleanField(
+        label="I have read this consent and I agree to it. Typing my name is my signature."
+    )
+
+
+class PortalRevokeForm(forms.Form):
+    confirm = forms.BooleanField(label="Yes, revoke this consent")
+
+
+BASIS_CHOICES = [("consent", "The client's written consent"), ("exception", "An exception")]
+
+
+class DisclosureForm(forms.Form):
+    recipient_name = forms.CharField(
+        label="Recipient",
+        max_length=200,
+        help_text="The person or organization receiving the information.",
+    )
+    recipient_organization = forms.CharField(
+        label="Their organization or facility", max_length=200, required=False
+    )
+    recipient_role = forms.ChoiceField(
+        label="The recipient is", choices=RecipientRole.choices, widget=forms.RadioSelect
+    )
+    purpose = forms.ChoiceField(choices=Purpose.choices)
+    purpose_detail = forms.CharField(
+        label="Purpose details", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    info_kinds = forms.MultipleChoiceField(
+        label="Information to disclose",
+        choices=InfoKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only what is needed for the purpose.",
+    )
+    method = forms.ChoiceField(label="How it is sent", choices=DeliveryMethod.choices)
+    basis = forms.ChoiceField(
+        label="Disclosed under", choices=BASIS_CHOICES, widget=forms.RadioSelect
+    )
+    consent = forms.ModelChoiceField(
+        queryset=Consent.objects.none(), required=False, label="Consent"
+    )
+    exception_kind = forms.ChoiceField(
+        label="Exception", choices=[("", "—")] + ExceptionKind.choices, required=False
+    )
+    exception_reason = forms.CharField(
+        label="Reason (for an exception)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For a medical emergency: the nature of the emergency (42 CFR 2.51(c)).",
+    )
+    audit_agreement = forms.BooleanField(
+        label="The auditor or evaluator agreed in writing to the 42 CFR 2.53 safeguards",
+        required=False,
+    )
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        today = organization_today(client.organization)
+        consents = client.consents.all()
+        self.fields["consent"].queryset = consents
+        self.fields["consent"].label_from_instance = lambda c: (
+            f"#{c.pk} · {c.recipient_label} · {c.get_purpose_display()} · "
+            f"{ConsentStatus(c.status_on(today)).label}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("basis") == "consent":
+            if not data.get("consent"):
+                self.add_error("consent", "Choose the consent this disclosure is made under.")
+            data["exception_kind"] = ""
+            data["exception_reason"] = ""
+        elif data.get("basis") == "exception":
+            data["consent"] = None
+            if not data.get("exception_kind"):
+                self.add_error("exception_kind", "Choose the exception.")
+            if not (data.get("exception_reason") or "").strip():
+                self.add_error("exception_reason", "Record the reason.")
+            if data.get("exception_kind") == ExceptionKind.AUDIT and not data.get(
+                "audit_agreement"
+            ):
+                self.add_error(
+                    "audit_agreement", "An audit disclosure needs the written agreement."
+                )
+        return data
+
+
+class RetentionSettingsForm(forms.Form):
+    retention_years = forms.IntegerField(
+        label="Keep closed charts for (years after the last discharge)",
+        min_value=1,
+        max_value=50,
+        help_text=(
+            "After this many years an admin may purge or anonymize a closed chart. Check your "
+            "state's medical record retention law; records of minors often need longer."
+        ),
+    )
+
+
+class CloseChartForm(forms.Form):
+    closed_on = forms.DateField(label="Closing date", widget=DateInput())
+    reason = forms.ChoiceField(
+        label="Discharge reason (for the open episode)",
+        choices=[("", "—")] + DischargeReason.choices,
+        required=False,
+    )
+    note = forms.CharField(
+        label="Discharge note", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, episode=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+        if episode is None:
+            del self.fields["reason"]
+            del self.fields["note"]
+
+    def clean_closed_on(self):
+        day = self.cleaned_data["closed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The closing date cannot be in the future.")
+        if self.episode and day < self.episode.admitted_on:
+            raise forms.ValidationError("The closing date cannot be before the admission date.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.episode is not None and not data.get("reason"):
+            self.add_error("reason", "Give the reason for the discharge.")
+        return data
+
+
+class ConfirmChartNumberForm(forms.Form):
+    confirm = forms.CharField(
+        label="Type the chart number to confirm",
+        max_length=20,
+        help_text="This cannot be undone.",
+    )
+
+    def __init__(self, *args, chart_number, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chart_number = chart_number
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip()
+        if value != self.chart_number:
+            raise forms.ValidationError("That is not this chart's number.")
+        return value
+
+
+class PeriodForm(forms.Form):
+    """From/to dates for the accounting of disclosures (both optional, inclusive)."""
+
+    start = forms.DateField(label="From", required=False, widget=DateInput())
+    end = forms.DateField(label="To", required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date is before the start date.")
+        return data
+
+    def period(self) -> tuple[datetime.date | None, datetime.date | None]:
+        if not self.is_valid():
+            return None, None
+        return self.cleaned_data.get("start"), self.cleaned_data.get("end")

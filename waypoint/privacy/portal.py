@@ -1,0 +1,165 @@
+"""The client's privacy pages in the portal: consents, who received their records, downloads.
+
+Downloads of a person's own record are their right of access (HIPAA 45 CFR 164.524; 42 CFR
+2.23 lets a program give patients their own records without consent). They are audited as
+EXPORT, not as disclosures.
+"""
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from waypoint.accounts.decorators import client_required
+from waypoint.audit import context as audit_context
+from waypoint.audit.actions import record
+from waypoint.audit.models import AuditAction
+from waypoint.clients.access import portal_client_for_user
+from waypoint.privacy import actions, notice, records
+from waypoint.privacy.actions import PrivacyRefused
+from waypoint.privacy.documents import client_copy_context, render_document_pdf
+from waypoint.privacy.forms import PeriodForm, PortalRevokeForm, SignConsentForm
+from waypoint.privacy.models import (
+    Consent,
+    ConsentStatus,
+    Disclosure,
+    RevocationMethod,
+    organization_today,
+)
+
+DOWNLOAD_FORMATS = ("pdf", "json", "fhir")
+
+
+def _statements() -> dict:
+    return {
+        "revocation": notice.REVOCATION_STATEMENT,
+        "redisclosure_risk": notice.REDISCLOSURE_RISK_STATEMENT,
+        "refusal": notice.REFUSAL_STATEMENT,
+    }
+
+
+@require_GET
+@client_required
+def privacy_home(request):
+    client = portal_client_for_user(request.user, page="privacy")
+    today = organization_today(client.organization)
+    consents = [(c, c.status_on(today)) for c in client.consents.all()]
+    return TemplateResponse(
+        request,
+        "privacy/portal/privacy.html",
+        {"client": client, "consents": consents, "statuses": ConsentStatus},
+    )
+
+
+def _own_consent(request, consent_pk, page):
+    client = portal_client_for_user(request.user, page=page)
+    return client, get_object_or_404(Consent, pk=consent_pk, client=client)
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def consent_sign(request, consent_pk):
+    client, consent = _own_consent(request, consent_pk, "sign consent")
+    if consent.status != ConsentStatus.AWAITING_SIGNATURE:
+        messages.info(request, "This consent is not waiting for your signature.")
+        return redirect("privacy-portal")
+    form = SignConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.esign_consent(
+                consent,
+                by=request.user,
+                typed_name=form.cleaned_data["typed_name"],
+                ip_address=audit_context.client_address(request),
+            )
+        except PrivacyRefused as exc:
+            for reason in exc.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(request, "Thank you: you signed the consent.")
+            return redirect("privacy-portal")
+    return TemplateResponse(
+        request,
+        "privacy/portal/consent_sign.html",
+        {"client": client, "consent": consent, "form": form, "statements": _statements()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def consent_revoke(request, consent_pk):
+    client, consent = _own_consent(request, consent_pk, "revoke consent")
+    if consent.status not in (ConsentStatus.ACTIVE, ConsentStatus.AWAITING_SIGNATURE):
+        messages.info(request, "This consent is not in force, so there is nothing to revoke.")
+        return redirect("privacy-portal")
+    form = PortalRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.revoke_consent(consent, by=request.user, method=RevocationMethod.PORTAL)
+        except PrivacyRefused as exc:
+            for reason in exc.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(request, "You revoked the consent. Nothing more will be shared.")
+            return redirect("privacy-portal")
+    return TemplateResponse(
+        request,
+        "privacy/portal/consent_revoke.html",
+        {"client": client, "consent": consent, "form": form, "statements": _statements()},
+    )
+
+
+@require_GET
+@client_required
+def accounting(request):
+    """Every disclosure of the client's records, for a period they choose (42 CFR 2.25)."""
+    client = portal_client_for_user(request.user, page="disclosures")
+    form = PeriodForm(request.GET or None)
+    rows = Disclosure.objects.filter(client=client)
+    if request.GET and not form.is_valid():
+        rows = rows.none()
+    else:
+        start, end = form.period() if request.GET else (None, None)
+        rows = rows.between(start, end)
+    return TemplateResponse(
+        request,
+        "privacy/portal/accounting.html",
+        {"client": client, "form": form, "disclosures": rows.select_related("consent")[:500]},
+    )
+
+
+@require_GET
+@client_required
+def download(request, fmt):
+    """The client's own record as PDF, JSON or a FHIR R4B Bundle."""
+    if fmt not in DOWNLOAD_FORMATS:
+        raise Http404("No such format")
+    client = portal_client_for_user(request.user, page="download record")
+    parts = records.build_parts(client)
+    now = timezone.now()
+    stamp = timezone.localdate(now).isoformat()
+    if fmt == "pdf":
+        body = render_document_pdf(client_copy_context(client, parts, generated_at=now))
+        content_type, filename = "application/pdf", f"my-record-{stamp}.pdf"
+    elif fmt == "json":
+        body = json.dumps(records.record_json(client, parts), indent=2, ensure_ascii=False)
+        content_type, filename = "application/json", f"my-record-{stamp}.json"
+    else:
+        bundle = records.record_fhir_bundle(client, parts)
+        body = bundle.model_dump_json(indent=2, exclude_none=True)
+        content_type, filename = "application/fhir+json", f"my-record-fhir-{stamp}.json"
+    record(
+        by=request.user,
+        action=AuditAction.EXPORT,
+        obj=client,
+        client=client,
+        detail={"format": fmt, "own_record": True},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

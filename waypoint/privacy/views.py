@@ -1,0 +1,607 @@
+"""Staff pages: consents on a chart, disclosures, accounting, retention settings and disposal."""
+
+import base64
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from waypoint.accounts.decorators import permission_required, staff_required
+from waypoint.accounts.roles import Permission
+from waypoint.audit.actions import record
+from waypoint.audit.models import AuditAction
+from waypoint.clients.access import can_write_client, clients_visible_to, get_client_for_user
+from waypoint.clients.models import ChartStatus
+from waypoint.privacy import actions
+from waypoint.privacy.actions import PrivacyRefused
+from waypoint.privacy.documents import (
+    DOCUMENT_TEMPLATE,
+    disclosure_context,
+    render_document_pdf,
+)
+from waypoint.privacy.forms import (
+    CloseChartForm,
+    ConfirmChartNumberForm,
+    ConsentForm,
+    DisclosureForm,
+    ExpiryEventForm,
+    PaperSignatureForm,
+    PeriodForm,
+    RetentionSettingsForm,
+    StaffRevokeForm,
+)
+from waypoint.privacy.models import (
+    Consent,
+    ConsentScan,
+    ConsentStatus,
+    Disclosure,
+    PrivacySettings,
+    organization_today,
+)
+from waypoint.privacy.retention import retention_status
+
+PAGE_SIZE = 100
+
+
+def _consent_for(client, consent_pk) -> Consent:
+    return get_object_or_404(Consent, pk=consent_pk, client=client)
+
+
+def _refused(form, exc: PrivacyRefused):
+    for reason in exc.reasons:
+        form.add_error(None, reason)
+
+
+@require_GET
+@staff_required
+def consent_list(request, pk):
+    client = get_client_for_user(request.user, pk, page="consents")
+    today = organization_today(client.organization)
+    consents = [(c, c.status_on(today)) for c in client.consents.select_related("revoked_by")]
+    return TemplateResponse(
+        request,
+        "privacy/consent_list.html",
+        {
+            "client": client,
+            "consents": consents,
+            "can_write": can_write_client(request.user, client),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def consent_create(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="new consent")
+    form = ConsentForm(request.POST or None, organization=client.organization)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in actions.CONSENT_FIELDS}
+        try:
+            consent = actions.create_consent(client, by=request.user, **fields)
+        except PrivacyRefused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, "Consent saved as a draft. Next: get it signed.")
+            return redirect(consent)
+    return TemplateResponse(
+        request, "privacy/consent_form.html", {"client": client, "form": form, "consent": None}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def consent_edit(request, pk, consent_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="edit consent")
+    consent = _consent_for(client, consent_pk)
+    if consent.status != ConsentStatus.DRAFT:
+        messages.error(request, "Only a draft consent can be changed; write a new one instead.")
+        return redirect(consent)
+    form = ConsentForm(request.POST or None, instance=consent, organization=client.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_consent(form.instance, by=request.user, changed_fields=form.changed_data)
+        except PrivacyRefused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, "Consent saved.")
+            return redirect(consent)
+    return TemplateResponse(
+        request, "privacy/consent_form.html", {"client": client, "form": form, "consent": consent}
+    )
+
+
+@require_GET
+@staff_required
+def consent_detail(request, pk, consent_pk):
+    client = get_client_for_user(request.user, pk, page="consent")
+    consent = _consent_for(client, consent_pk)
+    status = consent.status
+    has_scan = ConsentScan.objects.filter(consent=consent).exists()
+    return TemplateResponse(
+        request,
+        "privacy/consent_detail.html",
+        {
+            "client": client,
+            "consent": consent,
+            "status": status,
+            "status_label": ConsentStatus(status).label,
+            "has_scan": has_scan,
+            "can_write": can_write_client(request.user, client),
+            "revoke_form": StaffRevokeForm(),
+            "expiry_form": ExpiryEventForm(
+                initial={"occurred_on": organization_today(client.organization)}
+            ),
+            "disclosures": consent.disclosures.all()[:20],
+            "statuses": ConsentStatus,
+        },
+    )
+
+
+@require_POST
+@staff_required
+def consent_send(request, pk, consent_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="send consent")
+    consent = _consent_for(client, consent_pk)
+    try:
+        actions.send_for_signature(consent, by=request.user)
+    except PrivacyRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Sent: the client can sign it on their page in the portal.")
+    return redirect(consent)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def consent_paper(request, pk, consent_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="paper consent")
+    consent = _consent_for(client, consent_pk)
+    if consent.status not in (ConsentStatus.DRAFT, ConsentStatus.AWAITING_SIGNATURE):
+        messages.error(request, "This consent cannot be signed now.")
+        return redirect(consent)
+    form = PaperSignatureForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_paper_signature(
+                consent,
+                by=request.user,
+                signed_on=form.cleaned_data["signed_on"],
+                content=form.content,
+                content_type=form.content_type,
+            )
+        except PrivacyRefused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, "Signed form recorded. The consent is active.")
+            return redirect(consent)
+    return TemplateResponse(
+        request, "privacy/consent_paper.html", {"client": client, "consent": consent, "form": form}
+    )
+
+
+@require_GET
+@staff_required
+def consent_scan(request, pk, consent_pk):
+    client = get_client_for_user(request.user, pk, page="consent form scan")
+    consent = _consent_for(client, consent_pk)
+    scan = get_object_or_404(ConsentScan, consent=consent)
+    record(by=request.user, action=AuditAction.VIEW, obj=scan, client=client)
+    response = HttpResponse(base64.b64decode(scan.content), content_type=scan.content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="consent-{consent.pk}-signed.{scan.extension}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def consent_revoke(request, pk, consent_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="revoke consent")
+    consent = _consent_for(client, consent_pk)
+    form = StaffRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.revoke_consent(
+                consent,
+                by=request.user,
+                method=form.cleaned_data["method"],
+                note=form.cleaned_data["note"],
+            )
+        except PrivacyRefused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, "Consent revoked. Nothing more will be shared under it.")
+            return redirect(consent)
+    return TemplateResponse(
+        request,
+        "privacy/consent_revoke.html",
+        {"client": client, "consent": consent, "form": form},
+    )
+
+
+@require_POST
+@staff_required
+def consent_expiry_event(request, pk, consent_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="consent expiry")
+    consent = _consent_for(client, consent_pk)
+    form = ExpiryEventForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.mark_expiry_event(
+                consent, by=request.user, occurred_on=form.cleaned_data["occurred_on"]
+            )
+        except PrivacyRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Recorded: the consent has expired.")
+    else:
+        messages.error(request, "Enter the date the event happened (not in the future).")
+    return redirect(consent)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def disclose(request, pk):
+    """Release chart information outside the care team, under a consent or an exception."""
+    client = get_client_for_user(request.user, pk, write=True, page="disclose")
+    initial = {"basis": "consent"}
+    if "consent" in request.GET:
+        initial["consent"] = request.GET["consent"]
+    form = DisclosureForm(request.POST or None, client=client, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            disclosure = actions.disclose(
+                client,
+                by=request.user,
+                recipient_name=data["recipient_name"],
+                recipient_organization=data["recipient_organization"],
+                recipient_role=data["recipient_role"],
+                purpose=data["purpose"],
+                purpose_detail=data["purpose_detail"],
+                kinds=data["info_kinds"],
+                method=data["method"],
+                consent=data["consent"],
+                exception_kind=data["exception_kind"],
+                exception_reason=data["exception_reason"],
+            )
+        except PrivacyRefused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(
+                request,
+                "Disclosure recorded. Send this document with its notice; download the PDF below.",
+            )
+            return redirect(disclosure)
+    today = organization_today(client.organization)
+    return TemplateResponse(
+        request,
+        "privacy/disclose.html",
+        {
+            "client": client,
+            "form": form,
+            "consents": [(c, c.status_on(today)) for c in client.consents.all()],
+            "statuses": ConsentStatus,
+        },
+    )
+
+
+def _disclosure_for(request, pk, disclosure_pk, page):
+    client = get_client_for_user(request.user, pk, page=page)
+    disclosure = get_object_or_404(
+        Disclosure.objects.select_related("consent"), pk=disclosure_pk, client=client
+    )
+    return client, disclosure
+
+
+@require_GET
+@staff_required
+def disclosure_document(request, pk, disclosure_pk):
+    client, disclosure = _disclosure_for(request, pk, disclosure_pk, "disclosure document")
+    record(by=request.user, action=AuditAction.VIEW, obj=disclosure, client=client)
+    context = disclosure_context(disclosure)
+    context["pdf_url"] = reverse("privacy-disclosure-pdf", args=[client.pk, disclosure.pk])
+    context["back_url"] = client.get_absolute_url()
+    return TemplateResponse(request, DOCUMENT_TEMPLATE, context)
+
+
+@require_GET
+@staff_required
+def disclosure_pdf(request, pk, disclosure_pk):
+    client, disclosure = _disclosure_for(request, pk, disclosure_pk, "disclosure PDF")
+    record(
+        by=request.user,
+        action=AuditAction.PRINT,
+        obj=disclosure,
+        client=client,
+        detail={"format": "pdf"},
+    )
+    response = HttpResponse(
+        render_document_pdf(disclosure_context(disclosure)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="disclosure-{disclosure.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Accounting of disclosures (42 CFR 2.25).
+
+CSV_HEADER = [
+    "disclosed_at",
+    "chart_number",
+    "recipient",
+    "recipient_organization",
+    "recipient_role",
+    "purpose",
+    "basis",
+    "exception_reason",
+    "information",
+    "method",
+    "disclosed_by",
+]
+
+
+def _csv_cell(value) -> str:
+    """Neutralize spreadsheet formulas in typed text (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _accounting_csv(rows, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for d in rows:
+        writer.writerow(
+            [
+                _csv_cell(x)
+                for x in (
+                    timezone.localtime(d.disclosed_at).isoformat(timespec="minutes"),
+                    d.client.chart_number,
+                    d.recipient_name,
+                    d.recipient_organization,
+                    d.get_recipient_role_display(),
+                    d.purpose_label,
+                    d.basis_label,
+                    d.exception_reason,
+                    "; ".join(d.info_labels),
+                    d.get_method_display(),
+                    d.disclosed_by_label,
+                )
+            ]
+        )
+    return response
+
+
+def _accounting(request, rows, *, client, csv_name: str, csv_url: str):
+    form = PeriodForm(request.GET or None)
+    valid = form.is_valid() if request.GET else True
+    start, end = form.period() if request.GET else (None, None)
+    rows = rows.between(start, end).select_related("client", "consent") if valid else rows.none()
+    period = {
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+    }
+    if request.GET.get("format") == "csv" and valid:
+        rows = list(rows)
+        record(
+            by=request.user,
+            action=AuditAction.EXPORT,
+            object_type="privacy.disclosure",
+            object_label="Accounting of disclosures",
+            client=client,
+            detail={"format": "csv", "rows": len(rows), **period},
+        )
+        return _accounting_csv(rows, csv_name)
+    record(
+        by=request.user,
+        action=AuditAction.VIEW,
+        object_type="privacy.disclosure",
+        object_label="Accounting of disclosures",
+        client=client,
+        detail=period,
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    page_query = query.urlencode()
+    query["format"] = "csv"
+    return TemplateResponse(
+        request,
+        "privacy/accounting.html",
+        {
+            "client": client,
+            "form": form,
+            "page": page,
+            "csv_url": f"{csv_url}?{query.urlencode()}",
+            "page_query": page_query,
+        },
+    )
+
+
+@require_GET
+@permission_required(Permission.VIEW_ACCESS_HISTORY)
+def chart_accounting(request, pk):
+    client = get_client_for_user(request.user, pk, page="accounting of disclosures")
+    return _accounting(
+        request,
+        Disclosure.objects.filter(client=client),
+        client=client,
+        csv_name=f"disclosures-{client.chart_number}.csv",
+        csv_url=reverse("privacy-chart-accounting", args=[client.pk]),
+    )
+
+
+@require_GET
+@permission_required(Permission.VIEW_ORGANIZATION_AUDIT)
+def organization_accounting(request):
+    return _accounting(
+        request,
+        Disclosure.objects.in_organization(request.user.organization_id),
+        client=None,
+        csv_name="disclosures.csv",
+        csv_url=reverse("privacy-accounting"),
+    )
+
+
+# Retention: settings, closing charts, purge and anonymize.
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def privacy_settings(request):
+    organization = request.user.organization
+    current = PrivacySettings.for_organization(organization)
+    form = RetentionSettingsForm(
+        request.POST or None, initial={"retention_years": current.retention_years}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.update_privacy_settings(
+            organization, by=request.user, retention_years=form.cleaned_data["retention_years"]
+        )
+        messages.success(request, "Retention period saved.")
+        return redirect("privacy-settings")
+    return TemplateResponse(
+        request, "privacy/settings.html", {"form": form, "settings_row": current}
+    )
+
+
+@require_GET
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def retention_list(request):
+    """Closed charts and when each may be disposed of."""
+    today = organization_today(request.user.organization)
+    charts = (
+        clients_visible_to(request.user)
+        .filter(status=ChartStatus.DISCHARGED)
+        .select_related("organization")
+        .annotate(last_discharge=Max("episodes__discharged_on"))
+        .order_by("chart_number")
+    )
+    page = Paginator(charts, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(chart, retention_status(chart, today=today)) for chart in page.object_list]
+    record(
+        by=request.user,
+        action=AuditAction.VIEW,
+        object_type="privacy.retention",
+        object_label="Retention",
+    )
+    return TemplateResponse(
+        request,
+        "privacy/retention_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "retention_years": PrivacySettings.for_organization(
+                request.user.organization
+            ).retention_years,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def chart_close(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="close chart")
+    episode = client.current_episode()
+    already_closed = episode is None and client.status == ChartStatus.DISCHARGED
+    form = CloseChartForm(
+        request.POST or None,
+        episode=episode,
+        initial={"closed_on": organization_today(client.organization)},
+    )
+    if request.method == "POST" and not already_closed and form.is_valid():
+        try:
+            actions.close_chart(
+                client,
+                by=request.user,
+                closed_on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data.get("reason", ""),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except PrivacyRefused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"Chart {client.chart_number} closed.")
+            return redirect("privacy-chart-retention", pk=client.pk)
+    return TemplateResponse(
+        request,
+        "privacy/chart_close.html",
+        {
+            "client": client,
+            "form": form,
+            "episode": episode,
+            "already_closed": already_closed,
+        },
+    )
+
+
+def _retention_page(request, client, *, purge_form=None, anonymize_form=None, status=200):
+    return TemplateResponse(
+        request,
+        "privacy/chart_retention.html",
+        {
+            "client": client,
+            "retention": retention_status(client),
+            "purge_form": purge_form or ConfirmChartNumberForm(chart_number=client.chart_number),
+            "anonymize_form": anonymize_form
+            or ConfirmChartNumberForm(chart_number=client.chart_number, prefix="anon"),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def chart_retention(request, pk):
+    client = get_client_for_user(request.user, pk, page="retention")
+    return _retention_page(request, client)
+
+
+@require_POST
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def chart_purge(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="purge")
+    form = ConfirmChartNumberForm(request.POST, chart_number=client.chart_number)
+    if form.is_valid():
+        number = client.chart_number
+        try:
+            actions.purge_chart(client, by=request.user, confirm=form.cleaned_data["confirm"])
+        except PrivacyRefused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"Chart {number} and its records were deleted.")
+            return redirect("privacy-retention")
+    return _retention_page(request, client, purge_form=form)
+
+
+@require_POST
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def chart_anonymize(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="anonymize")
+    form = ConfirmChartNumberForm(request.POST, chart_number=client.chart_number, prefix="anon")
+    if form.is_valid():
+        number = client.chart_number
+        try:
+            actions.anonymize_chart(client, by=request.user, confirm=form.cleaned_data["confirm"])
+        except PrivacyRefused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(
+                request, f"Chart {number} was anonymized; it is now {client.chart_number}."
+            )
+            return redirect("privacy-retention")
+    return _retention_page(request, client, anonymize_form=form)
