@@ -54,9 +54,7 @@ def test_expired_by_event(make_consent):
 
 
 def test_revocation_wins_over_everything(make_consent):
-    consent = make_consent(
-        revoked_at=timezone.now(), revocation_method=RevocationMethod.TOLD_STAFF
-    )
+    consent = make_consent(revoked_at=timezone.now(), revocation_method=RevocationMethod.TOLD_STAFF)
     assert consent.status_on(DAY) == ConsentStatus.REVOKED
     consent.expires_on = DAY - datetime.timedelta(days=10)
     assert consent.status_on(DAY) == ConsentStatus.REVOKED
