@@ -1,0 +1,70 @@
+"""The measures caseload column, chart panel and portal panel (see clients/extensions.py)."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils import timezone
+
+from waypoint.clients.access import can_write_client
+from waypoint.clients.extensions import Panel
+from waypoint.measures.models import Administration
+
+DUE_SOON_DAYS = 7
+
+
+def annotate_measures_due(clients: list, user) -> None:
+    """Sets `measures_due` on each caseload row: items due within a week, or waiting in the
+    portal, in ONE query for the whole list."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    by_client = defaultdict(list)
+    rows = (
+        Administration.objects.open()
+        .filter(client__in=[c.pk for c in clients])
+        .filter(Q(due_on__isnull=True) | Q(due_on__lte=horizon))
+        .order_by("due_on", "id")
+        .only("id", "client_id", "instrument_id", "due_on", "in_portal", "status")
+    )
+    for item in rows:
+        item.overdue = item.due_on is not None and item.due_on < today
+        by_client[item.client_id].append(item)
+    for client in clients:
+        client.measures_due = by_client.get(client.pk, [])
+
+
+def latest_by_instrument(client) -> list[Administration]:
+    latest = {}
+    for administration in (
+        Administration.objects.current().filter(client=client).order_by("-administered_at", "-id")
+    ):
+        latest.setdefault(administration.instrument_id, administration)
+    return sorted(latest.values(), key=lambda a: a.instrument_name.lower())
+
+
+def chart_panel(request, client):
+    latest = latest_by_instrument(client)
+    waiting = list(Administration.objects.open().filter(client=client).order_by("due_on", "id"))
+    return Panel(
+        "measures/_panel_chart.html",
+        {
+            "latest": latest,
+            "waiting": waiting,
+            "today": timezone.localdate(),
+            "can_write": can_write_client(request.user, client),
+        },
+    )
+
+
+def portal_panel(request, client):
+    today = timezone.localdate()
+    waiting = [
+        item
+        for item in Administration.objects.open()
+        .filter(client=client, in_portal=True)
+        .order_by("due_on", "id")
+        if item.due_on is None or item.due_on <= today
+    ]
+    if not waiting:
+        return None
+    return Panel("measures/_panel_portal.html", {"waiting": waiting})
