@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("waypoint.accounts.urls")),
     path("", include("waypoint.clients.urls")),
+    path("", include("waypoint.measures.urls")),
 ]
 
 handler400 = "waypoint.errors.bad_request"

@@ -14,13 +14,15 @@ from importlib import import_module
 
 CASELOAD_COLUMNS = [
     ("Alerts", "clients/_cell_alerts.html", "waypoint.clients.panels.annotate_alerts"),
+    ("Measures due", "measures/_cell_due.html", "waypoint.measures.panels.annotate_measures_due"),
 ]
 
 CHART_PANELS = [
     "waypoint.clients.panels.alerts_panel",
+    "waypoint.measures.panels.chart_panel",
 ]
 
-PORTAL_PANELS: list[str] = []
+PORTAL_PANELS: list[str] = ["waypoint.measures.panels.portal_panel"]
 
 
 @dataclass
