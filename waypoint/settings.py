@@ -202,6 +202,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_CLIENT_IP_CALLABLE = "waypoint.audit.context.client_address"  # honours TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
 
 # Sessions: an idle timeout (HIPAA automatic logoff), renewed on every request.

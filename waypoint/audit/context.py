@@ -3,6 +3,7 @@
 import ipaddress
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -22,7 +23,12 @@ def current_request():
 
 
 def client_address(request) -> str | None:
-    """The request's address in the form the database stores it, or None if it is not one.
+    """The client's address in the form the database stores it, or None if it is not one.
+
+    Behind TRUSTED_PROXY_COUNT reverse proxies (AXES_IPWARE_PROXY_COUNT), the address is the one
+    the outermost trusted proxy added to X-Forwarded-For; anything further left was sent by the
+    client and is not trusted. django-axes uses this same function (AXES_CLIENT_IP_CALLABLE), so
+    lockouts and the audit trail agree on who is asking.
 
     The audit hash covers the address, so it must be normalized before hashing exactly as
     GenericIPAddressField does when saving ("2001:0DB8::0001" -> "2001:db8::1"); otherwise the
@@ -32,6 +38,15 @@ def client_address(request) -> str | None:
     if request is None:
         return None
     raw = str(request.META.get("REMOTE_ADDR") or "").strip()
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    if proxies:
+        forwarded = [
+            hop.strip()
+            for hop in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+            if hop.strip()
+        ]
+        if len(forwarded) >= proxies:
+            raw = forwarded[-proxies]
     try:
         ipaddress.ip_address(raw)
         return clean_ipv6_address(raw) if ":" in raw else raw
