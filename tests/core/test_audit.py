@@ -272,3 +272,49 @@ def test_database_trigger_refuses_truncate_on_postgresql(client_chart):
         connection.cursor() as cursor,
     ):
         cursor.execute("TRUNCATE audit_auditevent")
+
+
+# --- behind a reverse proxy ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "198.51.100.1", "10.0.0.5"),  # no trusted proxy: X-Forwarded-For is ignored
+        (1, "198.51.100.1", "198.51.100.1"),
+        (1, "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # the client's own header is not trusted
+        (2, "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"),
+        (2, "198.51.100.1", "10.0.0.5"),  # fewer hops than proxies: fall back to the socket
+    ],
+)
+def test_trusted_proxies_give_the_real_client_address(
+    settings, login, clinician, client_chart, proxies, forwarded, expected
+):
+    settings.AXES_IPWARE_PROXY_COUNT = proxies or None
+    login(clinician).get(
+        client_chart.get_absolute_url(),
+        REMOTE_ADDR="10.0.0.5",
+        headers={"x-forwarded-for": forwarded},
+    )
+    assert _last().ip_address == expected
+
+
+def test_lockout_behind_a_proxy_is_per_client_not_per_proxy(settings, client, clinician):
+    from tests.conftest import PASSWORD
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+
+    def attempt(address, password="wrong password"):  # noqa: S107
+        return client.post(
+            reverse("login"),
+            {"username": clinician.email, "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            headers={"x-forwarded-for": address},
+        )
+
+    for _ in range(5):
+        attempt("203.0.113.66")
+    assert attempt("203.0.113.66", PASSWORD).status_code == 429
+    assert attempt("198.51.100.7", PASSWORD).status_code == 302  # Maya at the clinic
+    failed = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED)
+    assert set(failed.values_list("ip_address", flat=True)) == {"203.0.113.66"}
