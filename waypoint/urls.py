@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("waypoint.accounts.urls")),
     path("", include("waypoint.clients.urls")),
     path("", include("waypoint.measures.urls")),
+    path("", include("waypoint.goals.urls")),
+    path("", include("waypoint.diary.urls")),
 ]
 
 handler400 = "waypoint.errors.bad_request"

@@ -15,14 +15,21 @@ from importlib import import_module
 CASELOAD_COLUMNS = [
     ("Alerts", "clients/_cell_alerts.html", "waypoint.clients.panels.annotate_alerts"),
     ("Measures due", "measures/_cell_due.html", "waypoint.measures.panels.annotate_measures_due"),
+    ("Diary, 12 weeks", "diary/_cell_outcomes.html", "waypoint.diary.panels.annotate_outcomes"),
 ]
 
 CHART_PANELS = [
     "waypoint.clients.panels.alerts_panel",
+    "waypoint.goals.panels.goals_panel",
+    "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
 ]
 
-PORTAL_PANELS: list[str] = ["waypoint.measures.panels.portal_panel"]
+PORTAL_PANELS: list[str] = [
+    "waypoint.diary.panels.portal_progress_panel",
+    "waypoint.goals.panels.portal_goals_panel",
+    "waypoint.measures.panels.portal_panel",
+]
 
 
 @dataclass

@@ -99,7 +99,7 @@ def week_starts(today: datetime.date, weeks: int) -> list[datetime.date]:
     return [this_week - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
-def _sums_from_row(row: dict, substances: dict[str, int] | None = None) -> OutcomeSums:
+def sums_from_row(row: dict, substances: dict[str, int] | None = None) -> OutcomeSums:
     return OutcomeSums(
         known_days=row["known_days"] or 0,
         no_use_days=row["no_use_days"] or 0,
@@ -137,7 +137,7 @@ def sums_by_client(
             .order_by()
         ):
             substances[client_id][substance] = use_days
-    return {row["client_id"]: _sums_from_row(row, substances.get(row["client_id"])) for row in rows}
+    return {row["client_id"]: sums_from_row(row, substances.get(row["client_id"])) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def weekly_sums_for(client, starts: list[datetime.date]) -> list[tuple[datetime.
     return [
         (
             start,
-            _sums_from_row(rows[start], substances.get(start)) if start in rows else OutcomeSums(),
+            sums_from_row(rows[start], substances.get(start)) if start in rows else OutcomeSums(),
         )
         for start in starts
     ]

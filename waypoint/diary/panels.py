@@ -1,0 +1,187 @@
+"""The diary's chart panel, portal panel and caseload column (see clients/extensions.py)."""
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+
+from waypoint.clients.access import can_write_client
+from waypoint.clients.extensions import Panel
+from waypoint.diary import charts
+from waypoint.diary.dates import client_today, zoned_today
+from waypoint.diary.models import DayRollup, DiarySettings, WeekRollup
+from waypoint.diary.outcomes import OutcomeSums, outcomes_from_sums, who_level_change
+from waypoint.diary.reports import (
+    SUM_FIELDS,
+    compare_windows,
+    sums_from_row,
+    week_starts,
+    weekly_sums_for,
+)
+from waypoint.goals.models import Substance
+
+WINDOWS = (30, 90)
+SPARK_WEEKS = 12
+HALF = SPARK_WEEKS // 2
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _window(request) -> int:
+    try:
+        days = int(request.GET.get("outcomes", 30))
+    except ValueError:
+        return 30
+    return days if days in WINDOWS else 30
+
+
+def trend_for(client, *, today, country, weeks=12):
+    starts = week_starts(today, weeks)
+    series = []
+    for start, sums in weekly_sums_for(client, starts):
+        if not sums.known_days:
+            series.append((start, None, None))
+            continue
+        outcome = outcomes_from_sums(sums, thresholds=client.drinking_thresholds, country=country)
+        series.append(
+            (start, outcome.total_drinks, sums.within_plan_days if sums.plan_days else None)
+        )
+    word = "UK units" if country == "UK" else "standard drinks"
+    return charts.weekly_trend(series, unit=word)
+
+
+def outcomes_panel(request, client):
+    settings = DiarySettings.for_organization(client.organization_id)
+    today = client_today(client)
+    days = _window(request)
+    comparison = compare_windows(client, days=days, today=today, country=settings.country)
+    if not comparison.current.days_reported and not comparison.previous.days_reported:
+        has_any = DayRollup.objects.filter(client=client).exists()
+    else:
+        has_any = True
+    labels = dict(Substance.choices)
+    substances = sorted(
+        set(comparison.current.per_substance_use_days)
+        | set(comparison.previous.per_substance_use_days)
+    )
+    return Panel(
+        "diary/_panel_outcomes.html",
+        {
+            "comparison": comparison,
+            "windows": WINDOWS,
+            "days": days,
+            "has_any": has_any,
+            "country": settings.country,
+            "drink_word": "UK units" if settings.country == "UK" else "standard drinks",
+            "substance_rows": [
+                (
+                    labels.get(s, s),
+                    comparison.current.per_substance_use_days.get(s, 0),
+                    comparison.previous.per_substance_use_days.get(s, 0),
+                )
+                for s in substances
+            ],
+            "trend": trend_for(client, today=today, country=settings.country) if has_any else None,
+            "can_write": can_write_client(request.user, client),
+        },
+    )
+
+
+def progress_messages(comparison) -> list[str]:
+    """Reductions worth celebrating, in plain words. Never a streak, never a reset to zero."""
+    now, before = comparison.current, comparison.previous
+    messages = []
+    more = now.days_within_plan - before.days_within_plan
+    if now.plan_days and more > 0:
+        messages.append(
+            f"{more} more day{'s' if more != 1 else ''} within your plan than the "
+            f"{comparison.days} days before."
+        )
+    change = comparison.who_change
+    if change is not None and change < 0:
+        steps = "a WHO risk level" if change == -1 else f"{-change} WHO risk levels"
+        messages.append(
+            f"Your drinking moved down {steps}: from {before.who_risk_level.label.lower()} "
+            f"to {now.who_risk_level.label.lower()}."
+        )
+    if (
+        now.drinks_per_week is not None
+        and before.drinks_per_week is not None
+        and now.drinks_per_week < before.drinks_per_week - 0.5
+    ):
+        fewer = before.drinks_per_week - now.drinks_per_week
+        messages.append(
+            f"About {fewer:.0f} fewer drinks a week than the {comparison.days} days before."
+        )
+    if now.days_reported and before.days_reported and now.money_spent < before.money_spent:
+        messages.append(f"You spent {before.money_spent - now.money_spent:.2f} less.")
+    if now.pda is not None and before.pda is not None and now.pda > before.pda + 0.5:
+        messages.append(
+            f"{now.no_use_days} days without use out of {now.days_reported} you recorded "
+            f"(up from {before.no_use_days} of {before.days_reported})."
+        )
+    return messages
+
+
+def portal_progress_panel(request, client):
+    settings = DiarySettings.for_organization(client.organization_id)
+    today = client_today(client)
+    comparison = compare_windows(client, days=30, today=today, country=settings.country)
+    today_known = DayRollup.objects.filter(client=client, day=today).first()
+    return Panel(
+        "diary/_panel_portal.html",
+        {
+            "today": today,
+            "today_known": today_known,
+            "comparison": comparison,
+            "messages": progress_messages(comparison),
+        },
+    )
+
+
+def annotate_outcomes(clients: list, user) -> None:
+    """Sparkline of days within plan per week, and the WHO level change: ONE query for all rows.
+
+    Weeks are the clinic's calendar weeks: the organization's time zone comes with the rows (a
+    join), so the query covers a day either side of UTC and the exact 12 weeks are cut here.
+    WHO change compares the last 6 weeks with the 6 weeks before them (grams need no country).
+    """
+    if not clients:
+        return
+    utc_today = timezone.now().date()
+    loose = week_starts(utc_today + ONE_DAY, SPARK_WEEKS + 1)
+    rows = defaultdict(dict)
+    zone = None
+    for row in WeekRollup.objects.filter(
+        client_id__in=[c.pk for c in clients], week_start__gte=loose[0], week_start__lte=loose[-1]
+    ).values("client_id", "week_start", "client__organization__timezone", *SUM_FIELDS):
+        zone = zone or row["client__organization__timezone"]
+        rows[row["client_id"]][row["week_start"]] = row
+    today = zoned_today(zone) if zone else utc_today
+    starts = week_starts(today, SPARK_WEEKS)
+    for client in clients:
+        weeks = {s: r for s, r in rows.get(client.pk, {}).items() if s >= starts[0]}
+        plan_known = any(weeks[s]["plan_days"] for s in weeks)
+        if plan_known:
+            values = [
+                weeks[s]["within_plan_days"] if s in weeks and weeks[s]["plan_days"] else None
+                for s in starts
+            ]
+            what = "Days within plan per week"
+        else:
+            values = [weeks[s]["no_use_days"] if s in weeks else None for s in starts]
+            what = "Days without use per week"
+        client.diary_sparkline = charts.sparkline(values, top=7, what=what) if weeks else None
+        halves = []
+        for part in (starts[:HALF], starts[HALF:]):
+            total = OutcomeSums()
+            for s in part:
+                if s in weeks:
+                    total = total + sums_from_row(weeks[s])
+            halves.append(
+                outcomes_from_sums(total, thresholds=client.drinking_thresholds).who_risk_level
+                if total.known_days
+                else None
+            )
+        client.who_change = who_level_change(*halves)
+        client.who_change_abs = abs(client.who_change or 0)
+        client.who_now = halves[1]

@@ -1,0 +1,441 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from waypoint.accounts.decorators import client_required, permission_required, staff_required
+from waypoint.accounts.roles import Permission
+from waypoint.audit.actions import record
+from waypoint.audit.models import AuditAction
+from waypoint.clients.access import (
+    can_write_client,
+    clients_visible_to,
+    get_client_for_user,
+    portal_client_for_user,
+)
+from waypoint.diary import actions, tlfb
+from waypoint.diary.dates import client_today, organization_today
+from waypoint.diary.forms import (
+    SPANS,
+    AnchorEventForm,
+    CheckInForm,
+    DiarySettingsForm,
+    EntryForm,
+    NoUseForm,
+    check_day,
+)
+from waypoint.diary.models import (
+    AnchorEvent,
+    DayRollup,
+    DiaryEntry,
+    DiarySettings,
+    EntrySource,
+)
+from waypoint.diary.reports import outcome_report
+from waypoint.goals.models import SaferUsePractice, Substance, units_for
+
+REPORT_WEEKS = (4, 12, 26, 52)
+REPORT_PAGE = 100
+
+
+def _int_param(request, name, default, allowed):
+    try:
+        value = int(request.GET.get(name, default))
+    except ValueError:
+        return default
+    return value if value in allowed else default
+
+
+def _day_param(value, today) -> datetime.date | None:
+    try:
+        return check_day(datetime.date.fromisoformat(value), today)
+    except (TypeError, ValueError, ValidationError):  # bad or future dates: the caller's default
+        return None
+
+
+def _days_view(client, first, last, country):
+    """Every day first..last, newest first, with its entries; days without entries are unknown."""
+    entries: dict[datetime.date, list] = {}
+    for entry in DiaryEntry.objects.filter(
+        client=client, day__gte=first, day__lte=last
+    ).select_related("entered_by"):
+        entries.setdefault(entry.day, []).append(entry)
+    rollups = {
+        r.day: r for r in DayRollup.objects.filter(client=client, day__gte=first, day__lte=last)
+    }
+    days = []
+    day = last
+    while day >= first:
+        days.append(
+            {
+                "day": day,
+                "entries": [(e, e.amount_text(country)) for e in entries.get(day, [])],
+                "rollup": rollups.get(day),
+            }
+        )
+        day -= datetime.timedelta(days=1)
+    return days
+
+
+# Staff pages -------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def diary_list(request, pk):
+    client = get_client_for_user(request.user, pk, page="diary")
+    settings = DiarySettings.for_organization(client.organization_id)
+    today = client_today(client)
+    span = _int_param(request, "days", 30, (7, 14, 30, 60, 90))
+    first = today - datetime.timedelta(days=span - 1)
+    days = _days_view(client, first, today, settings.country)
+    return TemplateResponse(
+        request,
+        "diary/diary_list.html",
+        {
+            "client": client,
+            "days": days,
+            "span": span,
+            "spans": (7, 14, 30, 60, 90),
+            "unknown": sum(1 for d in days if not d["entries"]),
+            "can_write": can_write_client(request.user, client),
+            "no_use_form": NoUseForm(today=today, initial={"day": today}),
+            "settings": settings,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def entry_add(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="diary add")
+    settings = DiarySettings.for_organization(client.organization_id)
+    today = client_today(client)
+    day = _day_param(request.GET.get("day"), today) or today
+    form = EntryForm(
+        request.POST or None, today=today, country=settings.country, initial={"day": day}
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = actions.add_entry(
+            client, by=request.user, source=EntrySource.CLINICIAN, **form.entry_fields()
+        )
+        messages.success(request, f"Saved: {entry.amount_text(settings.country)}.")
+        return redirect(reverse("diary-list", args=[client.pk]))
+    return TemplateResponse(
+        request,
+        "diary/entry_form.html",
+        {"form": form, "client": client, "settings": settings, "editing": False},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def entry_edit(request, pk, entry_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="diary edit")
+    entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client, kind="use")
+    settings = DiarySettings.for_organization(client.organization_id)
+    form = EntryForm(
+        request.POST or None,
+        today=client_today(client),
+        country=settings.country,
+        initial=EntryForm.initial_from(entry),
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.update_entry(entry, by=request.user, **form.entry_fields())
+        messages.success(request, "Entry saved. The earlier version stays in its history.")
+        return redirect(reverse("diary-list", args=[client.pk]))
+    return TemplateResponse(
+        request,
+        "diary/entry_form.html",
+        {"form": form, "client": client, "settings": settings, "editing": True, "entry": entry},
+    )
+
+
+@require_POST
+@staff_required
+def entry_delete(request, pk, entry_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="diary delete")
+    entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client)
+    actions.delete_entry(entry, by=request.user)
+    messages.success(request, "Entry removed.")
+    return redirect(reverse("diary-list", args=[client.pk]))
+
+
+@require_POST
+@staff_required
+def no_use(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="diary no use")
+    form = NoUseForm(request.POST, today=client_today(client))
+    if form.is_valid():
+        actions.record_no_use(
+            client, by=request.user, source=EntrySource.CLINICIAN, day=form.cleaned_data["day"]
+        )
+        messages.success(request, "Recorded: no use that day.")
+    else:
+        messages.error(request, " ".join(form.errors.get("day", ["Choose a valid date."])))
+    return redirect(reverse("diary-list", args=[client.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def timeline_followback(request, pk):
+    write = request.method == "POST"
+    client = get_client_for_user(request.user, pk, write=write, page="timeline followback")
+    settings = DiarySettings.for_organization(client.organization_id)
+    today = client_today(client)
+    data = request.POST if write else request.GET
+    try:
+        days = int(data.get("days", 30))
+    except ValueError:
+        days = 30
+    days = days if days in SPANS else 30
+    first, last = tlfb.span(today, days)
+    substances = tlfb.tracked_substances(client, first, last, data.get("add", ""))
+    if write:
+        posted = [s for s in data.getlist("substances") if s in Substance.values]
+        substances = sorted(set(substances) | set(posted), key=list(Substance.values).index)
+    chosen_units = tlfb.read_units(data, substances)
+    posted_state = None
+    if write:
+        cells, values, errors = tlfb.parse_cells(
+            data, first=first, last=last, substances=substances
+        )
+        if not errors:
+            result = actions.save_timeline_followback(
+                client, by=request.user, first=first, last=last, cells=cells, units=chosen_units
+            )
+            text = f"Timeline Followback saved: {result.days_written} days."
+            if result.live_days_skipped:
+                text += (
+                    f" {len(result.live_days_skipped)} days already had live diary entries and "
+                    "were left as they were (the live diary is the primary record)."
+                )
+            messages.success(request, text)
+            return redirect(f"{reverse('diary-tlfb', args=[client.pk])}?days={days}")
+        posted_state = {"values": values, "errors": errors}
+    grid = tlfb.build_grid(
+        client,
+        first=first,
+        last=last,
+        substances=substances,
+        units=chosen_units,
+        country=settings.country,
+        posted=posted_state,
+    )
+    unit_rows = [
+        (code, label, unit, [(u.value, u.label) for u in units_for(code) if u != "beverage"])
+        for code, label, unit in grid.substances
+    ]
+    return TemplateResponse(
+        request,
+        "diary/tlfb.html",
+        {
+            "client": client,
+            "grid": grid,
+            "days": days,
+            "spans": SPANS,
+            "unit_rows": unit_rows,
+            "settings": settings,
+            "can_write": can_write_client(request.user, client),
+            "anchor_form": AnchorEventForm(),
+            "anchors": list(AnchorEvent.objects.filter(client=client)),
+            "other_substances": [
+                (c, label) for c, label in Substance.choices if c not in substances
+            ],
+        },
+        status=400 if posted_state else 200,
+    )
+
+
+@require_POST
+@staff_required
+def anchor_add(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="anchor events")
+    form = AnchorEventForm(request.POST)
+    days = request.POST.get("days", "30")
+    if form.is_valid():
+        actions.add_anchor_event(client, by=request.user, **form.cleaned_data)
+        messages.success(request, "Anchor event added.")
+    else:
+        messages.error(request, "Add an anchor event with a date and a kind.")
+    return redirect(
+        f"{reverse('diary-tlfb', args=[client.pk])}?days={days if days.isdigit() else 30}"
+    )
+
+
+@require_POST
+@staff_required
+def anchor_delete(request, pk, anchor_pk):
+    client = get_client_for_user(request.user, pk, write=True, page="anchor events")
+    event = get_object_or_404(AnchorEvent, pk=anchor_pk, client=client)
+    actions.delete_anchor_event(event, by=request.user)
+    messages.success(request, "Anchor event removed.")
+    return redirect(reverse("diary-tlfb", args=[client.pk]))
+
+
+@require_GET
+@staff_required
+def report(request):
+    """Outcomes of every chart the user may see, one row per person, read from the rollups."""
+    user = request.user
+    weeks = _int_param(request, "weeks", 12, REPORT_WEEKS)
+    settings = DiarySettings.for_organization(user.organization_id)
+    today = organization_today(user.organization)
+    charts = clients_visible_to(user).order_by("chart_number")
+    page = Paginator(charts, REPORT_PAGE).get_page(request.GET.get("page"))
+    page_ids = [c.pk for c in page.object_list]
+    names = {c.pk: c for c in page.object_list}
+    rows = outcome_report(
+        charts.filter(pk__in=page_ids), today=today, weeks=weeks, country=settings.country
+    )
+    record(
+        by=user,
+        action=AuditAction.VIEW,
+        object_type="outcome_report",
+        object_label="Outcome report",
+    )
+    return TemplateResponse(
+        request,
+        "diary/report.html",
+        {
+            "rows": [(names[r.client_id], r) for r in rows],
+            "page": page,
+            "weeks": weeks,
+            "choices": REPORT_WEEKS,
+            "country": settings.country,
+            "drink_word": "UK units" if settings.country == "UK" else "drinks",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def diary_settings(request):
+    organization = request.user.organization
+    current = DiarySettings.for_organization(organization)
+    form = DiarySettingsForm(request.POST or None, initial={"country": current.country})
+    if request.method == "POST" and form.is_valid():
+        actions.update_diary_settings(
+            organization, by=request.user, country=form.cleaned_data["country"]
+        )
+        messages.success(request, "Diary settings saved.")
+        return redirect("diary-settings")
+    return TemplateResponse(request, "diary/settings.html", {"form": form, "current": current})
+
+
+# Portal pages ------------------------------------------------------------------------------
+
+
+def _portal_substances(client) -> list[tuple[str, str]]:
+    """The person's own substances first (goals, recent use), then the rest."""
+    labels = dict(Substance.choices)
+    own = list(client.goals.current().values_list("substance", flat=True))
+    for code in (
+        DiaryEntry.objects.filter(client=client, kind="use")
+        .order_by("-day")
+        .values_list("substance", flat=True)[:30]
+    ):
+        if code not in own:
+            own.append(code)
+    rest = [c for c in Substance.values if c not in own]
+    return [(c, labels[c]) for c in own + rest if c in labels]
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def checkin(request):
+    client = portal_client_for_user(request.user, page="diary check-in")
+    settings = DiarySettings.for_organization(client.organization_id)
+    today = client_today(client)
+    day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
+    form = CheckInForm(
+        request.POST or None,
+        today=today,
+        country=settings.country,
+        substances=_portal_substances(client),
+        initial={"day": day},
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = actions.add_entry(
+            client, by=request.user, source=EntrySource.CLIENT, **form.entry_fields()
+        )
+        messages.success(
+            request,
+            f"Saved for {entry.day:%A %b} {entry.day.day}: "
+            f"{entry.get_substance_display()}, {entry.amount_text(settings.country)}.",
+        )
+        return redirect(reverse("diary-week") + f"?start={entry.day.isoformat()}")
+    safer = client.goals.current().filter(kind="safer_use").values_list("practices", flat=True)
+    my_practices = {p for practices in safer for p in practices}
+    return TemplateResponse(
+        request,
+        "diary/checkin.html",
+        {
+            "client": client,
+            "form": form,
+            "day": day,
+            "today": today,
+            "settings": settings,
+            "my_practices": [
+                (p, label) for p, label in SaferUsePractice.choices if p in my_practices
+            ],
+        },
+    )
+
+
+@require_POST
+@client_required
+def portal_no_use(request):
+    client = portal_client_for_user(request.user, page="diary no use")
+    today = client_today(client)
+    form = NoUseForm(request.POST, today=today)
+    if form.is_valid():
+        day = form.cleaned_data["day"]
+        actions.record_no_use(client, by=request.user, source=EntrySource.CLIENT, day=day)
+        messages.success(
+            request, f"Recorded: no use on {day:%A %b} {day.day}. Thank you for checking in."
+        )
+        return redirect(reverse("diary-week") + f"?start={day.isoformat()}")
+    messages.error(request, " ".join(form.errors.get("day", ["Choose a valid date."])))
+    return redirect("diary-week")
+
+
+@require_GET
+@client_required
+def week(request):
+    client = portal_client_for_user(request.user, page="diary week")
+    settings = DiarySettings.for_organization(client.organization_id)
+    today = client_today(client)
+    start = _day_param(request.GET.get("start"), today) or today
+    monday = start - datetime.timedelta(days=start.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    days = list(reversed(_days_view(client, monday, min(sunday, today), settings.country)))
+    return TemplateResponse(
+        request,
+        "diary/week.html",
+        {
+            "client": client,
+            "days": days,
+            "monday": monday,
+            "sunday": sunday,
+            "today": today,
+            "previous": monday - datetime.timedelta(days=7),
+            "next": monday + datetime.timedelta(days=7) if sunday < today else None,
+        },
+    )
+
+
+@require_POST
+@client_required
+def portal_entry_delete(request, entry_pk):
+    client = portal_client_for_user(request.user, page="diary delete")
+    entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client, source=EntrySource.CLIENT)
+    day = entry.day
+    actions.delete_entry(entry, by=request.user)
+    messages.success(request, "Entry removed.")
+    return redirect(reverse("diary-week") + f"?start={day.isoformat()}")

@@ -1,0 +1,19 @@
+"""The goals panel on the chart and in the portal."""
+
+from waypoint.clients.access import can_write_client
+from waypoint.clients.extensions import Panel
+
+
+def goals_panel(request, client):
+    goals = list(client.goals.current().order_by("substance"))
+    return Panel(
+        "goals/_panel_goals.html",
+        {"goals": goals, "can_write": can_write_client(request.user, client)},
+    )
+
+
+def portal_goals_panel(request, client):
+    goals = list(client.goals.current().order_by("substance"))
+    if not goals:
+        return None
+    return Panel("goals/_panel_portal_goals.html", {"goals": goals})
