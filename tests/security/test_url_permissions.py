@@ -23,6 +23,7 @@ import uuid
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import SESSION_KEY
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -175,40 +176,44 @@ def _is_portal(route: str, name: str) -> bool:
     return route.startswith("portal") or name.startswith("portal") or "-portal" in name
 
 
+ROLES = ["anonymous", "admin", "supervisor", "clinician", "client", "other_org"]
+
+
+def _problem(who, route, name, response) -> str | None:
+    status = response.status_code
+    if status >= 500:
+        return "server error"
+    if who == "anonymous" and name not in PUBLIC:
+        if status == 200 or (
+            status == 302 and not response["Location"].startswith("/accounts/login/")
+        ):
+            return "reachable without signing in"
+    elif who == "client" and name not in CLIENT_SELF_SERVICE | PUBLIC:
+        if not _is_portal(route, name) and status not in DENIED:
+            return "staff page open to a client"
+    elif who == "other_org" and "<" in route and name not in PUBLIC and status not in DENIED:
+        return "clinic record open to another organization"
+    return None
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_every_url_for_every_role(world):
+@pytest.mark.parametrize("who", ROLES)
+def test_every_url_for_every_role(world, who):
+    user = None if who == "anonymous" else world["users"][who]
+    client = _signed_in(user)
     failures = []
     for route, name in ALL_URLS:
         url = fill(route, world)
-        names_a_record = "<" in route
-        for who in ["anonymous", "admin", "supervisor", "clinician", "client", "other_org"]:
-            user = None if who == "anonymous" else world["users"][who]
-            for method in ("get", "post"):
-                client = _signed_in(user)  # fresh each time: a POST may sign the person out
-                response = getattr(client, method)(url)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            _check_headers(response, f"{method.upper()} {url} as {who}")
+            problem = _problem(who, route, name, response)
+            if problem:
                 status = response.status_code
-                _check_headers(response, f"{method.upper()} {url} as {who}")
-                problem = None
-                if status >= 500:
-                    problem = "server error"
-                elif who == "anonymous" and name not in PUBLIC:
-                    if status == 200 or (
-                        status == 302 and not response["Location"].startswith("/accounts/login/")
-                    ):
-                        problem = "reachable without signing in"
-                elif who == "client" and name not in CLIENT_SELF_SERVICE and name not in PUBLIC:
-                    if not _is_portal(route, name) and status not in DENIED:
-                        problem = "staff page open to a client"
-                elif (
-                    who == "other_org"
-                    and names_a_record
-                    and name not in PUBLIC
-                    and status not in DENIED
-                ):
-                    problem = "clinic record open to another organization"
-                if problem:
-                    failures.append(f"{method.upper()} {url} ({name}) as {who}: {status} {problem}")
+                failures.append(f"{method.upper()} {url} ({name}) as {who}: {status} {problem}")
+            if user is not None and SESSION_KEY not in client.session:
+                client = _signed_in(user)  # that request signed them out (sign-out, a reset)
     assert not failures, "\n".join(failures)
 
 
