@@ -116,7 +116,8 @@ def test_five_failures_lock_the_account_with_a_friendly_page(client, clinician, 
     locked = _sign_in(client, email, "wrong password")
     assert locked.status_code == 429
     assert "Too many sign-in attempts" in _body(locked)
-    assert "Reset your password" in _body(locked)
+    assert "reset your password" in _body(locked)
+    assert "wait 15 minutes" in _body(locked)
     # Even the right password is refused while locked, and looks the same for unknown emails.
     again = _sign_in(client, email, PASSWORD)
     assert again.status_code == 429
