@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("waypoint.accounts.urls")),
     path("", include("waypoint.clients.urls")),
+    path("", include("waypoint.privacy.urls")),
     path("", include("waypoint.measures.urls")),
     path("", include("waypoint.goals.urls")),
     path("", include("waypoint.diary.urls")),

@@ -23,12 +23,14 @@ CHART_PANELS = [
     "waypoint.goals.panels.goals_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
+    "waypoint.privacy.panels.chart_panel",
 ]
 
 PORTAL_PANELS: list[str] = [
     "waypoint.diary.panels.portal_progress_panel",
     "waypoint.goals.panels.portal_goals_panel",
     "waypoint.measures.panels.portal_panel",
+    "waypoint.privacy.panels.portal_panel",
 ]
 
 

@@ -29,6 +29,7 @@ DEMO_LOGINS = [
 DEMO_STEPS = [
     "waypoint.clients.demo.populate",
     "waypoint.measures.demo.populate",
+    "waypoint.privacy.demo.populate",
 ]
 
 
