@@ -374,7 +374,15 @@ def schedule_create(request, pk):
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
-            schedule = actions.create_schedule(client, by=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            schedule = actions.create_schedule(
+                client,
+                by=request.user,
+                instrument_id=data["instrument"],
+                every_weeks=data["every_weeks"],
+                starts_on=data["starts_on"],
+                in_portal=data["in_portal"],
+            )
         except actions.MeasureError as exc:
             form.add_error("instrument", str(exc))
         else:

@@ -1,0 +1,94 @@
+"""The demo clinic shows off measures: histories, due items, portal assignments, one open alert."""
+
+import pytest
+from django.urls import reverse
+
+from waypoint.accounts.models import User
+from waypoint.clients.models import Alert
+from waypoint.clinics.demo import build_demo
+from waypoint.measures import instruments, reliable_change
+from waypoint.measures.models import Administration, Schedule
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        transaction.set_autocommit(False)
+        ctx = build_demo()
+        yield ctx
+        transaction.rollback()
+        transaction.set_autocommit(True)
+
+
+def _sign_in(client, email):
+    client.force_login(
+        User.objects.get(email=email), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    return client
+
+
+@pytest.mark.django_db
+def test_exactly_one_open_item9_alert_on_maya_chens_caseload(demo):
+    item9 = Alert.objects.filter(kind="phq9_item9")
+    open_alerts = list(item9.filter(acknowledged_at__isnull=True))
+    assert len(open_alerts) == 1
+    assert open_alerts[0].client.primary_clinician.email == "clinician@demo.test"
+    assert item9.filter(acknowledged_at__isnull=False).count() >= 2
+
+
+@pytest.mark.django_db
+def test_histories_include_reliable_improvement(demo):
+    phq9 = instruments.get("phq-9")
+    params = phq9.reliable_change
+    improved = 0
+    for client in demo.clients:
+        totals = list(
+            Administration.objects.current()
+            .filter(client=client, instrument_id="phq-9")
+            .order_by("administered_at")
+            .values_list("total", flat=True)
+        )
+        if len(totals) >= 2:
+            change = reliable_change.classify(
+                totals[0], totals[-1], sd=params.sd, reliability=params.reliability
+            )
+            improved += change.outcome == reliable_change.IMPROVEMENT
+    assert improved >= 5
+    used = set(Administration.objects.values_list("instrument_id", flat=True))
+    assert used == {i.id for i in instruments.all_instruments()}
+    assert Administration.objects.filter(supersedes__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_marisol_has_questionnaires_waiting_in_the_portal(demo, client):
+    marisol = demo.clients[0]
+    waiting = Administration.objects.open().filter(client=marisol, in_portal=True)
+    assert {a.instrument_id for a in waiting} >= {"phq-9", "gad-7", "readiness-ruler"}
+    assert Schedule.objects.filter(client=marisol, active=True).count() == 2
+    html = _sign_in(client, "client@demo.test").get(reverse("portal-home")).content.decode()
+    assert "Questionnaires from your care team" in html
+    item = waiting.get(instrument_id="phq-9")
+    assert (
+        _sign_in(client, "client@demo.test")
+        .get(reverse("portal-measure", args=[item.pk]))
+        .status_code
+        == 200
+    )
+
+
+@pytest.mark.django_db
+def test_demo_measures_pages_render(demo, client):
+    _sign_in(client, "clinician@demo.test")
+    caseload = client.get(reverse("caseload")).content.decode()
+    assert "Measures due" in caseload and "overdue" in caseload
+    for chart in demo.clients[:19]:
+        assert client.get(reverse("measures-list", args=[chart.pk])).status_code in (200, 404)
+    chart = demo.clients[0]
+    assert "Measures" in client.get(reverse("clients-detail", args=[chart.pk])).content.decode()
+    for instrument in instruments.all_instruments():
+        url = reverse("measures-history", args=[chart.pk, instrument.id])
+        assert client.get(url).status_code == 200, url
+    for administration in Administration.objects.completed().filter(client=chart)[:5]:
+        assert client.get(administration.get_absolute_url()).status_code == 200
