@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from waypoint.diary import actions, rollups
 from waypoint.diary.models import DayRollup, DiaryEntry, WeekRollup, WeekSubstanceRollup
-from waypoint.diary.reports import sums_by_client
+from waypoint.diary.outcomes import summarize_days
+from waypoint.diary.reports import SUM_FIELDS, day_records, sums_by_client, sums_from_row
 from waypoint.goals import actions as goal_actions
 
 START = datetime.date(2026, 3, 2)  # a Monday
@@ -169,7 +170,20 @@ def test_rollups_equal_recomputation_after_random_writes(client_chart, clinician
         assert sum(d for (w, _), d in subs.items() if w == start) == sum(
             v for k, v in expected.items() if k.startswith("use:")
         )
-    # 3. Reading the sums with SQL SUM agrees with adding the weeks up.
+    # 3. Each week row equals outcomes.summarize_days over that week's day records.
+    records = day_records(
+        client_chart, START - datetime.timedelta(days=7), START + datetime.timedelta(days=28)
+    )
+    for start, row in weeks.items():
+        expected = summarize_days(
+            r for r in records if r.day - datetime.timedelta(days=r.day.weekday()) == start
+        )
+        got = sums_from_row(
+            {f: getattr(row, f) for f in SUM_FIELDS},
+            {s: d for (w, s), d in subs.items() if w == start},
+        )
+        assert got == expected
+    # 4. Reading the sums with SQL SUM agrees with adding the weeks up.
     total = sums_by_client(
         [client_chart.pk], START - datetime.timedelta(days=7), START + datetime.timedelta(days=28)
     )

@@ -90,7 +90,10 @@ class DiaryEntryQuerySet(models.QuerySet):
 
 class DiaryEntry(models.Model):
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.CASCADE, related_name="diary_entries"
+        "clients.Client",
+        on_delete=models.CASCADE,
+        related_name="diary_entries",
+        db_index=False,  # the (client, day) index serves every lookup by client
     )
     day = models.DateField(help_text="A date in the clinic's time zone.")
     kind = models.CharField(max_length=8, choices=EntryKind.choices, default=EntryKind.USE)
@@ -285,7 +288,9 @@ def _clamped_date(year: int, month: int, day: int) -> datetime.date:
 class DayRollup(models.Model):
     """One known day of one person: exists only if the day has at least one entry."""
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint's index (client first) serves lookups by client
     day = models.DateField()
     alcohol_grams = models.FloatField(default=0.0)
     substances = models.CharField(
@@ -315,7 +320,9 @@ class DayRollup(models.Model):
 class WeekRollup(models.Model):
     """OutcomeSums of one person's Monday-to-Sunday week (only weeks with a known day)."""
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint's index (client first) serves lookups by client
     week_start = models.DateField()
     known_days = models.PositiveSmallIntegerField(default=0)
     no_use_days = models.PositiveSmallIntegerField(default=0)
@@ -339,7 +346,9 @@ class WeekRollup(models.Model):
 class WeekSubstanceRollup(models.Model):
     """Days of use of one substance in one person's week."""
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint's index (client first) serves lookups by client
     week_start = models.DateField()
     substance = models.CharField(max_length=20)
     use_days = models.PositiveSmallIntegerField(default=0)

@@ -15,9 +15,8 @@ rates with `waypoint.diary.outcomes.outcomes_from_sums`, the same maths as every
 
 import datetime
 import json
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -26,12 +25,11 @@ from waypoint.diary.models import (
     DayRollup,
     DiaryEntry,
     DiarySettings,
-    EntryKind,
     EntrySource,
     WeekRollup,
     WeekSubstanceRollup,
 )
-from waypoint.diary.outcomes import DayRecord, OutcomeSums, summarize_days
+from waypoint.diary.outcomes import HEAVY_DAY_GRAMS, DayRecord
 from waypoint.goals.models import Goal
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -43,26 +41,15 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-@dataclass(frozen=True)
-class EntryFacts:
-    """The fields of an entry that rollups and plans need (a DiaryEntry works too)."""
+# The fields of an entry that rollups and plans need (a DiaryEntry has them too). A namedtuple
+# rather than a dataclass: the bulk rebuild makes millions of them.
+EntryFacts = namedtuple(
+    "EntryFacts",
+    "kind substance amount unit alcohol_grams practices money_spent source",
+)
 
-    kind: str
-    substance: str
-    amount: Decimal | None
-    unit: str
-    alcohol_grams: float
-    practices: tuple
-    money_spent: Decimal | None
-    source: str
-
-
-@dataclass(frozen=True)
-class DayTotals:
-    record: DayRecord
-    entries: int
-    has_live: bool
-    mixed_no_use: bool
+HEAVY_FEMALE = HEAVY_DAY_GRAMS["female"]
+HEAVY_MALE = HEAVY_DAY_GRAMS["male"]
 
 
 def _within_plan(day, entries, goals, country, use_days_in_week) -> bool | None:
@@ -80,73 +67,155 @@ def _within_plan(day, entries, goals, country, use_days_in_week) -> bool | None:
     return all(results) if results else None
 
 
-def total_days(entries_by_day: dict, goals: list, country: str) -> list[DayTotals]:
-    """Total each known day (oldest first) and judge it against the goals in effect that day."""
-    totals = []
-    current_week = None
-    use_days_in_week: dict[str, int] = defaultdict(int)
+class _Week:
+    """Running OutcomeSums of one week (same rules as outcomes.day_sums, without the objects)."""
+
+    __slots__ = (
+        "start",
+        "known",
+        "no_use",
+        "drinking",
+        "heavy_f",
+        "heavy_m",
+        "grams",
+        "plan",
+        "within",
+        "money",
+        "substances",
+    )
+
+    def __init__(self, start):
+        self.start = start
+        self.known = self.no_use = self.drinking = self.heavy_f = self.heavy_m = 0
+        self.plan = self.within = 0
+        self.grams = 0.0
+        self.money = Decimal(0)
+        self.substances = {}
+
+    def add(self, grams, used, plan, money):
+        self.known += 1
+        if not used:
+            self.no_use += 1
+        if grams > 0:
+            self.drinking += 1
+            if grams >= HEAVY_FEMALE:
+                self.heavy_f += 1
+            if grams >= HEAVY_MALE:
+                self.heavy_m += 1
+            self.grams += grams
+        if plan is not None:
+            self.plan += 1
+            if plan:
+                self.within += 1
+        if money is not None:
+            self.money += money
+        for substance in used:
+            self.substances[substance] = self.substances.get(substance, 0) + 1
+
+    def row(self, client_id) -> tuple:
+        return (
+            client_id,
+            self.start,
+            self.known,
+            self.no_use,
+            self.drinking,
+            self.heavy_f,
+            self.heavy_m,
+            self.grams,
+            self.plan,
+            self.within,
+            self.money,
+        )
+
+
+_WEEK_OF: dict[datetime.date, datetime.date] = {}
+
+
+def _week_of(day: datetime.date) -> datetime.date:
+    start = _WEEK_OF.get(day)
+    if start is None:
+        start = _WEEK_OF[day] = day - datetime.timedelta(days=day.weekday())
+    return start
+
+
+def compute_rows(client_id: int, entries_by_day: dict, goals: list, country: str):
+    """Day, week and week-substance rollup rows (tuples in column order) of one client.
+
+    Each known day is totalled from its entries and judged against the goals in effect that day
+    (`Goal.is_kept_on`); days are visited in order so that "days of use per week" limits see the
+    days before them in the same week.
+    """
+    goals = [g for g in goals if g.kind != "no_change"]
+    day_rows, week_rows, substance_rows = [], [], []
+    week = None
+    use_days_in_week: dict[str, int] = {}
+
+    def close(week):
+        week_rows.append(week.row(client_id))
+        for substance, count in sorted(week.substances.items()):
+            substance_rows.append((client_id, week.start, substance, count))
+
     for day in sorted(entries_by_day):
         entries = entries_by_day[day]
-        if week_start(day) != current_week:
-            current_week = week_start(day)
-            use_days_in_week = defaultdict(int)
+        start = _week_of(day)
+        if week is None or week.start != start:
+            if week is not None:
+                close(week)
+            week = _Week(start)
+            use_days_in_week = {}
         grams = 0.0
         money = None
         used = set()
-        has_no_use = False
-        has_live = False
+        has_no_use = has_live = False
         for entry in entries:
             if entry.source in LIVE_SOURCES:
                 has_live = True
             if entry.money_spent is not None:
-                money = (money or Decimal(0)) + Decimal(entry.money_spent)
-            if entry.kind == EntryKind.NO_USE:
+                money = entry.money_spent if money is None else money + entry.money_spent
+            if entry.kind == "no_use":
                 has_no_use = True
-                continue
-            if entry.substance == "alcohol":
-                grams += float(entry.alcohol_grams or 0)
-                if entry.alcohol_grams:
-                    used.add("alcohol")
+            elif entry.substance == "alcohol":
+                grams += entry.alcohol_grams or 0.0
             else:
                 used.add(entry.substance)
+        if grams > 0:
+            used.add("alcohol")
         plan = _within_plan(day, entries, goals, country, use_days_in_week) if goals else None
         for substance in used:
-            use_days_in_week[substance] += 1
-        record = DayRecord(
-            day=day,
-            known=True,
-            alcohol_grams=grams,
-            substances=frozenset(used),
-            within_plan=plan,
-            money_spent=money,
+            use_days_in_week[substance] = use_days_in_week.get(substance, 0) + 1
+        week.add(grams, used, plan, money)
+        day_rows.append(
+            (
+                client_id,
+                day,
+                grams,
+                ",".join(sorted(used)),
+                plan,
+                money,
+                len(entries),
+                has_live,
+                has_no_use and bool(used),
+            )
         )
-        totals.append(DayTotals(record, len(entries), has_live, has_no_use and bool(used)))
-    return totals
+    if week is not None:
+        close(week)
+    return day_rows, week_rows, substance_rows
 
 
-def _week_rows(client_id: int, totals: list[DayTotals]):
-    """(WeekRollup values, [(substance, use_days)]) per week of the given day totals."""
-    weeks: dict[datetime.date, list[DayRecord]] = defaultdict(list)
-    for item in totals:
-        weeks[week_start(item.record.day)].append(item.record)
-    for start in sorted(weeks):
-        sums = summarize_days(weeks[start])
-        yield start, sums
-
-
-def _day_row(client_id: int, item: DayTotals) -> tuple:
-    r = item.record
-    return (
-        client_id,
-        r.day,
-        r.alcohol_grams,
-        ",".join(sorted(r.substances)),
-        r.within_plan,
-        r.money_spent,
-        item.entries,
-        item.has_live,
-        item.mixed_no_use,
-    )
+def day_records(entries_by_day: dict, goals: list, country: str) -> list[DayRecord]:
+    """The DayRecords of known days (for checking the rollups against outcomes.summarize_days)."""
+    day_rows, _, _ = compute_rows(0, entries_by_day, goals, country)
+    return [
+        DayRecord(
+            day=r[1],
+            known=True,
+            alcohol_grams=r[2],
+            substances=frozenset(s for s in r[3].split(",") if s),
+            within_plan=r[4],
+            money_spent=r[5],
+        )
+        for r in day_rows
+    ]
 
 
 DAY_COLUMNS = (
@@ -176,24 +245,22 @@ WEEK_COLUMNS = (
 SUBSTANCE_COLUMNS = ("client_id", "week_start", "substance", "use_days")
 
 
-def _week_row(client_id: int, start: datetime.date, s: OutcomeSums) -> tuple:
-    return (
-        client_id,
-        start,
-        s.known_days,
-        s.no_use_days,
-        s.drinking_days,
-        s.heavy_days_female,
-        s.heavy_days_male,
-        s.alcohol_grams,
-        s.plan_days,
-        s.within_plan_days,
-        s.money_spent,
-    )
+def _sqlite_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
-def _insert(model, columns: tuple, rows: list[tuple]) -> None:
-    """Insert plain tuples fast: COPY on PostgreSQL, multi-row executemany on SQLite."""
+def insert_rows(model, columns: tuple, rows: list[tuple], *, convert: bool = True) -> None:
+    """Insert plain tuples fast: COPY on PostgreSQL, executemany on SQLite.
+
+    On SQLite, dates and decimals are turned into text first (only in the columns whose first
+    row holds such values) unless `convert` is False because the caller already did.
+    """
     if not rows:
         return
     table = model._meta.db_table
@@ -203,21 +270,22 @@ def _insert(model, columns: tuple, rows: list[tuple]) -> None:
             with cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
-            cursor.executemany(sql, [_sqlite_row(row) for row in rows])
-
-
-def _sqlite_row(row: tuple) -> tuple:
-    return tuple(
-        value.isoformat()
-        if isinstance(value, datetime.date)
-        else str(value)
-        if isinstance(value, Decimal)
-        else value
-        for value in row
-    )
+            return
+        if convert:
+            fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
+            special = [
+                i
+                for i, f in enumerate(fields)
+                if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField")
+            ]
+            if special:
+                rows = [list(row) for row in rows]
+                for row in rows:
+                    for i in special:
+                        row[i] = _sqlite_value(row[i])
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+        cursor.executemany(sql, rows)
 
 
 def _country_of(client) -> str:
@@ -263,26 +331,19 @@ def refresh_weeks(client, days: Iterable[datetime.date]) -> None:
             entries_by_day[entry.day].append(_facts(entry))
     goals = list(Goal.objects.filter(client=client).in_effect_between(first, last))
     country = _country_of(client)
-    totals = total_days(entries_by_day, goals, country)
+    rows = compute_rows(client.pk, entries_by_day, goals, country)
     for start in starts:
         end = start + datetime.timedelta(days=6)
         DayRollup.objects.filter(client=client, day__gte=start, day__lte=end).delete()
     WeekRollup.objects.filter(client=client, week_start__in=starts).delete()
     WeekSubstanceRollup.objects.filter(client=client, week_start__in=starts).delete()
-    _write(client.pk, totals)
+    _write(*rows)
 
 
-def _write(client_id: int, totals: list[DayTotals]) -> None:
-    day_rows, week_rows, substance_rows = [], [], []
-    for item in totals:
-        day_rows.append(_day_row(client_id, item))
-    for start, sums in _week_rows(client_id, totals):
-        week_rows.append(_week_row(client_id, start, sums))
-        for substance, count in sums.substance_use_days.items():
-            substance_rows.append((client_id, start, substance, count))
-    _insert(DayRollup, DAY_COLUMNS, day_rows)
-    _insert(WeekRollup, WEEK_COLUMNS, week_rows)
-    _insert(WeekSubstanceRollup, SUBSTANCE_COLUMNS, substance_rows)
+def _write(day_rows, week_rows, substance_rows) -> None:
+    insert_rows(DayRollup, DAY_COLUMNS, day_rows)
+    insert_rows(WeekRollup, WEEK_COLUMNS, week_rows)
+    insert_rows(WeekSubstanceRollup, SUBSTANCE_COLUMNS, substance_rows)
 
 
 def refresh_client_from(client, first_day: datetime.date) -> None:
@@ -303,12 +364,8 @@ def refresh_client_from(client, first_day: datetime.date) -> None:
     refresh_weeks(client, days)
 
 
-def _as_date(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
-
-
 def _as_practices(value) -> tuple:
-    if not value:
+    if not value or value == "[]":
         return ()
     if isinstance(value, str):
         value = json.loads(value)
@@ -319,8 +376,9 @@ def _as_practices(value) -> tuple:
 def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_000) -> int:
     """Recompute all rollups of the given clients (all clients when None) from raw entries.
 
-    Streams the entries once, ordered by client and day, with a plain cursor (no model objects),
-    and writes each client's rollups in bulk. Returns the number of entries read.
+    Streams the entries once, ordered by client and day, through a plain cursor (no model
+    objects), and writes the rollups in bulk. Returns the number of entries read. Used by the
+    demo, imports, tests and `make bench`; the same `compute_rows` as every incremental refresh.
     """
     from waypoint.clients.models import Client
 
@@ -333,7 +391,10 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
         pk: countries.get(org, "US") for pk, org in clients.values_list("pk", "organization_id")
     }
     goals_by_client = defaultdict(list)
-    for goal in Goal.objects.filter(client_id__in=list(client_country)).exclude(kind="no_change"):
+    goals = Goal.objects.exclude(kind="no_change")
+    if client_ids is not None:
+        goals = goals.filter(client_id__in=client_ids)
+    for goal in goals:
         goals_by_client[goal.client_id].append(goal)
 
     for model in (DayRollup, WeekRollup, WeekSubstanceRollup):
@@ -343,9 +404,10 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
         scope._raw_delete(scope.db)
 
     table = DiaryEntry._meta.db_table
+    # Text casts skip the drivers' per-value converters; each distinct value is parsed once.
     columns = (
-        "client_id, day, kind, substance, amount, unit, alcohol_grams, practices, money_spent, "
-        "source"
+        "client_id, CAST(day AS TEXT), kind, substance, CAST(amount AS TEXT), unit, "
+        "alcohol_grams, CAST(practices AS TEXT), CAST(money_spent AS TEXT), source"
     )
     sql = f"SELECT {columns} FROM {table}"  # noqa: S608 - fixed names
     params: list = []
@@ -357,31 +419,45 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
     sql += " ORDER BY client_id, day"
 
     read = 0
-    day_rows, week_rows, substance_rows = [], [], []
-    current_client = None
-    entries_by_day: dict = defaultdict(list)
+    pending = ([], [], [])
+    dates: dict = {}
+    decimals: dict = {}
 
-    def flush(client_id):
+    def as_date(value):
+        day = dates.get(value)
+        if day is None:
+            day = dates[value] = (
+                value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+            )
+        return day
+
+    def as_decimal(value):
+        if value is None or isinstance(value, Decimal):
+            return value
+        number = decimals.get(value)
+        if number is None:
+            number = decimals[value] = Decimal(str(value))
+        return number
+
+    def flush(client_id, entries_by_day):
         if client_id is None or client_id not in client_country:
             return
-        totals = total_days(
-            entries_by_day, goals_by_client.get(client_id, []), client_country[client_id]
+        rows = compute_rows(
+            client_id,
+            entries_by_day,
+            goals_by_client.get(client_id, []),
+            client_country[client_id],
         )
-        for item in totals:
-            day_rows.append(_day_row(client_id, item))
-        for start, sums in _week_rows(client_id, totals):
-            week_rows.append(_week_row(client_id, start, sums))
-            for substance, count in sums.substance_use_days.items():
-                substance_rows.append((client_id, start, substance, count))
+        for target, new in zip(pending, rows, strict=True):
+            target.extend(new)
 
     def write_out():
-        _insert(DayRollup, DAY_COLUMNS, day_rows)
-        _insert(WeekRollup, WEEK_COLUMNS, week_rows)
-        _insert(WeekSubstanceRollup, SUBSTANCE_COLUMNS, substance_rows)
-        day_rows.clear()
-        week_rows.clear()
-        substance_rows.clear()
+        _write(*pending)
+        for rows in pending:
+            rows.clear()
 
+    current_client = None
+    entries_by_day: dict = {}
     # A server-side cursor on PostgreSQL (inside this transaction), a plain one on SQLite.
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -389,6 +465,7 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
             batch = cursor.fetchmany(chunk)
             if not batch:
                 break
+            read += len(batch)
             for (
                 client_id,
                 day,
@@ -401,26 +478,28 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
                 money,
                 source,
             ) in batch:
-                read += 1
                 if client_id != current_client:
-                    flush(current_client)
+                    flush(current_client, entries_by_day)
                     current_client = client_id
-                    entries_by_day = defaultdict(list)
-                entries_by_day[_as_date(day)].append(
-                    EntryFacts(
-                        kind=kind,
-                        substance=substance,
-                        amount=None if amount is None else Decimal(str(amount)),
-                        unit=unit,
-                        alcohol_grams=float(grams or 0),
-                        practices=_as_practices(practices),
-                        money_spent=None if money is None else Decimal(str(money)),
-                        source=source,
-                    )
+                    entries_by_day = {}
+                day = as_date(day)
+                facts = EntryFacts(
+                    kind,
+                    substance,
+                    as_decimal(amount),
+                    unit,
+                    grams or 0.0,
+                    _as_practices(practices),
+                    as_decimal(money),
+                    source,
                 )
-            if len(day_rows) > 100_000:
-                # Write what we have: a second cursor may run while this one streams.
-                write_out()
-        flush(current_client)
+                day_entries = entries_by_day.get(day)
+                if day_entries is None:
+                    entries_by_day[day] = [facts]
+                else:
+                    day_entries.append(facts)
+            if len(pending[0]) > 100_000:
+                write_out()  # SQLite and PostgreSQL both allow writes while this cursor streams
+        flush(current_client, entries_by_day)
     write_out()
     return read
