@@ -28,6 +28,8 @@ DEMO_LOGINS = [
 
 DEMO_STEPS = [
     "waypoint.clients.demo.populate",
+    "waypoint.goals.demo.populate",
+    "waypoint.diary.demo.populate",
     "waypoint.measures.demo.populate",
     "waypoint.privacy.demo.populate",
 ]
