@@ -88,7 +88,7 @@ def test_event_only_expiry_and_general_designation(login, clinician, client_char
     )
     consent = Consent.objects.get()
     assert consent.recipient_name == ""
-    assert consent.recipient_label.startswith("My treating providers, health plans")
+    assert consent.recipient_label.startswith("my treating providers, health plans")
 
 
 def test_edit_draft_only(login, clinician, client_chart, make_consent, today):

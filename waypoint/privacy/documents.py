@@ -5,7 +5,6 @@ PDFs come from WeasyPrint with a URL fetcher that only reads this app's own stat
 (server-side request forgery, or reading files through a crafted `<img src="file:///...">`).
 """
 
-import datetime
 import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -58,7 +57,7 @@ def disclosure_context(disclosure, *, for_pdf: bool = False) -> dict:
         "for_pdf": for_pdf,
         "title": f"Records disclosed: chart {snap['chart_number']}",
         "snap": snap,
-        "generated_at": datetime.datetime.fromisoformat(snap["generated_at"]),
+        "generated_at": disclosure.disclosed_at,
         "parts": snap["parts"],
         "empty_kinds": snap["empty_kinds"],
         "disclosure": disclosure,

@@ -225,7 +225,8 @@ class Consent(models.Model):
     def recipient_label(self) -> str:
         if self.recipient_kind == RecipientKind.NAMED:
             return self.recipient_name
-        return self.get_recipient_kind_display()
+        label = self.get_recipient_kind_display()  # the rule's designation, as a phrase
+        return label[:1].lower() + label[1:]
 
     @property
     def purpose_label(self) -> str:
