@@ -66,6 +66,10 @@ class Comparison:
         return who_level_change(self.previous.who_risk_level, self.current.who_risk_level)
 
     @property
+    def who_levels_moved(self) -> int:
+        return abs(self.who_change or 0)
+
+    @property
     def more_days_within_plan(self) -> int:
         return self.current.days_within_plan - self.previous.days_within_plan
 
@@ -151,6 +155,10 @@ class ReportRow:
     @property
     def who_change(self) -> int | None:
         return who_level_change(self.previous.who_risk_level, self.current.who_risk_level)
+
+    @property
+    def who_levels_moved(self) -> int:
+        return abs(self.who_change or 0)
 
 
 def outcome_report(clients, *, today: datetime.date, weeks: int, country: str) -> list[ReportRow]:

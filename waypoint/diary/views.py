@@ -309,6 +309,7 @@ def report(request):
             "choices": REPORT_WEEKS,
             "country": settings.country,
             "drink_word": "UK units" if settings.country == "UK" else "drinks",
+            "can_manage": user.can(Permission.MANAGE_ORGANIZATION),
         },
     )
 
