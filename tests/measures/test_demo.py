@@ -10,16 +10,9 @@ from waypoint.measures import instruments, reliable_change
 from waypoint.measures.models import Administration, Schedule
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        transaction.set_autocommit(False)
-        ctx = build_demo()
-        yield ctx
-        transaction.rollback()
-        transaction.set_autocommit(True)
+@pytest.fixture
+def demo(db):
+    return build_demo()
 
 
 def _sign_in(client, email):
@@ -29,8 +22,13 @@ def _sign_in(client, email):
     return client
 
 
-@pytest.mark.django_db
-def test_exactly_one_open_item9_alert_on_maya_chens_caseload(demo):
+def test_demo_data(demo):
+    """One build, several checks: the demo build takes a couple of seconds."""
+    _exactly_one_open_item9_alert_on_maya_chens_caseload()
+    _histories_include_reliable_improvement(demo)
+
+
+def _exactly_one_open_item9_alert_on_maya_chens_caseload():
     item9 = Alert.objects.filter(kind="phq9_item9")
     open_alerts = list(item9.filter(acknowledged_at__isnull=True))
     assert len(open_alerts) == 1
@@ -38,8 +36,7 @@ def test_exactly_one_open_item9_alert_on_maya_chens_caseload(demo):
     assert item9.filter(acknowledged_at__isnull=False).count() >= 2
 
 
-@pytest.mark.django_db
-def test_histories_include_reliable_improvement(demo):
+def _histories_include_reliable_improvement(demo):
     phq9 = instruments.get("phq-9")
     params = phq9.reliable_change
     improved = 0
@@ -61,8 +58,13 @@ def test_histories_include_reliable_improvement(demo):
     assert Administration.objects.filter(supersedes__isnull=False).exists()
 
 
-@pytest.mark.django_db
-def test_marisol_has_questionnaires_waiting_in_the_portal(demo, client):
+def test_demo_portal_and_pages(demo, client):
+    _marisol_has_questionnaires_waiting_in_the_portal(demo, client)
+    client.logout()
+    _demo_measures_pages_render(demo, client)
+
+
+def _marisol_has_questionnaires_waiting_in_the_portal(demo, client):
     marisol = demo.clients[0]
     waiting = Administration.objects.open().filter(client=marisol, in_portal=True)
     assert {a.instrument_id for a in waiting} >= {"phq-9", "gad-7", "readiness-ruler"}
@@ -78,8 +80,7 @@ def test_marisol_has_questionnaires_waiting_in_the_portal(demo, client):
     )
 
 
-@pytest.mark.django_db
-def test_demo_measures_pages_render(demo, client):
+def _demo_measures_pages_render(demo, client):
     _sign_in(client, "clinician@demo.test")
     caseload = client.get(reverse("caseload")).content.decode()
     assert "Measures due" in caseload and "overdue" in caseload
