@@ -2,13 +2,13 @@
 
 from waypoint.clients.access import can_write_client
 from waypoint.clients.extensions import Panel
+from waypoint.goals.timeline import goal_timelines
 
 
 def goals_panel(request, client):
-    goals = list(client.goals.current().order_by("substance"))
     return Panel(
         "goals/_panel_goals.html",
-        {"goals": goals, "can_write": can_write_client(request.user, client)},
+        {"timelines": goal_timelines(client), "can_write": can_write_client(request.user, client)},
     )
 
 
