@@ -147,11 +147,12 @@ def download(request, fmt):
         content_type, filename = "application/pdf", f"my-record-{stamp}.pdf"
     elif fmt == "json":
         body = json.dumps(records.record_json(client, parts), indent=2, ensure_ascii=False)
-        content_type, filename = "application/json", f"my-record-{stamp}.json"
+        content_type, filename = "application/json; charset=utf-8", f"my-record-{stamp}.json"
     else:
         bundle = records.record_fhir_bundle(client, parts)
         body = bundle.model_dump_json(indent=2, exclude_none=True)
-        content_type, filename = "application/fhir+json", f"my-record-fhir-{stamp}.json"
+        content_type = "application/fhir+json; charset=utf-8"
+        filename = f"my-record-fhir-{stamp}.json"
     record(
         by=request.user,
         action=AuditAction.EXPORT,
