@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from waypoint.accounts import twofactor
 from waypoint.accounts.decorators import permission_required
@@ -136,7 +137,7 @@ def verify(request):
             else:
                 django_otp.login(request, device)
                 request.session.cycle_key()
-            if device.__class__.__name__ == "StaticDevice":
+            if isinstance(device, StaticDevice):
                 left = twofactor.recovery_codes_left(user)
                 record(
                     by=user,
