@@ -364,6 +364,9 @@ def refresh_client_from(client, first_day: datetime.date) -> None:
     refresh_weeks(client, days)
 
 
+NO_PRACTICES = frozenset({None, "", "[]"})
+
+
 def _as_practices(value) -> tuple:
     if not value or value == "[]":
         return ()
@@ -482,15 +485,15 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
                     flush(current_client, entries_by_day)
                     current_client = client_id
                     entries_by_day = {}
-                day = as_date(day)
+                day = dates.get(day) or as_date(day)
                 facts = EntryFacts(
                     kind,
                     substance,
-                    as_decimal(amount),
+                    None if amount is None else decimals.get(amount) or as_decimal(amount),
                     unit,
                     grams or 0.0,
-                    _as_practices(practices),
-                    as_decimal(money),
+                    () if practices in NO_PRACTICES else _as_practices(practices),
+                    None if money is None else decimals.get(money) or as_decimal(money),
                     source,
                 )
                 day_entries = entries_by_day.get(day)
