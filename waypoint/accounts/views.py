@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -100,7 +102,8 @@ def invitation_revoke(request, pk):
 @permission_required(Permission.MANAGE_STAFF)
 def staff_edit(request, pk):
     member = get_staff_for_admin(request.user, pk)
-    form = StaffForm(request.POST or None, instance=member, acting_user=request.user)
+    # The form edits a copy, so a refused save never shows typed values as the member's own.
+    form = StaffForm(request.POST or None, instance=copy.copy(member), acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         actions.update_staff(
             form.save(commit=False),
@@ -108,7 +111,7 @@ def staff_edit(request, pk):
             changed_fields=form.changed_data,
             supervisors=form.cleaned_data["supervisors"],
         )
-        messages.success(request, f"Saved {member}.")
+        messages.success(request, f"Saved {form.instance}.")
         return redirect("accounts-staff")
     return TemplateResponse(request, "accounts/staff_edit.html", {"form": form, "member": member})
 
