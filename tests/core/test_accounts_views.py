@@ -406,3 +406,12 @@ def test_audit_trail_filter_by_action_survives_paging(login, admin, clinician, c
 def test_audit_trail_ignores_an_unknown_action_filter(login, admin, client_chart):
     response = login(admin).get(reverse("audit-log"), {"action": "nonsense"})
     assert response.status_code == 200
+
+
+def test_a_refused_staff_edit_keeps_the_real_name_in_the_heading(login, admin, colleague):
+    response = login(admin).post(
+        reverse("accounts-staff-edit", args=[colleague.pk]),
+        _staff_data(colleague, full_name="Typed Name", role="god"),
+    )
+    assert response.status_code == 200
+    assert "<h1>Cole Colleague</h1>" in _body(response)
