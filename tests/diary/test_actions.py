@@ -1,9 +1,11 @@
 """Diary writes: unknown vs no use, two writers on the same day, alcohol conversions, goals."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from waypoint.diary import actions
 from waypoint.diary.models import DayRollup, DiaryEntry, DiarySettings, WeekRollup
@@ -260,3 +262,44 @@ def test_timeline_followback_fills_gaps_and_leaves_live_days(client_chart, clini
     )
     assert DiaryEntry.objects.filter(client=client_chart, source="tlfb").count() == 1
     assert WeekRollup.objects.get(client=client_chart).known_days == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrent writers need PostgreSQL"
+)
+def test_simultaneous_client_and_clinician_writes_keep_both(client_chart, clinician, client_user):
+    """Two transactions at once (threads, each with its own connection): both entries and both
+    effects on the rollups survive, because each write locks the chart row first."""
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def write(user, source, drinks):
+        try:
+            barrier.wait(timeout=10)
+            actions.add_entry(
+                client_chart,
+                by=user,
+                source=source,
+                day=MONDAY,
+                substance="alcohol",
+                amount=Decimal(drinks),
+                unit="drinks",
+            )
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, args=(client_user, "client", 2)),
+        threading.Thread(target=write, args=(clinician, "clinician", 3)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert DiaryEntry.objects.filter(client=client_chart, day=MONDAY).count() == 2
+    assert DayRollup.objects.get(client=client_chart, day=MONDAY).alcohol_grams == 70.0
+    assert WeekRollup.objects.get(client=client_chart).heavy_days_male == 1
