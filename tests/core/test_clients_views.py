@@ -769,4 +769,3 @@ def test_portal_refuses_staff_anonymous_and_post(client, login, clinician, clien
     assert client.get(reverse("portal-home")).status_code == 302
     assert login(clinician).get(reverse("portal-home")).status_code == 403
     assert login(client_user).post(reverse("portal-home")).status_code == 405
-
