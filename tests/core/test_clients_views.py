@@ -413,7 +413,6 @@ def test_renaming_a_client_updates_the_name_search(login, clinician, client_char
         {"legal_name": ""},
         {"chart_number": "C-002"},  # Petra's
         {"date_of_birth": "2999-12-31"},
-        {"status": "sleeping"},
         {"email": "nope"},
     ],
 )
@@ -769,3 +768,12 @@ def test_portal_refuses_staff_anonymous_and_post(client, login, clinician, clien
     assert client.get(reverse("portal-home")).status_code == 302
     assert login(clinician).get(reverse("portal-home")).status_code == 403
     assert login(client_user).post(reverse("portal-home")).status_code == 405
+
+
+def test_edit_form_cannot_change_status_outside_admit_and_discharge(login, clinician, client_chart):
+    data = _edit_data(client_chart, status="discharged")
+    response = login(clinician).post(reverse("clients-edit", args=[client_chart.pk]), data)
+    assert response.status_code == 302
+    client_chart.refresh_from_db()
+    assert client_chart.status == "active"
+    assert client_chart.current_episode() is not None

@@ -7,13 +7,25 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
     if user.is_client:
-        links = [("portal-home", "My page")]
+        links = [
+            ("portal-home", "My page"),
+            ("diary-checkin", "Check-in"),
+            ("privacy-portal", "My privacy"),
+        ]
     else:
-        links = [("caseload", "Caseload"), ("clients-list", "Clients")]
+        links = [
+            ("caseload", "Caseload"),
+            ("clients-list", "Clients"),
+            ("diary-report", "Outcomes"),
+            ("measures-library", "Measures"),
+        ]
         if user.can(Permission.MANAGE_STAFF):
             links.append(("accounts-staff", "Staff"))
+        if user.can(Permission.MANAGE_ORGANIZATION):
+            links.append(("privacy-settings", "Privacy"))
         if user.can(Permission.VIEW_ORGANIZATION_AUDIT):
             links.append(("audit-log", "Audit trail"))
         if user.can(Permission.MANAGE_ORGANIZATION):
             links.append(("accounts-organization", "Settings"))
+    links.append(("accounts-two-factor", "Sign-in security"))
     return {"nav_links": links}

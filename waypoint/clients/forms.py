@@ -38,7 +38,6 @@ class ClientForm(forms.ModelForm):
             "emergency_contact_relationship",
             "emergency_contact_phone",
             "drinking_thresholds",
-            "status",
         ]
         widgets = {
             "date_of_birth": DateInput(),
@@ -49,9 +48,8 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args, organization, **kwargs):
         self.organization = organization
         super().__init__(*args, **kwargs)
+        # Status follows the episodes of care (admit, discharge), never a free edit.
         self.fields["email"] = forms.EmailField(required=False, max_length=200)
-        if self.instance.pk is None:
-            self.fields.pop("status")
 
     def clean_chart_number(self):
         number = self.cleaned_data["chart_number"].strip()
