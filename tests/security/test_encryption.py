@@ -10,7 +10,7 @@ from django.db import connection
 
 from waypoint.clients import actions as client_actions
 from waypoint.clients.models import Client
-from waypoint.clinics.backup import sqlite_snapshot
+from waypoint.clinics.backup import _pg_tool, _run, sqlite_snapshot
 from waypoint.lib import encryption, keyrotation
 
 DISTINCTIVE_NAME = "Zephyrine Quorrabelle"
@@ -43,8 +43,13 @@ def distinctive_chart(clinic, admin, clinician):
 
 @pytest.mark.django_db(transaction=True)
 def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path):
-    path = tmp_path / "copy.sqlite3"
-    sqlite_snapshot(path)  # the same online-backup copy `waypoint backup` encrypts
+    if connection.vendor == "postgresql":
+        # A plain-text dump holds every stored value as the server has it.
+        path = tmp_path / "dump.sql"
+        _run([_pg_tool("pg_dump"), "--format=plain", "--data-only", "--file", str(path)], "dump")
+    else:
+        path = tmp_path / "copy.sqlite3"
+        sqlite_snapshot(path)  # the same online-backup copy `waypoint backup` encrypts
     data = path.read_bytes()
     assert len(data) > 10_000  # a real database, not an empty file
     assert b"Z-900" in data  # the chart number is deliberately clear text: proves we read it
