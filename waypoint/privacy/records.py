@@ -36,6 +36,11 @@ RECORD_PARTS = [
     "waypoint.privacy.records.discharge_notes_part",
     "waypoint.privacy.records.consents_part",
     "waypoint.privacy.records.alerts_part",
+    "waypoint.measures.records.measures_part",
+    "waypoint.goals.records.goals_part",
+    "waypoint.goals.records.goal_reasons_part",
+    "waypoint.diary.records.diary_part",
+    "waypoint.diary.records.diary_notes_part",
 ]
 
 EXPORT_FORMAT = "waypoint-client-record"

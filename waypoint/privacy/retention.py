@@ -23,7 +23,11 @@ from django.db.models import Max
 from waypoint.clients.models import ChartStatus, Client
 from waypoint.privacy.models import ChartRetention, PrivacySettings, long_date, organization_today
 
-ANONYMIZERS: list[str] = []
+ANONYMIZERS: list[str] = [
+    "waypoint.measures.records.anonymize_measures",
+    "waypoint.goals.records.anonymize_goals",
+    "waypoint.diary.records.anonymize_diary",
+]
 
 ANONYMIZED_NAME = "Anonymized client"
 

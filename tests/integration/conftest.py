@@ -1,0 +1,183 @@
+"""A chart with data in every app that holds clinical records (measures, goals, diary, privacy).
+
+Every free-text field gets its own distinctive marker, so a test can look for exactly that text
+in downloads, disclosure documents and every encrypted column after a purge or anonymization.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from waypoint.diary import actions as diary_actions
+from waypoint.goals import actions as goal_actions
+from waypoint.measures import actions as measure_actions
+from waypoint.privacy.models import (
+    Consent,
+    InfoKind,
+    Purpose,
+    RecipientKind,
+    SignatureMethod,
+    organization_today,
+)
+
+# One marker per free-text field of the measures, goals and diary apps.
+MARKERS = {
+    "measures.Administration.target": "Quillon drinking on fewer days",
+    "measures.Administration.correction_reason": "Quillon misread item two",
+    "goals.Goal.practices_other": "Quillon carries a spare charger",
+    "goals.Goal.no_use_situations": "Quillon before the school run",
+    "goals.Goal.in_own_words": "Quillon wants mornings back",
+    "diary.DiaryEntry.note": "Quillon slept badly after",
+    "diary.DiaryEntry.setting_where": "Quillon uncle's garage",
+    "diary.DiaryEntry.setting_with_whom": "Quillon cousin Bartholomew",
+    "diary.AnchorEvent.label": "Quillon sister's wedding",
+}
+# Free text the person wrote in their own words: only in the client's own copy.
+OWN_WORDS = (
+    "goals.Goal.in_own_words",
+    "diary.DiaryEntry.note",
+    "diary.DiaryEntry.setting_where",
+    "diary.DiaryEntry.setting_with_whom",
+    "diary.AnchorEvent.label",
+)
+
+
+@pytest.fixture
+def today(clinic):
+    return organization_today(clinic)
+
+
+@pytest.fixture
+def rich_chart(client_chart, client_user, clinician, today):
+    """Robin's chart with measures (a correction, a portal completion, a Readiness Ruler), goals
+    (a changed and an edited goal) and a diary (entries of both sources, a no-use day, an anchor
+    event) in the last 90 days."""
+    chart = client_chart
+    now = timezone.now()
+    days = datetime.timedelta
+
+    # Measures. PHQ-9 option index = item score (Kroenke et al. 2001): 8 → "Mild" (5–9).
+    phq = measure_actions.record_administration(
+        chart,
+        by=clinician,
+        instrument_id="phq-9",
+        answers=[1, 1, 1, 1, 1, 1, 1, 1, 0, 1],
+        administered_at=now - days(20),
+    )
+    # Corrected to 2+2+2+1+1+1+1+1+0 = 11 → "Moderate" (10–14).
+    measure_actions.correct_administration(
+        phq,
+        by=clinician,
+        answers=[2, 2, 2, 1, 1, 1, 1, 1, 0, 1],
+        reason=MARKERS["measures.Administration.correction_reason"],
+    )
+    measure_actions.record_administration(
+        chart,
+        by=clinician,
+        instrument_id="readiness-ruler",
+        answers=[8, 5, 6],
+        target=MARKERS["measures.Administration.target"],
+        administered_at=now - days(10),
+    )
+    # AUDIT-C in the portal: 2 + 2 + 0 = 4, positive with female thresholds (>= 3, Bradley 2007).
+    assigned = measure_actions.assign(chart, by=clinician, instrument_id="audit-c")
+    measure_actions.complete_in_portal(assigned, by=client_user, answers=[2, 2, 0])
+
+    # Goals: alcohol moderation, then the person's next decision (safer use); cannabis edited.
+    goal_actions.choose_goal(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        kind="moderation",
+        started_on=today - days(60),
+        chosen_by_client=True,
+        limit_unit="drinks",
+        max_per_day=Decimal("3"),
+        max_use_days_per_week=4,
+        no_use_situations=MARKERS["goals.Goal.no_use_situations"],
+    )
+    goal_actions.choose_goal(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        kind="safer_use",
+        started_on=today - days(30),
+        chosen_by_client=True,
+        practices=["eat_hydrate", "never_alone"],
+        practices_other=MARKERS["goals.Goal.practices_other"],
+        in_own_words=MARKERS["goals.Goal.in_own_words"],
+    )
+    cannabis = goal_actions.choose_goal(
+        chart,
+        by=clinician,
+        substance="cannabis",
+        kind="abstinence",
+        started_on=today - days(45),
+        chosen_by_client=True,
+    )
+    cannabis.review_on = today + days(14)
+    goal_actions.update_goal(cannabis, by=clinician, changed_fields=["review_on"])
+
+    # Diary: 3 US standard drinks (42 g) on one day, a no-use day, a cannabis day.
+    entry = diary_actions.add_entry(
+        chart,
+        by=client_user,
+        source="client",
+        day=today - days(5),
+        substance="alcohol",
+        amount=Decimal("3"),
+        unit="drinks",
+        mood=6,
+        urge=4,
+        money_spent=Decimal("12.50"),
+        practices=["eat_hydrate"],
+        setting_where=MARKERS["diary.DiaryEntry.setting_where"],
+        setting_with_whom=MARKERS["diary.DiaryEntry.setting_with_whom"],
+        note="first draft",
+    )
+    diary_actions.update_entry(entry, by=client_user, note=MARKERS["diary.DiaryEntry.note"])
+    diary_actions.record_no_use(chart, by=client_user, source="client", day=today - days(4))
+    diary_actions.add_entry(
+        chart,
+        by=clinician,
+        source="clinician",
+        day=today - days(3),
+        substance="cannabis",
+        amount=Decimal("1"),
+        unit="joints",
+    )
+    diary_actions.add_anchor_event(
+        chart,
+        by=client_user,
+        day=today - days(40),
+        kind="holiday",
+        label=MARKERS["diary.AnchorEvent.label"],
+    )
+    chart.refresh_from_db()
+    return chart
+
+
+@pytest.fixture
+def make_consent(rich_chart, clinician, today):
+    """An active, signed consent to Eastside Community Health for the given kinds."""
+
+    def make(kinds):
+        return Consent.objects.create(
+            client=rich_chart,
+            recipient_kind=RecipientKind.NAMED,
+            recipient_name="Eastside Community Health",
+            purpose=Purpose.TREATMENT,
+            info_kinds=list(kinds),
+            expires_on=today + datetime.timedelta(days=90),
+            created_by=clinician,
+            signature_method=SignatureMethod.PAPER,
+            signed_on=today - datetime.timedelta(days=1),
+            signature_recorded_at=timezone.now(),
+        )
+
+    return make
+
+
+ALL_KINDS = list(InfoKind.values)
