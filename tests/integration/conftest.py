@@ -54,7 +54,16 @@ def rich_chart(client_chart, client_user, clinician, today):
     """Robin's chart with measures (a correction, a portal completion, a Readiness Ruler), goals
     (a changed and an edited goal) and a diary (entries of both sources, a no-use day, an anchor
     event) in the last 90 days."""
-    chart = client_chart
+    return populate(client_chart, client_user, clinician, today)
+
+
+@pytest.fixture
+def chart_without_correction(client_chart, client_user, clinician, today):
+    """The same, without the corrected PHQ-9 (see test_retention: corrections block purges)."""
+    return populate(client_chart, client_user, clinician, today, correction=False)
+
+
+def populate(chart, client_user, clinician, today, *, correction=True):
     now = timezone.now()
     days = datetime.timedelta
 
@@ -66,13 +75,14 @@ def rich_chart(client_chart, client_user, clinician, today):
         answers=[1, 1, 1, 1, 1, 1, 1, 1, 0, 1],
         administered_at=now - days(20),
     )
-    # Corrected to 2+2+2+1+1+1+1+1+0 = 11 → "Moderate" (10–14).
-    measure_actions.correct_administration(
-        phq,
-        by=clinician,
-        answers=[2, 2, 2, 1, 1, 1, 1, 1, 0, 1],
-        reason=MARKERS["measures.Administration.correction_reason"],
-    )
+    if correction:
+        # Corrected to 2+2+2+1+1+1+1+1+0 = 11 → "Moderate" (10–14).
+        measure_actions.correct_administration(
+            phq,
+            by=clinician,
+            answers=[2, 2, 2, 1, 1, 1, 1, 1, 0, 1],
+            reason=MARKERS["measures.Administration.correction_reason"],
+        )
     measure_actions.record_administration(
         chart,
         by=clinician,
