@@ -291,3 +291,24 @@ def test_a_chart_without_these_records_has_no_empty_parts(login, client_user, cl
     for key in ("measures", "goals", "goal_reasons", "diary", "diary_notes"):
         assert key not in body
     Bundle.model_validate(json.loads(_download(login, client_user, "fhir").content))
+
+
+def test_record_parts_query_count_does_not_grow_with_records(rich_chart, clinician):
+    from waypoint.measures import actions as measure_actions
+    from waypoint.privacy.records import build_parts
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            build_parts(rich_chart)
+        return len(captured)
+
+    queries()  # the first call also loads the chart's organization
+    before = queries()
+    for _ in range(5):
+        measure_actions.record_administration(
+            rich_chart, by=clinician, instrument_id="gad-7", answers=[1] * 7 + [0]
+        )
+    assert queries() == before

@@ -69,6 +69,7 @@ def measures_part(client, ctx):
     questionnaires = {}
     subject = fhir._subject(client)
     for adm in administrations:
+        adm.client = client  # the FHIR builders read it: no query per administration
         instrument = adm.instrument
         corrected_by = getattr(adm, "superseded_by", None)
         data.append(
