@@ -99,18 +99,19 @@ def test_purge_leaves_no_row_and_no_text_of_the_client(chart_without_correction,
         assert marker not in after, key
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=privacy_actions.PrivacyRefused,
-    reason="Administration.supersedes is on_delete=PROTECT, so a chart with a corrected measure "
-    "cannot be purged (PrivacyRefused 'block its deletion: administration'); RESTRICT would "
-    "allow the cascade from the chart and still protect the original on its own "
-    "(checked by patching on_delete at run time).",
-)
 def test_purge_of_a_chart_with_a_corrected_measure(rich_chart, admin, today):
     later = _dispose(rich_chart, admin, today)
     privacy_actions.purge_chart(rich_chart, by=admin, confirm=rich_chart.chart_number, today=later)
     assert not Administration.objects.filter(client_id=rich_chart.pk).exists()
+
+
+def test_a_superseded_administration_cannot_be_deleted_on_its_own(rich_chart):
+    from django.db.models import RestrictedError
+
+    original = Administration.objects.filter(client=rich_chart, superseded_by__isnull=False).first()
+    assert original is not None
+    with pytest.raises(RestrictedError):
+        original.delete()
 
 
 def _has_client(model) -> bool:

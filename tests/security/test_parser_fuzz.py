@@ -168,16 +168,10 @@ def test_score_csv_reports_each_bad_row_by_line_and_scores_the_rest(rows):
         if row["id"] in expected_totals:
             assert row["error"] == ""
             assert int(row["total"]) == expected_totals[row["id"]]
-        elif None not in row and None not in row.values():  # see the misaligned-row xfail below
+        else:
             assert row["error"] and row["total"] == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (waypoint/measures/management/commands/score.py): a row with the wrong number "
-    "of columns is written to the output with its own width, so its reason lands under an "
-    "answer column (here q4) instead of `error`; stderr, line number and exit status are right.",
-)
 @pytest.mark.parametrize("cells", [["r1"], ["r1", *"0" * 12]], ids=["short", "long"])
 def test_score_csv_output_keeps_the_error_column_for_rows_of_the_wrong_width(cells):
     text = ",".join(PHQ9_HEADER) + "\n" + ",".join(cells) + "\n"
@@ -469,19 +463,10 @@ def test_shipped_instrument_files_load():
         assert instruments.load_file(path).id == path.stem
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(TypeError, AttributeError, KeyError),
-    reason="BUG (waypoint/measures/instruments/__init__.py): a mistyped structure crashes the "
-    "loader instead of raising InstrumentFileError, e.g. an item that is a string "
-    "(TypeError: string indices must be integers) or scoring.missing that is a list "
-    "(AttributeError: 'list' object has no attribute 'get'). KNOWN_CRASHES lists eight; see "
-    "test_known_instrument_file_crashes for fixed examples.",
-)
 @settings(
     max_examples=200,
     deadline=None,
-    derandomize=True,  # the same examples every run, so this xfail is not flaky
+    derandomize=True,  # the same examples every run
     report_multiple_bugs=False,
     phases=[Phase.explicit, Phase.generate],
 )
@@ -506,7 +491,7 @@ def _phq9(**changes):
     return document
 
 
-KNOWN_CRASHES = {
+MISTYPED_FILES = {
     "an item that is the string 'id'": _phq9(items__0="id"),
     "options that are strings": _phq9(items__0__options=["label", "label"]),
     "scoring.missing that is a list": _phq9(scoring__missing=["prorate"]),
@@ -520,18 +505,7 @@ KNOWN_CRASHES = {
 
 @pytest.mark.parametrize(
     "document",
-    [
-        pytest.param(
-            document,
-            id=name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=(TypeError, AttributeError, KeyError),
-                reason="BUG: the instrument loader crashes instead of InstrumentFileError",
-            ),
-        )
-        for name, document in KNOWN_CRASHES.items()
-    ],
+    [pytest.param(document, id=name) for name, document in MISTYPED_FILES.items()],
 )
 def test_known_instrument_file_crashes(document):
     with pytest.raises(instruments.InstrumentFileError, match=r"^phq-9\.json: "):

@@ -87,9 +87,10 @@ class Administration(models.Model):
         help_text="The clinician who entered it, or the client who completed it in the portal",
     )
     completed_in_portal = models.BooleanField(default=False)
+    # RESTRICT: an original cannot be deleted on its own, but goes with its chart (purge).
     supersedes = models.OneToOneField(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="superseded_by",

@@ -244,6 +244,8 @@ class _Checker:
         raise InstrumentFileError(f"{self.path.name}: {message}")
 
     def require(self, data: dict, key: str, kind=str, where: str = ""):
+        if not isinstance(data, dict):
+            self.fail(f"{where.rstrip(': ') or 'this part'} must be a JSON object")
         if key not in data:
             self.fail(f"{where}missing {key!r}")
         value = data[key]
@@ -320,7 +322,23 @@ def _options(checker: _Checker, raw, sets: dict, where: str) -> tuple[Option, ..
 
 
 def parse_instrument(data: dict, path: Path) -> Instrument:
-    """Build and validate an Instrument from a decoded data file."""
+    """Build and validate an Instrument from a decoded data file.
+
+    Any structure of the wrong JSON type (a string where an object belongs, a list where a
+    mapping belongs) is refused as an InstrumentFileError naming the file, never a crash.
+    """
+    try:
+        return _parse_instrument(data, path)
+    except InstrumentFileError:
+        raise
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise InstrumentFileError(
+            f"{path.name}: a part of the file has the wrong shape ({type(exc).__name__}: {detail})"
+        ) from exc
+
+
+def _parse_instrument(data: dict, path: Path) -> Instrument:
     checker = _Checker(path)
     if not isinstance(data, dict):
         checker.fail("must hold one JSON object")

@@ -115,6 +115,12 @@ class Command(BaseCommand):
         subscale_keys = [sub.key for sub in instrument.subscales]
         writer.writerow([*header, "total", "band", "flags", *subscale_keys, "error"])
         blank_scores = [""] * (3 + len(subscale_keys))
+
+        def fitted(row):
+            # A bad row of the wrong width is padded or cut to the header's width, so that its
+            # reason stays under `error` (the reason says how many columns it had).
+            return (row + [""] * len(header))[: len(header)]
+
         bad = 0
         stderr = self.stderr
         for row in reader:
@@ -139,12 +145,12 @@ class Command(BaseCommand):
                 bad += 1
                 reason = f"{exc} (--thresholds or a thresholds column)"
                 stderr.write(f"line {line}: {reason}")
-                writer.writerow([*row, *blank_scores, reason])
+                writer.writerow([*fitted(row), *blank_scores, reason])
                 continue
             except ScoringError as exc:
                 bad += 1
                 stderr.write(f"line {line}: {exc}")
-                writer.writerow([*row, *blank_scores, str(exc)])
+                writer.writerow([*fitted(row), *blank_scores, str(exc)])
                 continue
             writer.writerow(
                 [
