@@ -44,12 +44,21 @@ def test_abstinence_from_one_substance_ignores_the_others():
 
 
 def test_moderation_limits_in_standard_drinks_use_the_country():
-    # 3 US drinks a day = 42 g. 42 g kept; 42.1 g not.
+    # 3 US drinks a day = 42 g. Kept while the amount shown (to 0.1 drink) is at most 3.0:
+    # 42.69 g = 3.049 drinks (shown 3.0) kept; 42.71 g = 3.051 drinks (shown 3.1) not.
     g = goal(kind="moderation", limit_unit="drinks", max_per_day=Decimal(3))
     assert g.is_kept_on([entry(grams=28), entry(grams=14)], country="US") is True
-    assert g.is_kept_on([entry(grams=28), entry(grams=14.1)], country="US") is False
+    assert g.is_kept_on([entry(grams=28), entry(grams=14.69)], country="US") is True
+    assert g.is_kept_on([entry(grams=28), entry(grams=14.71)], country="US") is False
     # 3 Australian standard drinks = 30 g.
     assert g.is_kept_on([entry(grams=28), entry(grams=14)], country="AU") is False
+
+
+def test_two_us_beer_presets_keep_a_two_drink_limit():
+    # 2 x 355 ml x 5% x 0.789 = 28.0095 g, shown to the person as 2.0 standard drinks.
+    g = goal(kind="moderation", limit_unit="drinks", max_per_day=Decimal(2))
+    beer = 355 * 0.05 * 0.789
+    assert g.is_kept_on([entry(grams=beer), entry(grams=beer)], country="US") is True
 
 
 def test_moderation_per_occasion_limit():

@@ -264,12 +264,20 @@ def test_assign_schedule_cancel_and_stop(login, clinician, client_chart):
 
     bad = web.post(
         reverse("measures-schedule", args=[client_chart.pk]),
-        {"instrument": "phq-9", "every_weeks": "0", "starts_on": timezone.localdate().isoformat()},
+        {
+            "schedule-instrument": "phq-9",
+            "schedule-every_weeks": "0",
+            "schedule-starts_on": timezone.localdate().isoformat(),
+        },
     )
     assert bad.status_code == 400 and not Schedule.objects.exists()
     web.post(
         reverse("measures-schedule", args=[client_chart.pk]),
-        {"instrument": "phq-9", "every_weeks": "4", "starts_on": timezone.localdate().isoformat()},
+        {
+            "schedule-instrument": "phq-9",
+            "schedule-every_weeks": "4",
+            "schedule-starts_on": timezone.localdate().isoformat(),
+        },
     )
     schedule = Schedule.objects.get()
     assert Administration.objects.open().get().schedule == schedule
@@ -336,3 +344,12 @@ def test_not_yet_due_items_wait(login, client_user, client_chart, clinician):
         not in web.get(reverse("portal-home")).content.decode()
     )
     assert web.get(reverse("portal-measure", args=[assigned.pk])).status_code == 302
+
+
+def test_measures_page_has_no_duplicate_ids(login, clinician, client_chart):
+    import collections
+    import re
+
+    body = login(clinician).get(reverse("measures-list", args=[client_chart.pk])).content.decode()
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', body))
+    assert [i for i, n in ids.items() if n > 1] == []

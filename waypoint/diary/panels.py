@@ -116,7 +116,8 @@ def progress_messages(comparison) -> list[str]:
         messages.append(f"You spent {before.money_spent - now.money_spent:.2f} less.")
     if now.pda is not None and before.pda is not None and now.pda > before.pda + 0.5:
         messages.append(
-            f"{now.no_use_days} days without use out of {now.days_reported} you recorded "
+            f"{now.no_use_days} day{'s' if now.no_use_days != 1 else ''} without use out of "
+            f"{now.days_reported} you recorded "
             f"(up from {before.no_use_days} of {before.days_reported})."
         )
     return messages

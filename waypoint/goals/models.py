@@ -285,12 +285,19 @@ class Goal(models.Model):
             if amounts is None:
                 continue
             assessable = True
-            epsilon = 1e-9
+            # A day counts as kept when the amount, rounded to the 0.1 standard drink the person
+            # is shown, is within the limit: two US beer presets are 28.01 g (355 ml x 5% x
+            # 0.789) against a 2-drink limit of 28 g, and the person sees "2.0 standard drinks".
+            slack = 0.0
+            if self.substance == Substance.ALCOHOL and self.limit_unit == Unit.DRINKS:
+                slack = 0.05 * units.standard_drinks_to_grams(1, country) - 1e-9
             if per_occasion:
-                if any(amount > limit + epsilon for amount, limit in amounts):
+                if any(amount > limit + slack + 1e-9 for amount, limit in amounts):
                     return False
             elif any(limit <= 0 for _, limit in amounts):
                 return False  # a limit of zero with some use
-            elif sum(amount / limit for amount, limit in amounts) > 1 + epsilon:
+            elif (
+                sum(amount / limit for amount, limit in amounts) > 1 + slack / amounts[0][1] + 1e-9
+            ):
                 return False  # share of the day's limit, so mixed units (g and mg) add up
         return True if assessable else None

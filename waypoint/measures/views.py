@@ -23,6 +23,9 @@ from waypoint.measures.models import Administration, Schedule
 from waypoint.measures.panels import latest_by_instrument
 from waypoint.measures.scoring import ScoringError
 
+# The schedule form shares a page with the assign form: a prefix keeps their ids apart.
+SCHEDULE_PREFIX = "schedule"
+
 
 def _instrument_or_404(instrument_id):
     try:
@@ -63,7 +66,7 @@ def _measures_page(request, client, *, assign_form=None, schedule_form=None, sta
             "instruments": instruments.all_instruments(),
             "can_write": can_write_client(request.user, client),
             "assign_form": assign_form or AssignForm(),
-            "schedule_form": schedule_form or ScheduleForm(),
+            "schedule_form": schedule_form or ScheduleForm(prefix=SCHEDULE_PREFIX),
             "today": timezone.localdate(),
         },
         status=status,
@@ -371,7 +374,7 @@ def cancel_measure(request, pk, adm_pk):
 @staff_required
 def schedule_create(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="measure schedule")
-    form = ScheduleForm(request.POST)
+    form = ScheduleForm(request.POST, prefix=SCHEDULE_PREFIX)
     if form.is_valid():
         try:
             data = form.cleaned_data
