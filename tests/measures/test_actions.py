@@ -202,3 +202,15 @@ def test_schedule_creates_due_items_after_each_completion(client_chart, clinicia
     actions.stop_schedule(schedule, by=clinician)
     assert not Administration.objects.open().exists()
     assert not Schedule.objects.get().active
+
+
+def test_cancelling_a_scheduled_item_skips_it_and_keeps_the_schedule(client_chart, clinician):
+    today = timezone.localdate()
+    actions.create_schedule(
+        client_chart, by=clinician, instrument_id="gad-7", every_weeks=4, starts_on=today
+    )
+    first = Administration.objects.open().get()
+    actions.cancel_assignment(first, by=clinician)
+    following = Administration.objects.open().get()
+    assert following.pk != first.pk
+    assert following.due_on == today + datetime.timedelta(weeks=4)

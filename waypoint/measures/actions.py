@@ -75,8 +75,14 @@ def _raise_flag_alerts(administration, result: Score, *, by, already: frozenset 
         )
 
 
-def _schedule_next(administration: Administration) -> Administration | None:
-    """After a completion, create the next due item of an active schedule, if none is open."""
+def _schedule_next(
+    administration: Administration, *, after: datetime.date | None = None
+) -> Administration | None:
+    """Create the next due item of an active schedule, if none is open.
+
+    The next item falls `every_weeks` after `after` (default: the day it was completed), so a
+    cancelled occurrence is skipped rather than stopping the schedule.
+    """
     schedule = Schedule.objects.filter(
         client=administration.client, instrument_id=administration.instrument_id, active=True
     ).first()
@@ -88,7 +94,7 @@ def _schedule_next(administration: Administration) -> Administration | None:
         .exists()
     ):
         return None
-    done_on = timezone.localdate(administration.administered_at)
+    done_on = after or timezone.localdate(administration.administered_at)
     return Administration.objects.create(
         client=administration.client,
         instrument_id=administration.instrument_id,
@@ -242,6 +248,8 @@ def cancel_assignment(administration: Administration, *, by) -> Administration:
         raise MeasureError("Only a measure that is still waiting can be cancelled.")
     administration.status = AdministrationStatus.CANCELLED
     administration.save(update_fields=["status"])
+    if administration.schedule_id:
+        _schedule_next(administration, after=administration.due_on or timezone.localdate())
     record(
         by=by,
         action=AuditAction.CHANGE,
