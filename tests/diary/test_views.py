@@ -219,7 +219,7 @@ def test_portal_future_day_is_refused(login, client_user, client_chart):
     response = web.post(
         reverse("diary-checkin"), {"day": "2099-05-01", "substance": "cannabis", "amount": "1"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "day" in response.context["form"].errors
     assert "in the future" in response.content.decode()
     assert not DiaryEntry.objects.exists()

@@ -386,6 +386,7 @@ def checkin(request):
                 (p, label) for p, label in SaferUsePractice.choices if p in my_practices
             ],
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
