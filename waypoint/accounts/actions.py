@@ -61,18 +61,26 @@ def revoke_invitation(invitation: Invitation, *, by) -> None:
     record(by=by, action=AuditAction.ACCOUNT, obj=invitation, detail={"revoked": True})
 
 
+def end_sessions(user) -> None:
+    """Sign a person out everywhere (deactivation, a two-factor reset).
+
+    Sessions are signed blobs keyed by session key, so finding one person's means decoding each
+    live session; fine at clinic scale, and a cached-session backend would need the same.
+    """
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
 @transaction.atomic
 def update_staff(user: User, *, by, changed_fields: list[str], supervisors=None) -> User:
     user.save()
     if supervisors is not None:
         user.supervisors.set(supervisors)
     if not user.is_active:
-        # Ending an account ends its sessions at once.
-        from django.contrib.sessions.models import Session
-
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-            if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-                session.delete()
+        end_sessions(user)  # ending an account ends its sessions at once
     record(
         by=by,
         action=AuditAction.ACCOUNT,

@@ -29,11 +29,11 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from waypoint.accounts.actions import end_sessions
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 
@@ -160,7 +160,7 @@ def remove_two_factor(user, *, by, reason: str) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     if by.pk != user.pk:
-        _end_sessions(user)
+        end_sessions(user)
     record(
         by=by,
         action=AuditAction.ACCOUNT,
@@ -168,14 +168,6 @@ def remove_two_factor(user, *, by, reason: str) -> None:
         object_label=str(user),
         detail={"two_factor": reason},
     )
-
-
-def _end_sessions(user) -> None:
-    from django.contrib.sessions.models import Session
-
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
 
 
 # Verification ---------------------------------------------------------------------------------
