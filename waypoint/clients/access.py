@@ -81,4 +81,11 @@ def portal_client_for_user(user, *, page: str = "portal") -> Client:
 
 
 def can_write_client(user, client) -> bool:
-    return clients_writable_by(user).filter(pk=client.pk).exists()
+    """Whether `user` may change `client`; remembered on the chart object for its request.
+
+    The chart page asks once per panel; the answer cannot change while one request renders.
+    """
+    cache = client.__dict__.setdefault("_writable_by", {})
+    if user.pk not in cache:
+        cache[user.pk] = clients_writable_by(user).filter(pk=client.pk).exists()
+    return cache[user.pk]
