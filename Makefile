@@ -29,14 +29,16 @@ run: install
 	$(BIN)/waypoint migrate --no-input -v 0
 	$(BIN)/waypoint demo --if-empty
 	@echo ""
-	@echo "Waypoint is running at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/waypoint runserver 127.0.0.1:$(PORT)
+	@echo "Waypoint is running at http://127.0.0.1:$(PORT)/ with its background worker  (Ctrl-C to stop)"
+	@DEBUG=1 $(BIN)/waypoint worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/waypoint runserver 127.0.0.1:$(PORT)
 
 test: install browser-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: install
-	$(BIN)/pytest -m "not browser" -q
+	$(BIN)/pytest -m "not browser and not slow" -q
 
 check: install
 	$(BIN)/ruff format --check waypoint tests bench

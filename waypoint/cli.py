@@ -9,6 +9,9 @@ import sys
 
 
 def main(argv=None) -> int:
+    from waypoint.lib.private_files import use_private_umask
+
+    use_private_umask()  # keys, databases, exports and restores: readable by this user only
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "waypoint"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waypoint.settings")

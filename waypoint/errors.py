@@ -1,10 +1,16 @@
-"""Friendly error pages that reveal no internals."""
+"""Friendly error pages that reveal no internals; under /api/ the same answers as JSON."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+API_PREFIX = "/api/"
 
 
 def _page(request, status, title, message):
+    if request is not None and request.path.startswith(API_PREFIX):
+        # An address the API does not have (or a failure before the API's own handlers run)
+        # still answers in the API's error shape, never an HTML page.
+        return JsonResponse({"error": f"{title}.", "fields": {}}, status=status)
     html = render_to_string(
         "errors/error.html",
         {"status": status, "title": title, "message": message},

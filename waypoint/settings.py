@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from waypoint.lib.private_files import make_private_dir, restrict_sqlite_files
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
@@ -31,7 +33,7 @@ def _local_secret(name: str, make) -> str:
     """Read a secret kept in var/ for local use, creating it on first start."""
     path = VAR_DIR / name
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        make_private_dir(VAR_DIR)
         path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
@@ -66,6 +68,21 @@ else:
         "search_key", lambda: secrets.token_urlsafe(32)
     )
 
+# Keys of the audit trail's HMAC chain, `id:key` newest first (docs/security.md, "Audit trail").
+AUDIT_HMAC_KEYS = env.list("AUDIT_HMAC_KEYS", default=[])
+if PRODUCTION and not AUDIT_HMAC_KEYS:
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEYS must be set when WAYPOINT_ENV=production "
+        "(make one with `waypoint generate-key --audit`)"
+    )
+from waypoint.audit.keys import new_key_entry, parse_keys  # noqa: E402 - needs nothing of Django
+
+if not AUDIT_HMAC_KEYS:
+    AUDIT_HMAC_KEYS = [_local_secret("audit_key", new_key_entry)]
+parse_keys(AUDIT_HMAC_KEYS)  # a malformed list stops start-up with a one-line reason
+# Where `waypoint audit-anchor` and the worker's scheduled anchor append the chain's head.
+AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.log"))
+
 # Key for `waypoint backup`/`restore` (docs/security.md, "Backups"); optional in production.
 BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="") or (
     "" if PRODUCTION else _local_secret("backup_key", _fernet_key)
@@ -80,6 +97,16 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The site's address for links in emails sent by the worker, which has no request to ask.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=(f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
+    if PRODUCTION
+    else "http://127.0.0.1:" + env.str("PORT", default="8000"),
+).rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, got {SITE_URL!r}")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -93,6 +120,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "waypoint.clinics",
     "waypoint.accounts",
     "waypoint.audit",
@@ -101,6 +130,10 @@ INSTALLED_APPS = [
     "waypoint.measures",
     "waypoint.goals",
     "waypoint.diary",
+    "waypoint.worker",
+    "waypoint.api",
+    "waypoint.exchange",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +143,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "waypoint.accounts.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "waypoint.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,7 +191,12 @@ if not _engine.endswith(("sqlite3", "postgresql")):
     )
 if _engine.endswith("sqlite3"):
     if DATABASES["default"]["NAME"] != ":memory:":
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        _db_file = Path(DATABASES["default"]["NAME"])
+        if _db_file.parent == VAR_DIR:
+            make_private_dir(VAR_DIR)
+        else:
+            _db_file.parent.mkdir(parents=True, exist_ok=True)
+        restrict_sqlite_files(_db_file)  # 0600, whatever the process umask
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -204,6 +243,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 AXES_CLIENT_IP_CALLABLE = "waypoint.audit.context.client_address"  # honours TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
+# Axes stores the username it locks on: make that the email's keyed hash, mask the typed address
+# in its copy of the POST data, and keep no success log (the audit trail records sign-ins).
+AXES_USERNAME_CALLABLE = "waypoint.accounts.models.lockout_username"
+AXES_SENSITIVE_PARAMETERS = ["username", "email"]
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # Sessions: an idle timeout (HIPAA automatic logoff), renewed on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
@@ -259,6 +304,9 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Waypoint <no-reply@waypoint.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background work (docs/architecture.md): tasks are rows in the database, run by `waypoint worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = True
@@ -291,3 +339,11 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# HTTP API (docs/api.md): per-token rate limit in Django Ninja's throttle syntax; counts live in
+# the cache, which must be shared (CACHE_URL=redis://... or a database cache) behind several
+# app servers, or each process counts on its own.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/m")
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200

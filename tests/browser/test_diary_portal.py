@@ -68,10 +68,9 @@ def moderation_history(client_chart, clinician):
     """Robin chose moderation for alcohol (at most 2 standard drinks a day) ten weeks ago; the
     30 days before the current window hold four heavier days, all above that limit."""
     from waypoint.diary import actions
-    from waypoint.diary.dates import client_today
     from waypoint.goals import actions as goal_actions
 
-    today = client_today(client_chart)
+    today = client_chart.organization.today()
     goal_actions.choose_goal(
         client_chart,
         by=clinician,
@@ -139,7 +138,7 @@ def test_daily_check_in_on_a_phone(phone, client_user, client_chart, moderation_
     expect(phone.get_by_label("Strength (ABV %)")).to_have_value("5")
     phone.get_by_label("How much?").fill("1")
     phone.get_by_role("button", name="Save").tap()
-    conversion = "1 × 355 ml at 5 %: 14.0 g of alcohol = 1.0 standard drinks (US)"
+    conversion = "1 × 355 ml at 5 %: 14.0 g of alcohol = 1.0 US standard drink"
     expect(phone.get_by_role("status")).to_contain_text(
         f"Saved for {drink_day:%A %b} {drink_day.day}: Alcohol, {conversion}."
     )

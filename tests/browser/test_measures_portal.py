@@ -141,19 +141,22 @@ def test_phq9_in_the_portal_raises_a_safety_alert_the_team_acknowledges(
     expect(robin.locator(".badge.alert")).to_have_attribute("title", ALERT_TITLE)
     axe_check(page)
     robin.get_by_role("link", name="Robin").click()
-    alerts = page.get_by_role("region", name="Safety alerts")
-    expect(alerts).to_contain_text(ALERT_TITLE)
-    expect(alerts).to_contain_text("Urgent")
-    expect(alerts).to_contain_text(f"total {TOTAL} (Mild)")
+    # Open urgent alerts sit at the top of the chart, above the details.
+    urgent = page.get_by_role("region", name="Urgent alert")
+    expect(urgent).to_contain_text(ALERT_TITLE)
+    expect(urgent).to_contain_text("Urgent")
+    expect(urgent).to_contain_text(f"total {TOTAL} (Mild)")
     axe_check(page)
 
     # Acknowledging needs a note; then it shows who did what and leaves the caseload.
-    alerts.get_by_role("button", name="Acknowledge").click()
+    urgent.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_role("status")).to_contain_text("Write a short note")
     assert Alert.objects.get().acknowledged_at is None
-    alerts.get_by_label("What was done").fill("Called Robin; safety plan reviewed together.")
-    alerts.get_by_role("button", name="Acknowledge").click()
+    urgent.get_by_label("What was done").fill("Called Robin; safety plan reviewed together.")
+    urgent.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_role("status")).to_contain_text("Alert acknowledged.")
+    expect(urgent).to_have_count(0)
+    alerts = page.get_by_role("region", name="Safety alerts")
     expect(alerts).to_contain_text("Acknowledged by Maya Clinician")
     expect(alerts).to_contain_text("safety plan reviewed together")
     axe_check(page)
@@ -165,3 +168,50 @@ def test_phq9_in_the_portal_raises_a_safety_alert_the_team_acknowledges(
     expect(robin).to_be_visible()
     expect(robin.locator(".badge.alert")).to_have_count(0)
     expect(robin).not_to_contain_text("PHQ-9 item 9")
+
+
+def test_phq9_item9_with_a_blank_item_alerts_at_once_on_a_phone(
+    phone, clinician, client_user, client_chart
+):
+    """Item 9 answered above 0, item 3 left blank: the form still asks for item 3, but the
+    crisis card shows and the care team's urgent alert is raised at once; sending the completed
+    form does not raise it twice (PHQ-9 instruction manual: any item 9 answer above 0)."""
+    from waypoint.clients.models import Alert
+    from waypoint.measures import actions
+    from waypoint.measures.models import Administration, AdministrationStatus
+
+    actions.assign(client_chart, by=clinician, instrument_id="phq-9")
+    sign_in(phone, client_user.email)
+    phone.get_by_role("link", name="Answer the PHQ-9").tap()
+    for number, label in enumerate(ANSWERS, 1):
+        if number != 3:
+            item(phone, number).get_by_label(label, exact=True).tap()
+    item(phone, 9).get_by_label("Several days", exact=True).tap()
+    phone.get_by_role("button", name="Send my answers").tap()
+
+    expect(phone.get_by_role("alert")).to_contain_text("Some answers need another look")
+    expect(item(phone, 3).locator("xpath=..")).to_contain_text("Choose an answer.")
+    crisis = phone.get_by_role("region", name="Thank you for telling us")
+    expect(crisis).to_be_visible()
+    expect(crisis).to_contain_text("988")
+    expect(phone.get_by_text("Your answers are not sent yet")).to_be_visible()
+    expect(item(phone, 9).get_by_label("Several days", exact=True)).to_be_checked()
+    fits_the_screen(phone)
+    axe_check(phone)
+    phone.screenshot(path="/tmp/phq9-safety-incomplete-360.png", full_page=True)
+    assert Administration.objects.get().status == AdministrationStatus.ASSIGNED
+    alert = Alert.objects.get(client=client_chart)
+    assert (alert.kind, alert.severity, alert.title) == ("phq9_item9", "urgent", ALERT_TITLE)
+
+    item(phone, 3).get_by_label(ANSWERS[2], exact=True).tap()
+    phone.get_by_role("button", name="Send my answers").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your answers were sent")
+    expect(phone.get_by_role("region", name="Thank you for telling us")).to_contain_text("988")
+    fits_the_screen(phone)
+    done = Administration.objects.get()
+    assert (done.status, done.total, done.flags) == (
+        AdministrationStatus.COMPLETED,
+        TOTAL,
+        ["phq9_item9"],
+    )
+    assert Alert.objects.filter(client=client_chart).count() == 1

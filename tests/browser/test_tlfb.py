@@ -24,10 +24,9 @@ def cell(page, day: datetime.date):
 
 def test_timeline_followback_by_keyboard(page, clinician, client_user, client_chart):
     from waypoint.diary import actions
-    from waypoint.diary.dates import client_today
     from waypoint.diary.models import DiaryEntry, EntrySource
 
-    today = client_today(client_chart)
+    today = client_chart.organization.today()
     first = today - datetime.timedelta(days=SPAN - 1)
     this_monday = today - datetime.timedelta(days=today.weekday())
     week = this_monday - datetime.timedelta(days=21)  # a whole week inside the span, whatever today
@@ -141,17 +140,17 @@ def test_timeline_followback_by_keyboard(page, clinician, client_user, client_ch
 
     expect(row("Days reported")).to_contain_text(f"{SPAN} (0 unknown)")
     expect(row(r"Days without use \(PDA\)")).to_contain_text(f"{100 * no_use_days / SPAN:.0f}%")
-    expect(row("Standard drinks per drinking day")).to_contain_text(
+    expect(row("US standard drinks per drinking day")).to_contain_text(
         f"{total / len(drinking_days):.1f}"
     )
-    expect(row("Standard drinks per week")).to_contain_text(f"{7 * total / SPAN:.1f}")
+    expect(row("US standard drinks per week")).to_contain_text(f"{7 * total / SPAN:.1f}")
     expect(row("Days using alcohol")).to_contain_text(str(len(drinking_days)))
     axe_check(page)
 
     # And the diary lists each day with where it came from.
     outcomes.get_by_role("link", name="Diary", exact=True).click()
     friday = page.locator("li.diary-day", has=page.locator(f"time[datetime='{payday}']"))
-    expect(friday).to_contain_text("Alcohol: 56.0 g of alcohol = 4.0 standard drinks (US)")
+    expect(friday).to_contain_text("Alcohol: 56.0 g of alcohol = 4.0 US standard drinks")
     expect(friday).to_contain_text("Timeline Followback · Maya Clinician")
     expect(page.get_by_text("0 of 30 days have no entry")).to_be_visible()
     axe_check(page)

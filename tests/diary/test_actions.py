@@ -122,7 +122,9 @@ def test_alcohol_is_stored_as_grams_with_the_org_country(
     assert entry.alcohol_grams == pytest.approx(grams, abs=0.01)
 
 
-def test_changing_the_country_recomputes_plan_days(client_chart, clinician, clinic, admin):
+def test_changing_the_country_recomputes_plan_days(
+    client_chart, clinician, clinic, admin, django_capture_on_commit_callbacks
+):
     goal_actions.choose_goal(
         client_chart,
         by=clinician,
@@ -143,7 +145,11 @@ def test_changing_the_country_recomputes_plan_days(client_chart, clinician, clin
         unit="g",
     )
     assert DayRollup.objects.get(client=client_chart).within_plan is True  # 25 g <= 28 g (US)
-    actions.update_diary_settings(clinic, by=admin, country="AU")
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        actions.update_diary_settings(clinic, by=admin, country="AU")
+        # The rebuild waits for the commit and runs on the worker, not in the request.
+        assert DayRollup.objects.get(client=client_chart).within_plan is True
+    assert len(queued) == 1
     assert DayRollup.objects.get(client=client_chart).within_plan is False  # 25 g > 20 g (AU)
 
 

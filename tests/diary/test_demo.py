@@ -8,6 +8,8 @@ from waypoint.clinics.demo import build_demo
 from waypoint.diary.models import DiaryEntry
 from waypoint.goals.models import Goal
 
+pytestmark = pytest.mark.slow  # each builds the whole demo
+
 
 @pytest.fixture
 def demo(db):

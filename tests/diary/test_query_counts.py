@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from waypoint.clients.models import Client
-from waypoint.diary.dates import client_today
 from waypoint.diary.models import DiaryEntry
 from waypoint.diary.rollups import rebuild_rollups
 
@@ -63,7 +62,7 @@ def _count(web):
 
 def test_caseload_queries_do_not_grow_with_clients(login, clinician, client_chart):
     web = login(clinician)
-    today = client_today(client_chart)
+    today = client_chart.organization.today()
     _charts_with_diaries(10, clinician, "A", today)
     few, response = _count(web)
     rows = response.context["sections"][0]["rows"]

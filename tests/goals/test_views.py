@@ -223,3 +223,41 @@ def test_access(
 def test_portal_shows_the_persons_goals(login, client_user, goal):
     body = login(client_user).get(reverse("portal-home")).content.decode()
     assert "My goals" in body and "Moderation" in body
+
+
+def test_goal_form_says_situations_with_no_use_are_not_counted(login, clinician, client_chart):
+    """The diary records where and with whom as free text, not the situation of each use, so a
+    moderation goal's "situations with no use" cannot be checked: the form says so plainly."""
+    page = login(clinician).get(reverse("goals-add", args=[client_chart.pk])).content.decode()
+    assert "not counted in days within plan" in page
+
+
+def test_limits_that_contradict_each_other_are_refused(login, clinician, client_chart):
+    response = login(clinician).post(
+        reverse("goals-add", args=[client_chart.pk]),
+        {
+            "substance": "alcohol",
+            "kind": "moderation",
+            "chosen_by_client": "on",
+            "started_on": START.isoformat(),
+            "limit_unit": "drinks",
+            "max_per_occasion": "10",
+            "max_per_day": "2",
+        },
+    )
+    assert response.context["form"].errors["max_per_occasion"] == [
+        "The most per occasion (10) is more than the most per day (2); an occasion is part of "
+        "a day. Lower one of them."
+    ]
+    assert not Goal.objects.exists()
+
+
+def test_chart_flags_a_review_date_that_has_passed(login, clinician, client_chart, goal):
+    chart = reverse("clients-detail", args=[client_chart.pk])
+    today = client_chart.organization.today()
+    goal.review_on = today
+    actions.update_goal(goal, by=clinician, changed_fields=["review_on"])
+    assert "review date passed" not in login(clinician).get(chart).content.decode()
+    goal.review_on = today - datetime.timedelta(days=1)
+    actions.update_goal(goal, by=clinician, changed_fields=["review_on"])
+    assert "review date passed" in login(clinician).get(chart).content.decode()

@@ -18,8 +18,8 @@ from waypoint.privacy.models import (
     InfoKind,
     Purpose,
     RecipientKind,
+    SignatureAuthentication,
     SignatureMethod,
-    organization_today,
 )
 
 # One marker per free-text field of the measures, goals and diary apps.
@@ -46,7 +46,7 @@ OWN_WORDS = (
 
 @pytest.fixture
 def today(clinic):
-    return organization_today(clinic)
+    return clinic.today()
 
 
 @pytest.fixture
@@ -183,6 +183,7 @@ def make_consent(rich_chart, clinician, today):
             expires_on=today + datetime.timedelta(days=90),
             created_by=clinician,
             signature_method=SignatureMethod.PAPER,
+            signature_authentication=SignatureAuthentication.STAFF_WITNESSED,
             signed_on=today - datetime.timedelta(days=1),
             signature_recorded_at=timezone.now(),
         )

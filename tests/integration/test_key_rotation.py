@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.db import models
 from django.db.models.functions import Cast
 
+from tests.conftest import PASSWORD
 from waypoint.lib import keyrotation
 from waypoint.privacy import actions as privacy_actions
 from waypoint.privacy.models import (
@@ -53,7 +54,11 @@ def privacy_rows(rich_chart, clinician, client_user, today):
     )
     privacy_actions.send_for_signature(signed, by=clinician)
     privacy_actions.esign_consent(
-        signed, by=client_user, typed_name="Robin Quillfeather", ip_address="203.0.113.9"
+        signed,
+        by=client_user,
+        typed_name="Robin Quillfeather",
+        ip_address="203.0.113.9",
+        password=PASSWORD,
     )
     paper = privacy_actions.create_consent(
         rich_chart,

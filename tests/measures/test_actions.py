@@ -183,7 +183,9 @@ def test_cancel_assignment(client_chart, clinician):
         actions.cancel_assignment(assigned, by=clinician)
 
 
-def test_schedule_creates_due_items_after_each_completion(client_chart, clinician):
+def test_schedule_creates_due_items_after_each_completion(
+    client_chart, clinician, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     schedule = actions.create_schedule(
         client_chart, by=clinician, instrument_id="phq-9", every_weeks=4, starts_on=today
@@ -194,9 +196,11 @@ def test_schedule_creates_due_items_after_each_completion(client_chart, clinicia
         actions.create_schedule(
             client_chart, by=clinician, instrument_id="phq-9", every_weeks=2, starts_on=today
         )
-    actions.record_administration(
-        client_chart, by=clinician, instrument_id="phq-9", answers=LOW_MOOD
-    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.record_administration(
+            client_chart, by=clinician, instrument_id="phq-9", answers=LOW_MOOD
+        )
+    assert len(callbacks) == 1  # the next item is the worker's job, once the answers commit
     following = Administration.objects.open().get()
     assert following.due_on == today + datetime.timedelta(weeks=4)
     actions.stop_schedule(schedule, by=clinician)
@@ -204,13 +208,37 @@ def test_schedule_creates_due_items_after_each_completion(client_chart, clinicia
     assert not Schedule.objects.get().active
 
 
-def test_cancelling_a_scheduled_item_skips_it_and_keeps_the_schedule(client_chart, clinician):
+def test_cancelling_a_scheduled_item_skips_it_and_keeps_the_schedule(
+    client_chart, clinician, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     actions.create_schedule(
         client_chart, by=clinician, instrument_id="gad-7", every_weeks=4, starts_on=today
     )
     first = Administration.objects.open().get()
-    actions.cancel_assignment(first, by=clinician)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.cancel_assignment(first, by=clinician)
     following = Administration.objects.open().get()
     assert following.pk != first.pk
     assert following.due_on == today + datetime.timedelta(weeks=4)
+
+
+def test_the_periodic_sweep_creates_what_was_missed(client_chart, clinician, clinic):
+    """A completion whose follow-up task never ran (the worker was down): the hourly sweep
+    (`measures.tasks.create_due_items`, in PERIODIC_TASKS) creates the next item, on the
+    schedule's rhythm, once; stopped schedules get nothing."""
+    from waypoint.measures import tasks
+
+    today = clinic.today()
+    schedule = actions.create_schedule(
+        client_chart, by=clinician, instrument_id="phq-9", every_weeks=2, starts_on=today
+    )
+    actions.record_administration(  # no on-commit capture: the follow-up task is lost
+        client_chart, by=clinician, instrument_id="phq-9", answers=LOW_MOOD
+    )
+    assert not Administration.objects.open().exists()
+    assert tasks.create_due_items.call() == 1
+    assert Administration.objects.open().get().due_on == today + datetime.timedelta(weeks=2)
+    assert tasks.create_due_items.call() == 0  # one open item at a time
+    actions.stop_schedule(schedule, by=clinician)
+    assert tasks.create_due_items.call() == 0

@@ -9,6 +9,8 @@ from waypoint.clinics.demo import build_demo
 from waypoint.measures import instruments, reliable_change
 from waypoint.measures.models import Administration, Schedule
 
+pytestmark = pytest.mark.slow  # each builds the whole demo
+
 
 @pytest.fixture
 def demo(db):
@@ -84,8 +86,14 @@ def _demo_measures_pages_render(demo, client):
     _sign_in(client, "clinician@demo.test")
     caseload = client.get(reverse("caseload")).content.decode()
     assert "Measures due" in caseload and "overdue" in caseload
+    maya = demo.users["clinician"]
+    statuses = set()
     for chart in demo.clients[:19]:
-        assert client.get(reverse("measures-list", args=[chart.pk])).status_code in (200, 404)
+        on_team = chart.primary_clinician_id == maya.pk or maya in chart.care_team.all()
+        status = client.get(reverse("measures-list", args=[chart.pk])).status_code
+        assert status == (200 if on_team else 404), chart.chart_number  # 404: not her chart
+        statuses.add(status)
+    assert statuses == {200, 404}  # the demo has charts of both kinds
     chart = demo.clients[0]
     assert "Measures" in client.get(reverse("clients-detail", args=[chart.pk])).content.decode()
     for instrument in instruments.all_instruments():

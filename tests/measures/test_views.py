@@ -223,11 +223,13 @@ def test_history_page_chart_and_reliable_change(login, clinician, client_chart, 
         .content.decode()
     )
     assert "<svg" in html and 'class="band band-0"' in html and "<polyline" in html
-    # First 16 -> latest 8: RCI = -8 / 1.6416 = -4.87, reliable improvement; NHS drop 8 >= 6.
-    assert "-4.87" in html
+    # Clinical norms, SD 5.5 and r 0.89: S_diff = sqrt(2) x 5.5 x sqrt(0.11) = 2.5797.
+    # First 16 -> latest 8: RCI = -8 / 2.5797 = -3.10, reliable improvement; NHS drop 8 >= 6.
+    assert "-3.10" in html
     assert html.count("Reliable improvement") >= 2
-    # 16 -> 11: RCI -3.05 reliable; 11 -> 8: -1.83, no reliable change.
-    assert "-3.05" in html and "-1.83" in html and "No reliable change" in html
+    # 16 -> 11: RCI -1.94, not reliable (it was, -3.05, on the general-population SD of 3.5);
+    # 11 -> 8: -1.16.
+    assert "-1.94" in html and "-1.16" in html and "No reliable change" in html
 
 
 def test_history_without_rci_parameters(login, clinician, client_chart):
@@ -240,7 +242,10 @@ def test_history_without_rci_parameters(login, clinician, client_chart):
         .get(reverse("measures-history", args=[client_chart.pk, "audit"]))
         .content.decode()
     )
-    assert "No reliability and norm SD" in html and "<svg" in html
+    assert "Raw change only" in html and "<svg" in html
+    # The chart says what each zone means and WHO's suggested response (manual, Table 4).
+    assert "Zone II: hazardous (risky) drinking" in html
+    assert "WHO suggests simple advice plus brief counselling and continued monitoring" in html
 
 
 def test_assign_schedule_cancel_and_stop(login, clinician, client_chart):
@@ -353,3 +358,11 @@ def test_measures_page_has_no_duplicate_ids(login, clinician, client_chart):
     body = login(clinician).get(reverse("measures-list", args=[client_chart.pk])).content.decode()
     ids = collections.Counter(re.findall(r'\sid="([^"]+)"', body))
     assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_instrument_page_labels_the_dast10_adaptation(login, clinician):
+    # CAMH's DAST-10 item 2 reads "abuse"; ours reads "use", labelled as our adaptation.
+    html = login(clinician).get(reverse("measures-instrument", args=["dast-10"])).content.decode()
+    assert "Waypoint adaptation of the CAMH DAST-10 (person-first wording)" in html
+    assert "Item 2: \u201cDo you use more than one drug at a time?\u201d" in html
+    assert "(original: \u201cDo you abuse more than one drug at a time?\u201d)" in html

@@ -15,15 +15,26 @@ from waypoint.privacy.models import (
     InfoKind,
     Purpose,
     RecipientKind,
+    SignatureAuthentication,
     SignatureMethod,
-    organization_today,
 )
 
-# A tiny but well-formed PDF, and a 1x1 PNG.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def pdf_bytes() -> bytes:
+    """A small, well-formed one-page PDF (written by pypdf)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# A small well-formed PDF, and (png_bytes) a 1x1 PNG.
+PDF_BYTES = pdf_bytes()
 
 
 def png_bytes() -> bytes:
@@ -38,7 +49,7 @@ def png_bytes() -> bytes:
 
 @pytest.fixture
 def today(clinic):
-    return organization_today(clinic)
+    return clinic.today()
 
 
 @pytest.fixture
@@ -62,6 +73,7 @@ def make_consent(client_chart, clinician, today):
         values.update(fields)
         if signed:
             values.setdefault("signature_method", SignatureMethod.PAPER)
+            values.setdefault("signature_authentication", SignatureAuthentication.STAFF_WITNESSED)
             values.setdefault("signed_on", today - datetime.timedelta(days=1))
             values.setdefault("signature_recorded_at", timezone.now())
         if sent:

@@ -11,6 +11,8 @@ from waypoint.clinics.demo import build_demo
 from waypoint.privacy.models import ConsentStatus, Disclosure
 from waypoint.privacy.retention import retention_status
 
+pytestmark = pytest.mark.slow  # each builds the whole demo
+
 
 @pytest.fixture
 def demo(db):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
+from tests.conftest import PASSWORD
 from waypoint.audit.models import AuditAction, AuditEvent
 from waypoint.privacy import actions
 from waypoint.privacy.models import (
@@ -16,6 +17,7 @@ from waypoint.privacy.models import (
     InfoKind,
     Purpose,
     RevocationMethod,
+    SignatureAuthentication,
     SignatureMethod,
 )
 
@@ -49,11 +51,14 @@ def test_client_signs_in_portal(login, client_user, awaiting):
     page = web.get(url).content.decode()
     assert "You may revoke (cancel) this consent at any time" in page
     assert "You do not have to sign" in page
-    response = web.post(url, {"typed_name": "Robin Quillfeather", "agree": "on"})
+    response = web.post(
+        url, {"typed_name": "Robin Quillfeather", "agree": "on", "password": PASSWORD}
+    )
     assert response.status_code == 302
     awaiting.refresh_from_db()
     assert awaiting.status == ConsentStatus.ACTIVE
     assert awaiting.signature_method == SignatureMethod.E_SIGNATURE
+    assert awaiting.signature_authentication == SignatureAuthentication.PASSWORD_REAUTH
     assert awaiting.signed_name == "Robin Quillfeather"
     assert awaiting.signed_ip == "127.0.0.1"
     assert awaiting.signature_recorded_by == client_user

@@ -64,7 +64,7 @@ def old_chart(clinic, admin, clinician, today):
     )
     client_actions.raise_alert(chart, by=None, kind="x", title="Old alert", detail="Vera said...")
     portal = User.objects.create_user(
-        email="vera@client.test", organization=clinic, role=Role.CLIENT, full_name="Vera Oldfield"
+        email="vera@client.test", organization=clinic, role=Role.CLIENT
     )
     client_actions.link_portal_user(chart, by=admin, user=portal)
     consent = Consent.objects.create(
@@ -124,8 +124,10 @@ def test_purge_deletes_chart_records_and_history_but_not_audit(login, admin, old
     event = AuditEvent.objects.get(action=AuditAction.DELETE, object_id=str(pk))
     assert event.detail == {"retention": "purge"}
     assert event.object_label == f"Chart #{pk}"
-    portal = User.objects.get(email__startswith="removed-")
+    portal = User.objects.get(role=Role.CLIENT)
+    assert portal.email.startswith("removed-")
     assert not portal.is_active and portal.full_name == ""
+    assert not User.objects.filter(email="vera@client.test").exists()  # the digest moved too
 
 
 def test_anonymize_keeps_deidentified_care(login, admin, old_chart):
@@ -166,11 +168,17 @@ def test_anonymize_keeps_deidentified_care(login, admin, old_chart):
 def test_anonymize_runs_registered_anonymizers(admin, old_chart, monkeypatch):
     from waypoint.privacy import retention
 
-    seen = []
+    ANONYMIZED.clear()
     monkeypatch.setattr(retention, "ANONYMIZERS", ["tests.privacy.test_retention.fake_anonymizer"])
-    monkeypatch.setattr(retention, "_load", lambda dotted: lambda client: seen.append(client.pk))
     actions.anonymize_chart(old_chart, by=admin, confirm="C-900")
-    assert seen == [old_chart.pk]
+    assert [old_chart.pk] == ANONYMIZED
+
+
+ANONYMIZED: list[int] = []
+
+
+def fake_anonymizer(client):
+    ANONYMIZED.append(client.pk)
 
 
 def test_wrong_confirmation_changes_nothing(login, admin, old_chart):

@@ -37,6 +37,7 @@ PRODUCTION = {
     "SECRET_KEY": "s3cr3t-" + "k" * 20 + "-production-only-Zq8LmN4pR7tW2xY5" + "a1b2c3d4e5",
     "FIELD_ENCRYPTION_KEYS": FIELD_KEY,
     "SEARCH_HASH_KEY": "search-key-for-the-deploy-check-only",
+    "AUDIT_HMAC_KEYS": "prod-test:production-test-audit-key-not-a-real-one",
     "ALLOWED_HOSTS": "example.org",
 }
 

@@ -5,7 +5,6 @@ header parser and container reader (waypoint.clinics.backup), the password patte
 Add a property test here for each new parser (CSV imports, Markdown, FHIR import) as it lands.
 """
 
-import contextlib
 import io
 import unicodedata
 
@@ -77,7 +76,8 @@ def test_header_parser_only_raises_backup_error_on_json(data):
     import json
 
     raw = json.dumps(data).encode()
-    with contextlib.suppress(backup.BackupError):
+    # Random JSON is never a valid header: refused with a one-line BackupError, nothing else.
+    with pytest.raises(backup.BackupError, match=r"\A[^\n]+\Z"):
         backup.parse_header(raw)
 
 

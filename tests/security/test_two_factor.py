@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import PASSWORD
 from waypoint.accounts import twofactor
+from waypoint.accounts.models import AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice
 from waypoint.audit.models import AuditEvent
 from waypoint.clinics.models import Organization
 
@@ -46,11 +45,11 @@ def test_enrolment_with_a_real_code(login, clinician):
     assert response.status_code == 200
     assert response.context["qr"].startswith("data:image/svg+xml;base64,")
     assert response["Cache-Control"] == "no-store" or "no-store" in response["Cache-Control"]
-    device = TOTPDevice.objects.get(user=clinician)
+    device = AuthenticatorDevice.objects.get(user=clinician)
     assert not device.confirmed
     # Reloading keeps the same key (the person may be mid-scan).
     client.get(reverse("accounts-two-factor-setup"))
-    assert TOTPDevice.objects.filter(user=clinician).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=clinician).count() == 1
 
     wrong = "000000" if code(device) != "000000" else "111111"
     response = client.post(reverse("accounts-two-factor-setup"), {"token": wrong})
@@ -66,7 +65,7 @@ def test_enrolment_with_a_real_code(login, clinician):
     assert len(codes) == 10 == len(set(codes))
     device.refresh_from_db()
     assert device.confirmed
-    assert StaticToken.objects.filter(device__user=clinician).count() == 10
+    assert RecoveryCode.objects.filter(device__user=clinician).count() == 10
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     assert AuditEvent.objects.filter(actor_id=clinician.pk, detail__two_factor="enabled").exists()
     assert client.get(reverse("caseload")).status_code == 200
@@ -121,11 +120,11 @@ def test_recovery_code_works_once(client, enrolled, clinician):
     response = client.post(reverse("accounts-two-factor-verify"), {"token": codes[0].upper()})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(clinician.pk)
-    assert StaticToken.objects.filter(device__user=clinician).count() == 9
+    assert RecoveryCode.objects.filter(device__user=clinician).count() == 9
     assert AuditEvent.objects.filter(detail__two_factor="recovery_code_used").exists()
     client.post(reverse("logout"))
 
-    StaticDevice.objects.filter(user=clinician).update(throttling_failure_count=0)
+    RecoveryCodeDevice.objects.filter(user=clinician).update(throttling_failure_count=0)
     sign_in(client)
     response = client.post(reverse("accounts-two-factor-verify"), {"token": codes[0]})
     assert response.status_code == 200
@@ -194,7 +193,7 @@ def test_required_policy_sends_staff_to_enrolment_before_any_page(login, clinic,
     assert response["HX-Redirect"].startswith(reverse("accounts-two-factor-setup"))
     # Sign-out and the setup page stay reachable.
     assert client.get(reverse("accounts-two-factor-setup")).status_code == 200
-    device = TOTPDevice.objects.get(user=clinician)
+    device = AuthenticatorDevice.objects.get(user=clinician)
     client.post(reverse("accounts-two-factor-setup"), {"token": code(device)})
     assert client.get(reverse("caseload")).status_code == 200
 
@@ -208,7 +207,7 @@ def test_required_policy_does_not_force_clients_but_they_may_opt_in(
     assert client.get(reverse("portal-home")).status_code == 200
     assert client.get(reverse("accounts-two-factor")).status_code == 200
     client.get(reverse("accounts-two-factor-setup"))
-    device = TOTPDevice.objects.get(user=client_user)
+    device = AuthenticatorDevice.objects.get(user=client_user)
     response = client.post(reverse("accounts-two-factor-setup"), {"token": code(device)})
     assert len(response.context["codes"]) == 10
     assert twofactor.is_enrolled(client_user)
@@ -238,7 +237,7 @@ def test_turning_off_when_optional(login, enrolled):
     response = client.post(reverse("accounts-two-factor-disable"))
     assert response.status_code == 302
     assert not twofactor.is_enrolled(device.user)
-    assert not StaticDevice.objects.filter(user=device.user).exists()
+    assert not RecoveryCodeDevice.objects.filter(user=device.user).exists()
     assert client.get(reverse("caseload")).status_code == 200
 
 
@@ -249,7 +248,7 @@ def test_new_recovery_codes_replace_the_old(login, enrolled):
     response = client.post(reverse("accounts-two-factor-codes"))
     new_codes = response.context["codes"]
     assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
-    assert StaticToken.objects.filter(device__user=device.user).count() == 10
+    assert RecoveryCode.objects.filter(device__user=device.user).count() == 10
     assert client.get(reverse("accounts-two-factor-codes")).status_code == 405
 
 
@@ -272,8 +271,8 @@ def test_admin_resets_two_factor_audited_and_signs_the_person_out(
     assert staff_client.get(url).status_code == 200
     response = staff_client.post(url)
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=device.user).exists()
-    assert not StaticDevice.objects.filter(user=device.user).exists()
+    assert not AuthenticatorDevice.objects.filter(user=device.user).exists()
+    assert not RecoveryCodeDevice.objects.filter(user=device.user).exists()
     event = AuditEvent.objects.get(detail__two_factor="reset_by_admin")
     assert event.actor_id == admin.pk and event.object_id == str(device.user.pk)
     assert reverse("login") in maya.get(reverse("caseload"))["Location"]  # signed out
@@ -290,3 +289,102 @@ def test_admin_reset_is_for_admins_of_the_same_organization(
     other_admin = make_user("oa@other.test", other_clinic, Role.ADMIN)
     assert login(other_admin).get(url).status_code == 404
     assert login(other_admin).post(url).status_code == 404
+
+
+# Secrets at rest --------------------------------------------------------------------------------
+
+
+def _raw(sql, params):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_totp_key_is_encrypted_and_recovery_codes_are_hashed(enrolled):
+    device, codes = enrolled
+    (raw_key,) = _raw("SELECT key FROM accounts_authenticatordevice WHERE id = %s", [device.pk])
+    assert raw_key.startswith("gAAAAA") and device.key not in raw_key
+    assert len(device.key) == 40 and int(device.key, 16) >= 0  # the hex key, decrypted on load
+    hashes = _raw("SELECT code_hash FROM accounts_recoverycode", [])
+    assert len(hashes) == 10
+    plain = {c.replace("-", "") for c in codes}
+    assert not any(h in plain or any(p in h for p in plain) for h in hashes)
+    # django-otp's own tables, which hold secrets in clear, stay empty.
+    assert _raw("SELECT COUNT(*) FROM otp_totp_totpdevice", []) == [0]
+    assert _raw("SELECT COUNT(*) FROM otp_static_statictoken", []) == [0]
+
+
+def test_key_rotation_re_encrypts_totp_keys(enrolled, settings):
+    from cryptography.fernet import Fernet
+
+    from waypoint.lib import keyrotation
+
+    device, _ = enrolled
+    labels = {m._meta.label for m, _ in keyrotation.encrypted_columns()}
+    assert "accounts.AuthenticatorDevice" in labels
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, *settings.FIELD_ENCRYPTION_KEYS]
+    assert keyrotation.rotate().total("rotated") >= 1
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    assert twofactor.verify(device.user, code(device, 1)) is not None  # the key still works
+
+
+def test_existing_django_otp_devices_are_migrated(clinician):
+    """The data step of accounts/0003 moves clear django-otp secrets into the protected models."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.hashers import check_password
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    old = TOTPDevice.objects.create(user=clinician, name="app", confirmed=True)
+    static = StaticDevice.objects.create(user=clinician, name="codes", confirmed=True)
+    StaticToken.objects.create(device=static, token="abcd2345")
+    migration = importlib.import_module(
+        "waypoint.accounts.migrations.0003_encrypted_second_factors"
+    )
+    migration.move_devices(apps, None)
+    new = AuthenticatorDevice.objects.get(user=clinician)
+    assert new.key == old.key and new.confirmed
+    (recovery,) = RecoveryCode.objects.filter(device__user=clinician)
+    assert check_password("abcd2345", recovery.code_hash)
+    assert not TOTPDevice.objects.exists() and not StaticToken.objects.exists()
+    assert twofactor.verify(clinician, "abcd-2345") is not None
+
+
+# Sessions and the gate --------------------------------------------------------------------------
+
+
+def test_turning_two_factor_on_ends_the_persons_other_sessions(login, clinician):
+    from django.test import Client
+
+    elsewhere = Client()
+    sign_in(elsewhere)  # signed in with the password alone, e.g. on a shared computer
+    assert elsewhere.get(reverse("caseload")).status_code == 200
+    client = login(clinician)
+    client.get(reverse("accounts-two-factor-setup"))
+    device = AuthenticatorDevice.objects.get(user=clinician)
+    response = client.post(reverse("accounts-two-factor-setup"), {"token": code(device)})
+    assert len(response.context["codes"]) == 10
+    assert reverse("login") in elsewhere.get(reverse("caseload"))["Location"]  # ended
+    assert client.get(reverse("caseload")).status_code == 200  # the enrolling one goes on
+
+
+def test_the_gate_reads_enrolment_from_the_database_each_request(login, clinic, clinician):
+    client = login(clinician)
+    assert client.get(reverse("caseload")).status_code == 200
+    # A device confirmed outside this session (another browser, a restored backup, an admin
+    # script): this unverified session must now be asked for a code.
+    AuthenticatorDevice.objects.create(user=clinician, name="app", confirmed=True)
+    response = client.get(reverse("caseload"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts-two-factor-verify"))
+    # Removed again in the database (an admin reset): with the policy on, enrolment is next.
+    clinic.require_staff_two_factor = True
+    clinic.save()
+    AuthenticatorDevice.objects.filter(user=clinician).delete()
+    response = client.get(reverse("caseload"))
+    assert response["Location"].startswith(reverse("accounts-two-factor-setup"))

@@ -14,7 +14,8 @@ of the other organization. Asserted:
 - the client (portal) role never gets 200 on staff pages;
 - nothing answers 500 (the test client re-raises server errors);
 - every HTML response carries CSP without 'unsafe-inline' scripts, nosniff, a referrer policy
-  and X-Frame-Options DENY.
+  and X-Frame-Options DENY;
+- every response to a signed-in person (pages, redirects, downloads) is `no-store, private`.
 """
 
 import datetime
@@ -40,6 +41,9 @@ PUBLIC = {
     "healthz",
     "accounts-accept-invite",
     "accounts-two-factor-verify",  # the second sign-in step (redirects without a pending one)
+    "helplines",  # the public helpline directory
+    "openapi-json",  # the API's OpenAPI document and its docs page: no data, only the shapes
+    "openapi-view",
 }
 # Pages a signed-in client may use besides the portal itself: their own account.
 CLIENT_SELF_SERVICE = {
@@ -53,7 +57,7 @@ CLIENT_SELF_SERVICE = {
     "accounts-two-factor-codes",
     "accounts-two-factor-disable",
 }
-DENIED = {403, 404, 405}
+DENIED = {401, 403, 404, 405}  # 401: the API, which a session cookie never opens
 CHART_KWARGS = {"pk", "client_pk", "client_id", "chart_pk", "chart_id"}
 
 
@@ -208,6 +212,10 @@ def test_every_url_for_every_role(world, who):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             _check_headers(response, f"{method.upper()} {url} as {who}")
+            if user is not None:  # every answer to a signed-in person, downloads included
+                directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+                if not {"no-store", "private"} <= directives:
+                    failures.append(f"{method.upper()} {url} ({name}) as {who}: cacheable")
             problem = _problem(who, route, name, response)
             if problem:
                 status = response.status_code

@@ -24,8 +24,10 @@ class Permission(StrEnum):
     CREATE_CHART = "create_chart"
     MANAGE_CARE_TEAM = "manage_care_team"
     SEE_ALL_CHARTS = "see_all_charts"
+    WRITE_ALL_CHARTS = "write_all_charts"
     SEE_SUPERVISEE_CHARTS = "see_supervisee_charts"
     USE_PORTAL = "use_portal"
+    MANAGE_MEASURE_NORMS = "manage_measure_norms"
 
 
 ROLE_DESCRIPTIONS = {
@@ -53,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.CREATE_CHART,
             Permission.MANAGE_CARE_TEAM,
             Permission.SEE_ALL_CHARTS,
+            Permission.WRITE_ALL_CHARTS,
+            Permission.MANAGE_MEASURE_NORMS,
         }
     ),
     Role.SUPERVISOR: frozenset(

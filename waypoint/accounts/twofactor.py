@@ -30,16 +30,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
 from waypoint.accounts.actions import end_sessions
+from waypoint.accounts.models import AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 
 RECOVERY_CODE_COUNT = 10
 PENDING_SESSION_KEY = "waypoint_2fa_pending"
-ENROLLED_SESSION_KEY = "waypoint_2fa_enrolled"
 PENDING_MAX_SECONDS = 5 * 60
 PENDING_MAX_ATTEMPTS = 5
 ISSUER = "Waypoint"
@@ -60,7 +59,7 @@ EXEMPT_URL_NAMES = frozenset(
 
 def is_enrolled(user) -> bool:
     """Has a confirmed authenticator app."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def is_required(user) -> bool:
@@ -73,21 +72,23 @@ def is_required(user) -> bool:
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 # Enrolment ------------------------------------------------------------------------------------
 
 
-def start_enrolment(user) -> TOTPDevice:
+def start_enrolment(user) -> AuthenticatorDevice:
     """The unconfirmed device to show as a QR code (reused, so reloading keeps the same key)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = AuthenticatorDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
     return device
 
 
-def provisioning_uri(device: TOTPDevice) -> str:
+def provisioning_uri(device: AuthenticatorDevice) -> str:
     """otpauth:// URI for authenticator apps, labelled with the issuer and the email."""
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     label = f"{ISSUER}:{device.user.email}"
@@ -105,13 +106,13 @@ def provisioning_uri(device: TOTPDevice) -> str:
     return f"otpauth://totp/{quote(label)}?{query}"
 
 
-def manual_key(device: TOTPDevice) -> str:
+def manual_key(device: AuthenticatorDevice) -> str:
     """The secret in groups of four, for typing into an app by hand."""
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def qr_data_uri(device: TOTPDevice) -> str:
+def qr_data_uri(device: AuthenticatorDevice) -> str:
     """The provisioning URI as an inline SVG data URI (the CSP allows `img-src data:`)."""
     import qrcode
     import qrcode.image.svg
@@ -125,16 +126,23 @@ def qr_data_uri(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_enrolment(device: TOTPDevice, token: str, *, by) -> list[str] | None:
-    """Confirm the device if `token` is the app's current code; returns new recovery codes."""
+def confirm_enrolment(
+    device: AuthenticatorDevice, token: str, *, by, keep_session: str | None = None
+) -> list[str] | None:
+    """Confirm the device if `token` is the app's current code; returns new recovery codes.
+
+    Every other session of the person ends (all but `keep_session`, the one enrolling): they
+    were signed in with the password alone, and may be someone else's.
+    """
     if device.confirmed or device.user_id != by.pk:
         return None
     if not device.verify_token(_digits(token)):
         return None
-    TOTPDevice.objects.filter(user=by).exclude(pk=device.pk).delete()
+    AuthenticatorDevice.objects.filter(user=by).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _replace_recovery_codes(by)
+    end_sessions(by, keep=keep_session)
     record(by=by, action=AuditAction.ACCOUNT, obj=by, detail={"two_factor": "enabled"})
     return codes
 
@@ -147,25 +155,24 @@ def regenerate_recovery_codes(user, *, by) -> list[str]:
 
 
 def _replace_recovery_codes(user) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    device = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    device.set_codes(codes)
     return [f"{c[:4]}-{c[4:]}" for c in codes]
 
 
 @transaction.atomic
 def remove_two_factor(user, *, by, reason: str) -> None:
     """Delete every device of `user` (self turning it off, or an admin reset). Audited."""
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    AuthenticatorDevice.objects.filter(user=user).delete()
+    RecoveryCodeDevice.objects.filter(user=user).delete()
     if by.pk != user.pk:
         end_sessions(user)
     record(
         by=by,
         action=AuditAction.ACCOUNT,
         obj=user,
-        object_label=str(user),
         detail={"two_factor": reason},
     )
 
@@ -184,10 +191,10 @@ def verify(user, token: str):
     """
     token = _digits(token)
     if token.isdigit():
-        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+        devices = AuthenticatorDevice.objects.filter(user=user, confirmed=True)
     else:
         token = token.replace("-", "").lower()
-        devices = StaticDevice.objects.filter(user=user, confirmed=True)
+        devices = RecoveryCodeDevice.objects.filter(user=user, confirmed=True)
     for device in devices:
         matched = django_otp.verify_token(user, device.persistent_id, token)
         if matched is not None:
@@ -217,15 +224,9 @@ def pending(request) -> dict | None:
 
 
 @receiver(user_logged_in)
-def remember_enrolment(sender, request, user, **kwargs):
-    """Keep "has a device" in the session so the middleware needs no query per request."""
+def clear_pending(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[ENROLLED_SESSION_KEY] = is_enrolled(user)
         request.session.pop(PENDING_SESSION_KEY, None)
-
-
-def mark_enrolled(request, value: bool) -> None:
-    request.session[ENROLLED_SESSION_KEY] = value
 
 
 # The gate ---------------------------------------------------------------------------------------
@@ -258,11 +259,9 @@ class TwoFactorMiddleware:
             return None
         if user.is_verified():
             return None
-        enrolled = request.session.get(ENROLLED_SESSION_KEY)
-        if enrolled is None:  # a session from before this feature: look once
-            enrolled = is_enrolled(user)
-            mark_enrolled(request, enrolled)
-        if enrolled:
+        # Asked of the database on every unverified request, never remembered in the session:
+        # a device added or removed elsewhere takes effect at this person's next request.
+        if is_enrolled(user):
             return "accounts-two-factor-verify"
         if is_required(user):
             return "accounts-two-factor-setup"

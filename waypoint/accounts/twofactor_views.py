@@ -11,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from waypoint.accounts import twofactor
 from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.models import RecoveryCodeDevice
 from waypoint.accounts.roles import Permission
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
@@ -73,18 +73,18 @@ def status(request):
 def setup(request):
     user = request.user
     if twofactor.is_enrolled(user):
-        twofactor.mark_enrolled(request, True)
         if not user.is_verified():
             return redirect("accounts-two-factor-verify")
         return redirect("accounts-two-factor")
     device = twofactor.start_enrolment(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = twofactor.confirm_enrolment(device, form.cleaned_data["token"], by=user)
+        codes = twofactor.confirm_enrolment(
+            device, form.cleaned_data["token"], by=user, keep_session=request.session.session_key
+        )
         if codes is not None:
             django_otp.login(request, device)
             request.session.cycle_key()
-            twofactor.mark_enrolled(request, True)
             return _no_store(
                 TemplateResponse(
                     request,
@@ -137,7 +137,7 @@ def verify(request):
             else:
                 django_otp.login(request, device)
                 request.session.cycle_key()
-            if isinstance(device, StaticDevice):
+            if isinstance(device, RecoveryCodeDevice):
                 left = twofactor.recovery_codes_left(user)
                 record(
                     by=user,
@@ -196,7 +196,6 @@ def disable(request):
         )
         return redirect("accounts-two-factor")
     twofactor.remove_two_factor(user, by=user, reason="turned_off")
-    twofactor.mark_enrolled(request, False)
     messages.success(request, "Two-factor sign-in is off.")
     return redirect("accounts-two-factor")
 
@@ -212,8 +211,6 @@ def admin_reset(request, pk):
     member = _member_for_admin(request.user, pk)
     if request.method == "POST":
         twofactor.remove_two_factor(member, by=request.user, reason="reset_by_admin")
-        if member.pk == request.user.pk:
-            twofactor.mark_enrolled(request, False)
         messages.success(
             request,
             f"Two-factor sign-in reset for {member}. They set it up again at their next sign-in.",

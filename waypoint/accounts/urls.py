@@ -1,14 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from waypoint.accounts import twofactor_views, views
+from waypoint.accounts import forms, twofactor_views, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(form_class=forms.WaypointPasswordChangeForm),
         name="password_change",
     ),
     path(
@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms.WaypointSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(
@@ -46,6 +46,7 @@ urlpatterns = [
         name="accounts-invitation-revoke",
     ),
     path("settings/", views.organization_settings, name="accounts-organization"),
+    path("settings/alerts/", views.alert_settings, name="accounts-alert-settings"),
     path("audit/", views.audit_log, name="audit-log"),
     path("accounts/two-factor/", twofactor_views.status, name="accounts-two-factor"),
     path("accounts/two-factor/setup/", twofactor_views.setup, name="accounts-two-factor-setup"),

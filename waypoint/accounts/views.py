@@ -12,6 +12,7 @@ from waypoint.accounts import actions, twofactor
 from waypoint.accounts.decorators import permission_required
 from waypoint.accounts.forms import (
     AcceptInvitationForm,
+    AlertSettingsForm,
     EmailAuthenticationForm,
     InvitationForm,
     OrganizationSettingsForm,
@@ -19,7 +20,8 @@ from waypoint.accounts.forms import (
 )
 from waypoint.accounts.models import Invitation, User
 from waypoint.accounts.roles import ROLE_DESCRIPTIONS, STAFF_ROLES, Permission
-from waypoint.audit.models import AuditEvent
+from waypoint.audit.actions import record
+from waypoint.audit.models import AuditAction, AuditEvent
 
 
 class LoginView(auth_views.LoginView):
@@ -105,13 +107,27 @@ def staff_edit(request, pk):
     # The form edits a copy, so a refused save never shows typed values as the member's own.
     form = StaffForm(request.POST or None, instance=copy.copy(member), acting_user=request.user)
     if request.method == "POST" and form.is_valid():
+        new_primary = form.cleaned_data.get("new_primary_clinician")
+        deactivating = form.deactivating
         actions.update_staff(
             form.save(commit=False),
             by=request.user,
             changed_fields=form.changed_data,
             supervisors=form.cleaned_data["supervisors"],
+            new_primary=new_primary if deactivating else None,
         )
         messages.success(request, f"Saved {form.instance}.")
+        if deactivating and form.open_chart_count and new_primary is None:
+            covered = (
+                f"their open alerts went to {form.instance}'s supervisors"
+                if form.instance.supervisors.filter(is_active=True).exists()
+                else f"{form.instance} has no active supervisor, so their open alerts wait here"
+            )
+            messages.info(
+                request,
+                f"{form.open_chart_count} chart(s) need a new primary clinician; {covered}.",
+            )
+            return redirect("clients-unassigned")
         return redirect("accounts-staff")
     return TemplateResponse(request, "accounts/staff_edit.html", {"form": form, "member": member})
 
@@ -152,6 +168,28 @@ def organization_settings(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_ORGANIZATION)
+def alert_settings(request):
+    organization = request.user.organization
+    fields = AlertSettingsForm.base_fields
+    form = AlertSettingsForm(
+        request.POST or None,
+        initial={name: getattr(organization, name) for name in fields}
+        | {"alert_review_days": list(organization.alert_review_days)},
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.update_organization(organization, by=request.user, **form.cleaned_data)
+        messages.success(request, "Alert settings saved.")
+        return redirect("accounts-alert-settings")
+    return TemplateResponse(
+        request,
+        "accounts/alert_settings.html",
+        {"form": form, "organization": organization},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
 @require_GET
 @permission_required(Permission.VIEW_ORGANIZATION_AUDIT)
 def audit_log(request):
@@ -160,6 +198,18 @@ def audit_log(request):
     if action:
         events = events.filter(action=action)
     page = Paginator(events.order_by("-at", "-id"), 100).get_page(request.GET.get("page"))
+    # Reading the trail is itself an access to be accounted for (who looked at whose history).
+    record(
+        by=request.user,
+        action=AuditAction.VIEW,
+        object_type="audit.auditevent",
+        object_label="Audit trail",
+        detail={
+            "page": "audit trail",
+            "filter": action if action in AuditAction.values else "",
+            "page_number": page.number,
+        },
+    )
     return TemplateResponse(
         request,
         "audit/audit_log.html",

@@ -1,12 +1,18 @@
-"""The audit trail: an append-only, hash-chained record of every access to client data.
+"""The audit trail: an append-only, HMAC-chained record of every access to client data.
 
 Rows store ids and labels rather than foreign keys, so that deleting or purging a record never
 breaks its history. Labels never contain clinical content or names of clients: the object label
 is a chart number or a record type. Field values of changes live in django-simple-history tables,
 whose columns keep the encrypted field types; the audit row names only which fields changed.
+
+Each row links to the one before: `entry_hash` is an HMAC-SHA256, under the key named by
+`key_id` (from AUDIT_HMAC_KEYS, kept outside the database), of the previous row's hash and this
+row's canonical content. Rows written before the upgrade have an empty `key_id` and a plain
+SHA-256, which anyone who can write to the database could recompute (docs/security.md).
 """
 
 import hashlib
+import hmac
 import json
 
 from django.db import models
@@ -57,6 +63,8 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=300, blank=True)
     previous_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # Id of the AUDIT_HMAC_KEYS key that links this row; "" = legacy SHA-256 (before HMAC).
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -91,7 +99,13 @@ class AuditEvent(models.Model):
             "ip_address": self.ip_address,
             "path": self.path,
         }
+        if self.key_id:  # legacy rows were hashed without it; keyed rows cover their key id
+            fields["key_id"] = self.key_id
         return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.previous_hash.encode() + self.canonical_payload()).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """HMAC-SHA256 under `key` of the previous hash and this row; None: legacy SHA-256."""
+        message = self.previous_hash.encode() + self.canonical_payload()
+        if key is None:
+            return hashlib.sha256(message).hexdigest()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()

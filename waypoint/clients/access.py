@@ -9,14 +9,35 @@ Rules (docs/security.md, "Who sees which chart"):
 - nobody ever sees another organization's charts: those answer 404, as if they did not exist.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from waypoint.accounts.roles import Permission, Role
+from waypoint.accounts.roles import Permission
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.clients.models import Client
+
+
+@dataclass(frozen=True)
+class ChartAccess:
+    """One chart and what the user who opened it may do with it, decided once per request.
+
+    Views pass it to templates and chart panels; nothing further down asks again. Templates get
+    these booleans, never role names.
+    """
+
+    client: Client
+    can_write: bool
+    can_manage_care_team: bool
+    can_see_access_history: bool
+
+    @property
+    def can_acknowledge_alerts(self) -> bool:
+        # Acknowledging an alert is a change to the chart: its care team (and admins) do it.
+        return self.can_write
 
 
 def clients_visible_to(user):
@@ -37,21 +58,29 @@ def clients_writable_by(user):
     if not user.is_authenticated or not user.is_active or not user.is_clinic_staff:
         return Client.objects.none()
     charts = Client.objects.in_organization(user.organization_id)
-    if user.role == Role.ADMIN:
+    if user.can(Permission.WRITE_ALL_CHARTS):
         return charts
     return charts.filter(
         pk__in=Client.objects.filter(Q(primary_clinician=user) | Q(care_team=user)).values("pk")
     )
 
 
-def get_client_for_user(user, pk, *, write=False, page: str = "chart") -> Client:
-    """Return the chart if `user` may read it (or write it, with write=True), auditing the access.
+def get_client_for_user(user, pk, *, write=False, page: str = "chart") -> ChartAccess:
+    """The chart and what `user` may do with it, if they may read it (or write it, with
+    write=True), auditing the access.
 
     Charts the user may not know exist raise Http404; charts they may read but not change raise
-    PermissionDenied. Both outcomes are recorded as denied access.
+    PermissionDenied when write=True. Both outcomes are recorded as denied access. One query
+    answers both "may read" and "may write".
     """
+    writable = clients_writable_by(user).filter(pk=OuterRef("pk"))
     try:
-        client = clients_visible_to(user).select_related("organization").get(pk=int(pk))
+        client = (
+            clients_visible_to(user)
+            .select_related("organization")
+            .annotate(writable_by_user=Exists(writable))
+            .get(pk=int(pk))
+        )
     except (Client.DoesNotExist, ValueError, TypeError):
         record(
             by=user,
@@ -61,16 +90,22 @@ def get_client_for_user(user, pk, *, write=False, page: str = "chart") -> Client
             detail={"page": page},
         )
         raise Http404("No such chart") from None
-    if write and not clients_writable_by(user).filter(pk=client.pk).exists():
+    can_write = client.writable_by_user
+    if write and not can_write:
         record(by=user, action=AuditAction.DENIED, obj=client, client=client, detail={"page": page})
         raise PermissionDenied("You can read this chart but only its care team can change it.")
     record(by=user, action=AuditAction.VIEW, obj=client, client=client, detail={"page": page})
-    return client
+    return ChartAccess(
+        client=client,
+        can_write=can_write,
+        can_manage_care_team=can_write and user.can(Permission.MANAGE_CARE_TEAM),
+        can_see_access_history=user.can(Permission.VIEW_ACCESS_HISTORY),
+    )
 
 
 def portal_client_for_user(user, *, page: str = "portal") -> Client:
     """The signed-in client's own chart; anyone else gets 404."""
-    if not user.is_authenticated or not user.is_active or user.role != Role.CLIENT:
+    if not user.is_authenticated or not user.can(Permission.USE_PORTAL):
         raise Http404("No portal for this account")
     try:
         client = Client.objects.select_related("organization").get(portal_user=user)
@@ -78,14 +113,3 @@ def portal_client_for_user(user, *, page: str = "portal") -> Client:
         raise Http404("No chart is linked to this account") from None
     record(by=user, action=AuditAction.VIEW, obj=client, client=client, detail={"page": page})
     return client
-
-
-def can_write_client(user, client) -> bool:
-    """Whether `user` may change `client`; remembered on the chart object for its request.
-
-    The chart page asks once per panel; the answer cannot change while one request renders.
-    """
-    cache = client.__dict__.setdefault("_writable_by", {})
-    if user.pk not in cache:
-        cache[user.pk] = clients_writable_by(user).filter(pk=client.pk).exists()
-    return cache[user.pk]

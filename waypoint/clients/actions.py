@@ -1,10 +1,13 @@
 """Writes to client charts. Each records an audit event; changes also land in chart history."""
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
+from waypoint.clients import tasks
 from waypoint.clients.models import (
     Alert,
     AlertSeverity,
@@ -12,11 +15,13 @@ from waypoint.clients.models import (
     Client,
     Contact,
     Episode,
+    validate_chart_number,
 )
 
 
 @transaction.atomic
 def create_client(*, by, organization, care_team=(), admitted_on=None, **fields) -> Client:
+    validate_chart_number(fields.get("chart_number", ""))  # also for imports and commands
     client = Client(organization=organization, **fields)
     client._history_user = by
     client.save()
@@ -71,6 +76,57 @@ def set_care_team(client: Client, *, by, primary_clinician, members) -> None:
             "primary_clinician": {"before": old_primary, "after": primary_clinician.pk},
         },
     )
+
+
+@transaction.atomic
+def hand_over_charts(clinician, *, to, by, charts=None) -> int:
+    """Make `to` the primary clinician of `charts` (default: `clinician`'s open charts).
+
+    The care team is kept as it was, plus `to`; each chart's change is audited.
+    """
+    if charts is None:
+        charts = Client.objects.filter(primary_clinician=clinician).not_discharged()
+    count = 0
+    for chart in charts:
+        set_care_team(chart, by=by, primary_clinician=to, members=list(chart.care_team.all()))
+        count += 1
+    return count
+
+
+@transaction.atomic
+def cover_open_alerts(clinician, *, by) -> list[Client]:
+    """An inactive clinician's charts with open alerts: their active supervisors join the team.
+
+    So the alerts appear on each supervisor's own caseload, and they may acknowledge them,
+    until an admin picks a new primary clinician. Returns the charts changed.
+    """
+    supervisors = list(clinician.supervisors.filter(is_active=True))
+    if not supervisors:
+        return []
+    charts = list(
+        Client.objects.filter(primary_clinician=clinician)
+        .filter(alerts__acknowledged_at__isnull=True)
+        .distinct()
+        .prefetch_related("care_team")
+    )
+    changed = []
+    for chart in charts:
+        joining = [s for s in supervisors if s not in chart.care_team.all()]
+        if not joining:
+            continue
+        chart.care_team.add(*joining)
+        changed.append(chart)
+        record(
+            by=by,
+            action=AuditAction.CHANGE,
+            obj=chart,
+            client=chart,
+            detail={
+                "care_team": {"added": sorted(s.pk for s in joining)},
+                "reason": "covering the open alerts of an inactive primary clinician",
+            },
+        )
+    return changed
 
 
 @transaction.atomic
@@ -158,7 +214,67 @@ def raise_alert(
         client=client,
         detail={"alert": kind, "severity": severity},
     )
+    if alert.is_urgent:
+        # A person must hear of it now, not when someone next opens the caseload.
+        transaction.on_commit(lambda: tasks.notify_alert.enqueue(alert.pk))
     return alert
+
+
+URGENT_ALERT_SUBJECT = "An urgent alert is waiting in Waypoint"
+
+
+def urgent_alert_message(alert: Alert) -> str:
+    """The whole email body: that an alert waits, and a link behind sign-in. Nothing else.
+
+    Email leaves the system unencrypted, and a Part 2 program may not reveal that a person is a
+    client (42 CFR 2.13): no name, chart number, measure or clinical word goes in it.
+    """
+    link = settings.SITE_URL + alert.client.get_absolute_url()
+    return f"{URGENT_ALERT_SUBJECT}.\n\nSign in to see it:\n{link}\n"
+
+
+def alert_recipients(alert: Alert) -> tuple[list, str]:
+    """The active care team with an email address (primary clinician included), and the
+    organization's on-call address ("" when none is set)."""
+    team = [user for user in alert.client.team_members() if user.is_active and user.email]
+    return team, alert.client.organization.on_call_email
+
+
+@transaction.atomic
+def notify_urgent_alert(alert: Alert, *, now=None) -> bool:
+    """Email the care team and the on-call address that an urgent alert is waiting.
+
+    Run by the worker (`clients.tasks`). Claims the round by moving `notified_at` on from the
+    value this copy of the alert holds, so two workers never send the same round twice; returns
+    False (nothing sent) when the alert was acknowledged or another worker got there first.
+    """
+    now = now or timezone.now()
+    claimed = (
+        Alert.objects.open()
+        .filter(pk=alert.pk, notified_at=alert.notified_at)
+        .update(notified_at=now)
+    )
+    if not claimed:
+        return False
+    alert.notified_at = now
+    team, on_call = alert_recipients(alert)
+    addresses = sorted({user.email for user in team} | ({on_call} if on_call else set()))
+    body = urgent_alert_message(alert)
+    # One message per address: recipients do not see each other's addresses.
+    get_connection().send_messages(
+        [EmailMessage(URGENT_ALERT_SUBJECT, body, to=[address]) for address in addresses]
+    )
+    record(
+        by=None,
+        action=AuditAction.CHANGE,
+        obj=alert,
+        client=alert.client,
+        detail={
+            "notified_user_ids": sorted(user.pk for user in team),
+            "on_call": bool(on_call),
+        },
+    )
+    return True
 
 
 @transaction.atomic

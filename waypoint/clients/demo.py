@@ -117,7 +117,6 @@ def populate(ctx):
     client_user = User.objects.create_user(
         email="client@demo.test",
         password=ctx_password(),
-        full_name="Marisol Brightwater",
         organization=ctx.clinic,
         role=Role.CLIENT,
     )

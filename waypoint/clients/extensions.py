@@ -1,16 +1,19 @@
 """Where other apps plug into the caseload, the chart page and the portal home.
 
-Each entry is a dotted path, imported on first use:
+Each entry is a dotted path, loaded with Django's `import_string` when used (the same
+mechanism as the other registries: docs/adr/0003-extension-registries.md):
 - CASELOAD_COLUMNS: (heading, cell template, annotator). The annotator gets the list of Client
   rows on the page and the user, and sets attributes on them in bulk (one query, never per row);
   the cell template renders one client's cell from those attributes.
-- CHART_PANELS / PORTAL_PANELS: callables `(request, client) -> Panel | None` giving a template and
-  its context, rendered in order on the chart page / the client's portal home.
+- CHART_PANELS: callables `(request, access) -> Panel | None`, `access` being the request's
+  `ChartAccess` (the chart and what the user may do with it: never ask again in a panel).
+- PORTAL_PANELS: callables `(request, client) -> Panel | None` (the signed-in client's own chart).
+Panels give a template and its context, rendered in order on the chart page / the portal home.
 """
 
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import import_module
+
+from django.utils.module_loading import import_string
 
 CASELOAD_COLUMNS = [
     ("Alerts", "clients/_cell_alerts.html", "waypoint.clients.panels.annotate_alerts"),
@@ -40,33 +43,27 @@ class Panel:
     context: dict = field(default_factory=dict)
 
 
-@cache
-def _load(dotted: str):
-    module_name, attr = dotted.rsplit(".", 1)
-    return getattr(import_module(module_name), attr)
-
-
 def caseload_columns() -> list[tuple[str, str]]:
     return [(heading, template) for heading, template, _ in CASELOAD_COLUMNS]
 
 
 def annotate_caseload(clients: list, user) -> list:
     for _, _, annotator in CASELOAD_COLUMNS:
-        _load(annotator)(clients, user)
+        import_string(annotator)(clients, user)
     return clients
 
 
-def _panels(paths, request, client) -> list[Panel]:
+def _panels(paths, request, subject) -> list[Panel]:
     panels = []
     for dotted in paths:
-        panel = _load(dotted)(request, client)
+        panel = import_string(dotted)(request, subject)
         if panel is not None:
             panels.append(panel)
     return panels
 
 
-def chart_panels(request, client) -> list[Panel]:
-    return _panels(CHART_PANELS, request, client)
+def chart_panels(request, access) -> list[Panel]:
+    return _panels(CHART_PANELS, request, access)
 
 
 def portal_panels(request, client) -> list[Panel]:

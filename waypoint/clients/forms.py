@@ -1,7 +1,6 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
 
 from waypoint.accounts.models import User
 from waypoint.accounts.roles import STAFF_ROLES
@@ -15,8 +14,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _not_in_future(day: datetime.date | None, what: str):
-    if day and day > timezone.localdate():
+def _not_in_future(day: datetime.date | None, what: str, *, today: datetime.date):
+    """`today` is the organization's day (Organization.today()), never the server's."""
+    if day and day > today:
         raise forms.ValidationError(f"The {what} cannot be in the future.")
     return day
 
@@ -61,7 +61,9 @@ class ClientForm(forms.ModelForm):
         return number
 
     def clean_date_of_birth(self):
-        dob = _not_in_future(self.cleaned_data.get("date_of_birth"), "date of birth")
+        dob = _not_in_future(
+            self.cleaned_data.get("date_of_birth"), "date of birth", today=self.organization.today()
+        )
         if dob and dob < datetime.date(1900, 1, 1):
             raise forms.ValidationError("Enter a date of birth after 1900.")
         return dob
@@ -80,7 +82,9 @@ class NewClientForm(ClientForm):
         self.fields["primary_clinician"].queryset = User.objects.staff_of(organization).active()
 
     def clean_admitted_on(self):
-        return _not_in_future(self.cleaned_data.get("admitted_on"), "admission date")
+        return _not_in_future(
+            self.cleaned_data.get("admitted_on"), "admission date", today=self.organization.today()
+        )
 
 
 class CareTeamForm(forms.Form):
@@ -96,12 +100,36 @@ class CareTeamForm(forms.Form):
         self.fields["members"].queryset = staff
 
 
+class ReassignChartsForm(forms.Form):
+    """Pick charts without an active primary clinician and the person who takes them."""
+
+    charts = forms.ModelMultipleChoiceField(
+        queryset=Client.objects.none(), widget=forms.CheckboxSelectMultiple, label="Charts"
+    )
+    primary_clinician = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="New primary clinician"
+    )
+
+    def __init__(self, *args, charts, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["charts"].queryset = charts
+        self.fields["primary_clinician"].queryset = (
+            User.objects.staff_of(organization).active().filter(role__in=STAFF_ROLES)
+        )
+
+
 class AdmitForm(forms.Form):
     admitted_on = forms.DateField(widget=DateInput())
     program = forms.CharField(max_length=100, initial="Outpatient")
 
+    def __init__(self, *args, organization, **kwargs):
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+
     def clean_admitted_on(self):
-        return _not_in_future(self.cleaned_data["admitted_on"], "admission date")
+        return _not_in_future(
+            self.cleaned_data["admitted_on"], "admission date", today=self.organization.today()
+        )
 
 
 class DischargeForm(forms.Form):
@@ -114,7 +142,11 @@ class DischargeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_discharged_on(self):
-        day = _not_in_future(self.cleaned_data["discharged_on"], "discharge date")
+        day = _not_in_future(
+            self.cleaned_data["discharged_on"],
+            "discharge date",
+            today=self.episode.client.organization.today(),
+        )
         if self.episode and day < self.episode.admitted_on:
             raise forms.ValidationError("The discharge date cannot be before the admission date.")
         return day
@@ -125,8 +157,14 @@ class ContactForm(forms.Form):
     kind = forms.ChoiceField(choices=ContactKind.choices)
     minutes = forms.IntegerField(min_value=1, max_value=600, required=False)
 
+    def __init__(self, *args, organization, **kwargs):
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+
     def clean_occurred_on(self):
-        return _not_in_future(self.cleaned_data["occurred_on"], "contact date")
+        return _not_in_future(
+            self.cleaned_data["occurred_on"], "contact date", today=self.organization.today()
+        )
 
 
 class AcknowledgeAlertForm(forms.Form):

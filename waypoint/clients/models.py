@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -9,6 +10,15 @@ from simple_history.models import HistoricalRecords
 
 from waypoint.lib import encryption
 from waypoint.lib.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+# Chart numbers are stored in clear, shown on every page, and used in filenames and exports:
+# ASCII letters, digits and hyphens, starting with a letter or digit (C-0042).
+CHART_NUMBER_PATTERN = r"\A[A-Za-z0-9][A-Za-z0-9-]*\Z"
+validate_chart_number = RegexValidator(
+    CHART_NUMBER_PATTERN,
+    "Use letters, digits and hyphens only, starting with a letter or digit (for example C-0042).",
+    code="invalid_chart_number",
+)
 
 
 class ChartStatus(models.TextChoices):
@@ -33,6 +43,15 @@ class ClientQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(status=ChartStatus.ACTIVE)
+
+    def not_discharged(self):
+        return self.exclude(status=ChartStatus.DISCHARGED)
+
+    def without_active_primary(self):
+        """Open charts whose primary clinician is missing or has been deactivated."""
+        return self.not_discharged().filter(
+            Q(primary_clinician__isnull=True) | Q(primary_clinician__is_active=False)
+        )
 
     def on_care_team_of(self, user):
         return self.filter(Q(primary_clinician=user) | Q(care_team=user)).distinct()
@@ -61,7 +80,11 @@ class Client(models.Model):
     organization = models.ForeignKey(
         "clinics.Organization", on_delete=models.PROTECT, related_name="clients"
     )
-    chart_number = models.CharField(max_length=20)
+    chart_number = models.CharField(
+        max_length=20,
+        validators=[validate_chart_number],
+        help_text="Letters, digits and hyphens, e.g. C-0042. Not encrypted: nothing identifying.",
+    )
     legal_name = EncryptedCharField(max_length=200)
     preferred_name = EncryptedCharField(
         max_length=100, blank=True, help_text="The name to use with this person."
@@ -262,6 +285,13 @@ class AlertQuerySet(models.QuerySet):
     def open(self):
         return self.filter(acknowledged_at__isnull=True)
 
+    def urgent(self):
+        return self.filter(severity=AlertSeverity.URGENT)
+
+    def raised_by(self, record):
+        """Alerts raised by `record` (an administration...), matched by label and id."""
+        return self.filter(source_type=record._meta.label_lower, source_id=str(record.pk))
+
 
 class Alert(models.Model):
     """A safety signal for the care team (a PHQ-9 item 9 answer, a dangerous combination...).
@@ -285,6 +315,9 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledgement_note = EncryptedTextField(blank=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the care team was last emailed about it"
+    )
 
     objects = AlertQuerySet.as_manager()
 
@@ -308,3 +341,7 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.severity == AlertSeverity.URGENT

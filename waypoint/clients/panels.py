@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 
-from waypoint.clients.access import can_write_client
 from waypoint.clients.extensions import Panel
 from waypoint.clients.forms import AcknowledgeAlertForm
 from waypoint.clients.models import Alert
@@ -18,8 +17,19 @@ def annotate_alerts(clients: list, user) -> None:
         client.open_alerts = by_client.get(client.pk, [])
 
 
-def alerts_panel(request, client):
-    alerts = list(client.alerts.select_related("acknowledged_by")[:20])
+def urgent_alert_forms(alerts) -> list:
+    """(alert, acknowledge form) pairs for `clients/_urgent_alerts.html`."""
+    return [(alert, AcknowledgeAlertForm(prefix=f"alert{alert.pk}")) for alert in alerts]
+
+
+def alerts_panel(request, access):
+    client = access.client
+    # Open urgent alerts show at the top of the chart (client_detail), not again down here.
+    alerts = [
+        alert
+        for alert in client.alerts.select_related("acknowledged_by")[:20]
+        if not (alert.is_open and alert.is_urgent)
+    ]
     if not alerts:
         return None
     return Panel(
@@ -29,6 +39,6 @@ def alerts_panel(request, client):
                 (alert, AcknowledgeAlertForm(prefix=f"alert{alert.pk}") if alert.is_open else None)
                 for alert in alerts
             ],
-            "can_acknowledge": can_write_client(request.user, client),
+            "can_acknowledge": access.can_acknowledge_alerts,
         },
     )

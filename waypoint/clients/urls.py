@@ -6,6 +6,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("clients/", views.client_list, name="clients-list"),
     path("clients/new/", views.client_create, name="clients-create"),
+    path("clients/unassigned/", views.unassigned_charts, name="clients-unassigned"),
     path("clients/<int:pk>/", views.client_detail, name="clients-detail"),
     path("clients/<int:pk>/edit/", views.client_edit, name="clients-edit"),
     path("clients/<int:pk>/care-team/", views.care_team_edit, name="clients-care-team"),

@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waypoint.accounts.decorators import permission_required, staff_required
-from waypoint.accounts.roles import Permission, Role
+from waypoint.accounts.roles import Permission
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction, AuditEvent
 from waypoint.clients import actions
-from waypoint.clients.access import can_write_client, clients_visible_to, get_client_for_user
+from waypoint.clients.access import clients_visible_to, clients_writable_by, get_client_for_user
 from waypoint.clients.extensions import annotate_caseload, caseload_columns, chart_panels
 from waypoint.clients.forms import (
     AcknowledgeAlertForm,
@@ -20,9 +22,11 @@ from waypoint.clients.forms import (
     ContactForm,
     DischargeForm,
     NewClientForm,
+    ReassignChartsForm,
 )
 from waypoint.clients.history import chart_changes
-from waypoint.clients.models import Alert, ChartStatus, Client
+from waypoint.clients.models import Alert, ChartStatus
+from waypoint.clients.panels import urgent_alert_forms
 
 PAGE_SIZE = 50
 
@@ -43,20 +47,20 @@ def caseload(request):
     user = request.user
     query = request.GET.get("q", "").strip()
     sections = []
-    own = Client.objects.in_organization(user.organization_id).on_care_team_of(user).active()
-    if user.role == Role.ADMIN:
-        everyone = clients_visible_to(user).active().matching(query)
-        page = Paginator(_caseload_rows(everyone), PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = clients_visible_to(user).active().matching(query)
+    if user.can(Permission.SEE_ALL_CHARTS):
+        page = Paginator(_caseload_rows(visible), PAGE_SIZE).get_page(request.GET.get("page"))
         rows = _annotated(page.object_list, user)
         sections.append({"title": "All active clients", "rows": rows, "page": page})
     else:
-        rows = _annotated(_caseload_rows(own.matching(query)), user)
+        rows = _annotated(_caseload_rows(visible.on_care_team_of(user)), user)
         sections.append({"title": "My caseload", "rows": rows})
-        if user.role == Role.SUPERVISOR:
-            supervisees = user.supervisees.filter(is_active=True)
-            for supervisee in supervisees:
-                theirs = Client.objects.on_care_team_of(supervisee).active().matching(query)
+        if user.can(Permission.SEE_SUPERVISEE_CHARTS):
+            shown = {row.pk for row in rows}  # a shared chart is listed once, where first seen
+            for supervisee in user.supervisees.filter(is_active=True):
+                theirs = visible.on_care_team_of(supervisee).exclude(pk__in=shown)
                 rows = _annotated(_caseload_rows(theirs), user)
+                shown.update(row.pk for row in rows)
                 sections.append({"title": f"{supervisee}'s caseload", "rows": rows})
     record(by=user, action=AuditAction.VIEW, object_type="caseload", object_label="Caseload")
     template = "clients/_caseload_sections.html" if request.htmx else "clients/caseload.html"
@@ -101,6 +105,42 @@ def client_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_STAFF)
+def unassigned_charts(request):
+    """Open charts whose primary clinician is missing or deactivated, to give them a new one."""
+    user = request.user
+    charts = (
+        clients_writable_by(user)
+        .without_active_primary()
+        .select_related("primary_clinician")
+        .annotate(open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True)))
+        .order_by("chart_number")
+    )
+    form = ReassignChartsForm(request.POST or None, charts=charts, organization=user.organization)
+    if request.method == "POST" and form.is_valid():
+        new_primary = form.cleaned_data["primary_clinician"]
+        count = actions.hand_over_charts(
+            None, to=new_primary, by=user, charts=form.cleaned_data["charts"]
+        )
+        messages.success(
+            request, f"{new_primary} is now the primary clinician of {count} chart(s)."
+        )
+        return redirect("clients-unassigned")
+    record(
+        by=user,
+        action=AuditAction.VIEW,
+        object_type="client_list",
+        object_label="Charts without an active primary clinician",
+    )
+    return TemplateResponse(
+        request,
+        "clients/unassigned.html",
+        {"form": form, "charts": list(charts)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required(Permission.CREATE_CHART)
 def client_create(request):
     organization = request.user.organization
@@ -111,7 +151,7 @@ def client_create(request):
             by=request.user,
             organization=organization,
             admitted_on=form.cleaned_data.get("admitted_on"),
-            care_team=[request.user] if request.user.role != Role.ADMIN else [],
+            care_team=[] if request.user.can(Permission.WRITE_ALL_CHARTS) else [request.user],
             **fields,
         )
         messages.success(request, f"Chart {client.chart_number} created.")
@@ -124,7 +164,8 @@ def client_create(request):
 @require_GET
 @staff_required
 def client_detail(request, pk):
-    client = get_client_for_user(request.user, pk)
+    access = get_client_for_user(request.user, pk)
+    client = access.client
     episodes = list(client.episodes.all())
     contacts = client.contacts.select_related("staff")[:10]
     return TemplateResponse(
@@ -132,14 +173,20 @@ def client_detail(request, pk):
         "clients/client_detail.html",
         {
             "client": client,
+            "urgent_alerts": urgent_alert_forms(client.alerts.open().urgent()),
+            "can_acknowledge": access.can_acknowledge_alerts,
             "episodes": episodes,
             "open_episode": next((e for e in episodes if e.is_open), None),
             "contacts": contacts,
             "team": client.team_members(),
-            "can_write": can_write_client(request.user, client),
-            "age": client.age_on(timezone.localdate()),
-            "contact_form": ContactForm(initial={"occurred_on": timezone.localdate()}),
-            "panels": chart_panels(request, client),
+            "access": access,
+            "can_reassign": request.user.can(Permission.MANAGE_STAFF),
+            "age": client.age_on(client.organization.today()),
+            "contact_form": ContactForm(
+                organization=client.organization,
+                initial={"occurred_on": client.organization.today()},
+            ),
+            "panels": chart_panels(request, access),
         },
     )
 
@@ -147,7 +194,7 @@ def client_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def client_edit(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="edit")
+    client = get_client_for_user(request.user, pk, write=True, page="edit").client
     form = ClientForm(request.POST or None, instance=client, organization=client.organization)
     if request.method == "POST" and form.is_valid():
         actions.update_client(form.instance, by=request.user, changed_fields=form.changed_data)
@@ -161,7 +208,7 @@ def client_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.MANAGE_CARE_TEAM)
 def care_team_edit(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="care team")
+    client = get_client_for_user(request.user, pk, write=True, page="care team").client
     initial = {
         "primary_clinician": client.primary_clinician_id,
         "members": list(client.care_team.values_list("pk", flat=True)),
@@ -184,8 +231,12 @@ def care_team_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def episode_admit(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="admit")
-    form = AdmitForm(request.POST or None, initial={"admitted_on": timezone.localdate()})
+    client = get_client_for_user(request.user, pk, write=True, page="admit").client
+    form = AdmitForm(
+        request.POST or None,
+        organization=client.organization,
+        initial={"admitted_on": client.organization.today()},
+    )
     if client.current_episode() is not None:
         messages.error(request, "This person already has an open episode of care.")
         return redirect(client)
@@ -201,13 +252,15 @@ def episode_admit(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def episode_discharge(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="discharge")
+    client = get_client_for_user(request.user, pk, write=True, page="discharge").client
     episode = client.current_episode()
     if episode is None:
         messages.error(request, "This person has no open episode of care.")
         return redirect(client)
     form = DischargeForm(
-        request.POST or None, episode=episode, initial={"discharged_on": timezone.localdate()}
+        request.POST or None,
+        episode=episode,
+        initial={"discharged_on": client.organization.today()},
     )
     if request.method == "POST" and form.is_valid():
         actions.discharge_client(client, by=request.user, **form.cleaned_data)
@@ -223,8 +276,8 @@ def episode_discharge(request, pk):
 @require_http_methods(["POST"])
 @staff_required
 def contact_add(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="contact")
-    form = ContactForm(request.POST)
+    client = get_client_for_user(request.user, pk, write=True, page="contact").client
+    form = ContactForm(request.POST, organization=client.organization)
     if form.is_valid():
         actions.record_contact(client, by=request.user, **form.cleaned_data)
         messages.success(request, "Contact recorded.")
@@ -237,7 +290,7 @@ def contact_add(request, pk):
 @require_GET
 @staff_required
 def client_history(request, pk):
-    client = get_client_for_user(request.user, pk, page="history")
+    client = get_client_for_user(request.user, pk, page="history").client
     return TemplateResponse(
         request, "clients/client_history.html", {"client": client, "changes": chart_changes(client)}
     )
@@ -246,7 +299,7 @@ def client_history(request, pk):
 @require_GET
 @permission_required(Permission.VIEW_ACCESS_HISTORY)
 def client_access_log(request, pk):
-    client = get_client_for_user(request.user, pk, page="access history")
+    client = get_client_for_user(request.user, pk, page="access history").client
     events = AuditEvent.objects.for_client(client.pk).order_by("-at", "-id")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return TemplateResponse(
@@ -257,7 +310,7 @@ def client_access_log(request, pk):
 @require_GET
 @staff_required
 def client_print(request, pk):
-    client = get_client_for_user(request.user, pk, page="print")
+    client = get_client_for_user(request.user, pk, page="print").client
     record(by=request.user, action=AuditAction.PRINT, obj=client, client=client)
     return TemplateResponse(
         request,
@@ -275,7 +328,7 @@ def client_print(request, pk):
 @require_POST
 @staff_required
 def alert_acknowledge(request, pk, alert_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="alert")
+    client = get_client_for_user(request.user, pk, write=True, page="alert").client
     alert = get_object_or_404(Alert, pk=alert_pk, client=client)
     form = AcknowledgeAlertForm(request.POST, prefix=f"alert{alert.pk}")
     if not alert.is_open:
@@ -285,4 +338,7 @@ def alert_acknowledge(request, pk, alert_pk):
         messages.success(request, "Alert acknowledged.")
     else:
         messages.error(request, "Write a short note on what was done to acknowledge the alert.")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # e.g. the measure result page the alert was acknowledged on
     return redirect(client)

@@ -41,6 +41,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from waypoint.lib.private_files import restrict_sqlite_files
+
 MAGIC = b"WAYPOINT-BACKUP\n"
 FORMAT_VERSION = 1
 CIPHER = "AES-256-GCM chunks, HKDF-SHA256 file key"
@@ -465,6 +467,7 @@ def restore_backup(source: Path) -> tuple[BackupHeader, list[str]]:
             )
         if engine == "sqlite":
             _sqlite_restore(plain)
+            restrict_sqlite_files(connection.settings_dict["NAME"])
         else:
             _postgresql_restore(plain)
     from django.contrib.contenttypes.models import ContentType

@@ -7,10 +7,9 @@
 import datetime
 import random
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from waypoint.accounts.models import User
 from waypoint.accounts.roles import Role
@@ -80,13 +79,12 @@ def build_demo(today: datetime.date | None = None) -> DemoContext:
     users["clinician"].supervisors.add(users["supervisor"])
     users["clinician2"].supervisors.add(users["supervisor"])
     ctx = DemoContext(
-        today=today or timezone.localdate(),
+        today=today or clinic.today(),
         rng=random.Random(20261128),  # noqa: S311  # nosec B311 - synthetic data, not security
         clinic=clinic,
         other_clinic=other,
         users=users,
     )
     for dotted in DEMO_STEPS:
-        module_name, func_name = dotted.rsplit(".", 1)
-        getattr(import_module(module_name), func_name)(ctx)
+        import_string(dotted)(ctx)
     return ctx

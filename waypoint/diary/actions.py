@@ -16,7 +16,7 @@ from django.db import transaction
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.clients.models import Client
-from waypoint.diary import rollups
+from waypoint.diary import rollups, tasks
 from waypoint.diary.models import (
     AnchorEvent,
     DiaryEntry,
@@ -46,13 +46,13 @@ ENTRY_FIELDS = (
 )
 
 
+class DiaryConflict(ValueError):
+    """A write that would contradict what the diary already holds; the message says why."""
+
+
 def lock_client(client: Client) -> None:
     """Serialize diary writes per chart (a row lock on PostgreSQL; a no-op on SQLite)."""
     list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True))
-
-
-def _country(client) -> str:
-    return DiarySettings.for_organization(client.organization_id).country
 
 
 def _apply(entry: DiaryEntry, fields: dict, country: str) -> None:
@@ -81,7 +81,7 @@ def add_entry(client: Client, *, by, source: str, **fields) -> DiaryEntry:
     """Add one use entry (a substance and amount) for a day."""
     lock_client(client)
     entry = DiaryEntry(client=client, source=source, entered_by=by)
-    _apply(entry, fields, _country(client))
+    _apply(entry, fields, DiarySettings.country_for(client.organization_id))
     entry._history_user = by
     entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
     entry.save()
@@ -95,7 +95,7 @@ def update_entry(entry: DiaryEntry, *, by, **fields) -> DiaryEntry:
     client = entry.client
     lock_client(client)
     old_day = entry.day
-    _apply(entry, fields, _country(client))
+    _apply(entry, fields, DiarySettings.country_for(client.organization_id))
     entry._history_user = by
     entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
     entry.save()
@@ -123,8 +123,21 @@ def delete_entry(entry: DiaryEntry, *, by) -> None:
 
 @transaction.atomic
 def record_no_use(client: Client, *, by, source: str, day: datetime.date) -> DiaryEntry:
-    """The explicit "No use today" entry. Tapping it twice keeps one row per source and day."""
+    """The explicit "No use today" entry. Tapping it twice keeps one row per source and day.
+
+    Raises DiaryConflict, saving nothing, when use is already recorded that day: "no use" and a
+    use cannot both be true, and saving both would leave the record to guess.
+    """
     lock_client(client)
+    used = list(
+        DiaryEntry.objects.filter(client=client, day=day, kind=EntryKind.USE).order_by("id")
+    )
+    if used:
+        what = ", ".join(dict.fromkeys(e.get_substance_display() for e in used))
+        raise DiaryConflict(
+            f"Use is already recorded for {day:%A %b} {day.day} ({what}), so “no use” was not "
+            "saved. If that entry is a mistake, change or remove it first."
+        )
     existing = DiaryEntry.objects.filter(
         client=client, day=day, kind=EntryKind.NO_USE, source=source
     ).first()
@@ -163,16 +176,20 @@ def save_timeline_followback(
     have client or clinician entries are left untouched and listed in the result. Earlier TLFB
     entries of a day in the span are replaced by the new answers; a day whose cells are all
     empty keeps no TLFB entry (it is unknown again).
+
+    Like every other diary edit, each entry is saved, changed or deleted one by one with its
+    history row (who, when, the old values): an answer that did not change writes nothing.
     """
     lock_client(client)
-    country = _country(client)
+    country = DiarySettings.country_for(client.organization_id)
     result = TlfbResult()
     existing = DiaryEntry.objects.filter(client=client, day__gte=first, day__lte=last)
     live_days = set(existing.exclude(source=EntrySource.TLFB).values_list("day", flat=True))
-    old_tlfb = existing.filter(source=EntrySource.TLFB)
-    tlfb_days = set(old_tlfb.values_list("day", flat=True))
-    touched = set(tlfb_days)
-    new_entries = []
+    old: dict[tuple[datetime.date, str], list[DiaryEntry]] = {}
+    for entry in existing.filter(source=EntrySource.TLFB).exclude(day__in=live_days):
+        old.setdefault((entry.day, entry.substance), []).append(entry)
+    touched = {day for day, _ in old}
+    saves: list[DiaryEntry] = []
     day = first
     while day <= last:
         answers = {s: a for s, a in cells.get(day, {}).items() if a is not None}
@@ -184,37 +201,50 @@ def save_timeline_followback(
             result.days_written += 1
             used = {s: a for s, a in answers.items() if a > 0}
             if not used:
-                new_entries.append(
-                    DiaryEntry(
-                        client=client,
-                        day=day,
-                        kind=EntryKind.NO_USE,
-                        source=EntrySource.TLFB,
-                        entered_by=by,
+                kept = old.get((day, ""), [])
+                if kept:
+                    old[(day, "")] = kept[1:]
+                else:
+                    saves.append(
+                        DiaryEntry(
+                            client=client,
+                            day=day,
+                            kind=EntryKind.NO_USE,
+                            source=EntrySource.TLFB,
+                            entered_by=by,
+                        )
                     )
-                )
             for substance, amount in used.items():
                 unit = units.get(substance) or (
                     Unit.DRINKS if substance == Substance.ALCOHOL else Unit.TIMES
                 )
-                entry = DiaryEntry(
-                    client=client, source=EntrySource.TLFB, entered_by=by, kind=EntryKind.USE
-                )
-                _apply(
-                    entry,
-                    {"day": day, "substance": substance, "amount": amount, "unit": unit},
-                    country,
-                )
-                new_entries.append(entry)
-        elif day in tlfb_days:
+                fields = {"day": day, "substance": substance, "amount": amount, "unit": unit}
+                earlier = old.get((day, substance), [])
+                if earlier:
+                    entry, old[(day, substance)] = earlier[0], earlier[1:]
+                    before = (entry.amount, entry.unit, entry.alcohol_grams)
+                    _apply(entry, fields, country)
+                    if before == (entry.amount, entry.unit, entry.alcohol_grams):
+                        continue  # the same answer as last time: no new history row
+                else:
+                    entry = DiaryEntry(
+                        client=client, source=EntrySource.TLFB, entered_by=by, kind=EntryKind.USE
+                    )
+                    _apply(entry, fields, country)
+                saves.append(entry)
+        elif any(old.get((day, s)) for s in ["", *Substance.values]):
             result.days_cleared += 1
         day += datetime.timedelta(days=1)
-    for entry in new_entries:
+    for entry in saves:
         entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
-    # TLFB answers of a day are replaced as a whole (never live entries).
-    old_tlfb.exclude(day__in=live_days)._raw_delete(old_tlfb.db)
-    DiaryEntry.objects.bulk_create(new_entries)
-    result.entries_written = len(new_entries)
+    # Earlier answers of the span that the new answers do not keep (never live entries).
+    for entry in (e for entries in old.values() for e in entries):
+        entry._history_user = by
+        entry.delete()
+    for entry in saves:
+        entry._history_user = by
+        entry.save()
+    result.entries_written = len(saves)
     rollups.refresh_weeks(client, touched)
     record(
         by=by,
@@ -255,7 +285,9 @@ def update_diary_settings(organization, *, by, country: str) -> DiarySettings:
     settings.country = country
     settings.save(update_fields=["country"])
     if before != country:
-        rollups.rebuild_rollups(organization.clients.values_list("pk", flat=True))
+        # Every chart's rollups: minutes for a large organization, so on the worker.
+        org_id = organization.pk
+        transaction.on_commit(lambda: tasks.rebuild_organization_rollups.enqueue(org_id))
     record(
         by=by,
         action=AuditAction.CHANGE,

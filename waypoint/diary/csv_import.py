@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from waypoint.diary import plausibility
 from waypoint.diary.outcomes import ALCOHOL, DayRecord
 from waypoint.lib import units
 
 REQUIRED_COLUMNS = ("date", "substance", "amount", "unit")
-OPTIONAL_COLUMNS = ("abv", "person", "money")
 
 ALCOHOL_NAMES = frozenset({"alcohol", "beer", "wine", "spirits", "spirit", "liquor", "cider"})
 NO_USE_NAMES = frozenset({"none", "no use"})
@@ -132,6 +132,8 @@ def _parse_row(get, *, line: int, has_person: bool, country: str, today: datetim
         money = _number(get("money"), "money")
         if money < 0:
             raise ValueError(f"money {money} is negative")
+        if problem := plausibility.money_problem(money):
+            raise ValueError(f"money {money}: {problem}")
     if substance in NO_USE_NAMES:
         amount_text = get("amount")
         amount = _number(amount_text, "amount") if amount_text else Decimal(0)
@@ -169,6 +171,11 @@ def _parse_row(get, *, line: int, has_person: bool, country: str, today: datetim
             "g, mg, mcg, ml, pills, tabs, doses, hits, sessions, joints, lines, points, puffs, "
             "cigarettes, times"
         )
+    problem = plausibility.amount_problem(
+        unit, amount, alcohol_grams=grams if substance == ALCOHOL else None
+    )
+    if problem:
+        raise ValueError(f"amount {amount} {unit}: {problem}")
     return DiaryRow(line, person, day, substance, amount, unit, grams, money)
 
 

@@ -1,10 +1,12 @@
 import datetime
-from decimal import Decimal
+import hashlib
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 
 from waypoint.clients.forms import DateInput
-from waypoint.diary.models import AnchorEvent, Beverage, Route, alcohol_grams_for
+from waypoint.diary import plausibility, tlfb
+from waypoint.diary.models import AnchorEvent, Beverage, DiaryEntry, Route, alcohol_grams_for
 from waypoint.goals.models import (
     DEFAULT_UNIT,
     SaferUsePractice,
@@ -15,9 +17,11 @@ from waypoint.goals.models import (
 from waypoint.lib import units
 
 EARLIEST_DAY = datetime.date(2000, 1, 1)
-MAX_GRAMS_PER_ENTRY = 1000.0  # about 71 US standard drinks: beyond anything one person drinks
 
 SCALE = [(str(n), str(n)) for n in range(11)]
+# The staff form's selects start on "not asked": a select without an empty choice shows (and
+# submits) its first option, so every entry used to record mood 0 and urge 0.
+SCALE_OR_BLANK = [("", "Not asked")] + SCALE
 
 
 def check_day(day: datetime.date, today: datetime.date) -> datetime.date:
@@ -69,10 +73,14 @@ class EntryForm(forms.Form):
         label="Safer-use practices followed",
     )
     mood = forms.TypedChoiceField(
-        choices=SCALE, coerce=int, required=False, empty_value=None, label="Mood (0 low – 10 great)"
+        choices=SCALE_OR_BLANK,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Mood (0 low – 10 great)",
     )
     urge = forms.TypedChoiceField(
-        choices=SCALE,
+        choices=SCALE_OR_BLANK,
         coerce=int,
         required=False,
         empty_value=None,
@@ -88,19 +96,21 @@ class EntryForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # Set by the form itself when it asked "is this right?" about exactly these values.
+    confirm = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, today: datetime.date, country: str, **kwargs):
+    def __init__(self, *args, today: datetime.date, country: str, client=None, **kwargs):
+        """`client`: when adding (not editing), an identical entry of that day asks first."""
         self.today = today
         self.country = country
+        self.client = client
         super().__init__(*args, **kwargs)
-        word = (
-            "UK units (10 ml of alcohol each)"
+        size = (
+            "10 ml of alcohol each"
             if country == "UK"
-            else (
-                f"standard drinks ({units.grams_per_standard_drink(country):g} g of alcohol each, "
-                f"{country})"
-            )
+            else f"{units.grams_per_standard_drink(country):g} g of alcohol each"
         )
+        word = f"{units.drink_word(country)} ({size})"
         self.fields["unit"].help_text = f"Alcohol in {word}, grams, or servings of a beverage."
 
     def clean_day(self):
@@ -116,7 +126,11 @@ class EntryForm(forms.Form):
         return self._not_negative("amount", "The amount cannot be negative.")
 
     def clean_money_spent(self):
-        return self._not_negative("money_spent", "Money spent cannot be negative.")
+        value = self._not_negative("money_spent", "Money spent cannot be negative.")
+        problem = plausibility.money_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
 
     def clean_abv(self):
         value = self.cleaned_data.get("abv")
@@ -137,6 +151,46 @@ class EntryForm(forms.Form):
             raise forms.ValidationError(f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from None
 
     def clean(self):
+        data = self._clean_entry()
+        if self.errors:
+            return data
+        reasons = plausibility.unusual(
+            data["unit"],
+            data.get("amount"),
+            alcohol_grams=data.get("alcohol_grams"),
+            money=data.get("money_spent"),
+        )
+        if (
+            self.client is not None
+            and DiaryEntry.objects.filter(
+                client=self.client,
+                day=data["day"],
+                kind="use",
+                substance=data["substance"],
+                unit=data["unit"],
+                amount=data.get("amount"),
+            ).exists()
+        ):
+            reasons.append("The same entry is already recorded for this day.")
+        if reasons:
+            token = self._confirm_token(data)
+            if data.get("confirm") != token:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("confirm")] = token
+                self.add_error(
+                    None, " ".join(reasons) + " Check it, then save again to record it as it is."
+                )
+        return data
+
+    @staticmethod
+    def _confirm_token(data) -> str:
+        values = "|".join(
+            str(data.get(name))
+            for name in ("day", "substance", "amount", "unit", "volume", "abv", "money_spent")
+        )
+        return hashlib.sha256(values.encode()).hexdigest()[:16]
+
+    def _clean_entry(self):
         data = super().clean()
         substance = data.get("substance")
         if not substance:
@@ -152,6 +206,9 @@ class EntryForm(forms.Form):
             return data
         if substance != Substance.ALCOHOL:
             data["volume"], data["abv"], data["beverage"] = None, None, ""
+            problem = plausibility.amount_problem(unit, amount)
+            if problem:
+                self.add_error("amount", problem)
             return data
         if unit == Unit.BEVERAGE:
             beverage = data.get("beverage") or Beverage.CUSTOM
@@ -184,10 +241,9 @@ class EntryForm(forms.Form):
         except units.UnitError as exc:
             self.add_error("amount", str(exc))
             return data
-        if grams > MAX_GRAMS_PER_ENTRY:
-            self.add_error(
-                "amount", "That is more alcohol than a person can drink; check the amount."
-            )
+        problem = plausibility.amount_problem(unit, amount, alcohol_grams=grams)
+        if problem:
+            self.add_error("amount", problem)
         data["alcohol_grams"] = grams
         return data
 
@@ -276,3 +332,131 @@ class DiarySettingsForm(forms.Form):
 
 
 SPANS = (30, 60, 90)
+
+
+class TlfbAmountField(forms.Field):
+    """One Timeline Followback box: empty = not recalled, 0 = none that day, else an amount."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        raw = str(value or "").strip()
+        if not raw:
+            return None
+        try:
+            amount = Decimal(raw.replace(",", "."))
+        except InvalidOperation:
+            raise forms.ValidationError("Type a number, e.g. 2 or 0.") from None
+        if not amount.is_finite():
+            raise forms.ValidationError("Type a number, e.g. 2 or 0.")
+        if amount < 0:
+            raise forms.ValidationError("The amount cannot be negative.")
+        if amount.as_tuple().exponent < -2:
+            raise forms.ValidationError("Use at most two decimals.")
+        return abs(amount)  # "-0" is 0
+
+
+class TimelineFollowbackForm(forms.Form):
+    """The Timeline Followback grid: one box per tracked substance and day (`c-<code>-<date>`)
+    and the unit each substance is counted in (`unit-<code>`). Bad boxes are field errors."""
+
+    def __init__(self, *args, first, last, substances, country: str = "US", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first, self.last, self.substances = first, last, list(substances)
+        self.country = country
+        labels = dict(Substance.choices)
+        for code in self.substances:
+            self.fields[f"unit-{code}"] = forms.ChoiceField(
+                choices=[(u.value, u.label) for u in units_for(code) if u != Unit.BEVERAGE],
+                required=False,
+                label=f"{labels.get(code, code)} counted in",
+            )
+            for day in tlfb.days_between(first, last):
+                self.fields[tlfb.cell_name(code, day)] = TlfbAmountField(
+                    label=f"{labels.get(code, code)} on {day:%b} {day.day}"
+                )
+
+    def clean(self):
+        """Each box against the plausibility rules of its substance's unit (alcohol in grams)."""
+        data = super().clean()
+        chosen = self.chosen_units()
+        for code in self.substances:
+            unit = chosen[code]
+            for day in tlfb.days_between(self.first, self.last):
+                name = tlfb.cell_name(code, day)
+                amount = data.get(name)
+                if not amount:
+                    continue
+                grams = None
+                if code == Substance.ALCOHOL:
+                    try:
+                        grams = alcohol_grams_for(unit=unit, amount=amount, country=self.country)
+                    except units.UnitError:  # too large even to convert (1E310)
+                        grams = float("inf")
+                problem = plausibility.amount_problem(unit, amount, alcohol_grams=grams)
+                if problem:
+                    self.add_error(name, problem)
+        return data
+
+    def chosen_units(self) -> dict[str, str]:
+        """The unit of each substance: the one chosen, else its usual unit."""
+        chosen = tlfb.default_units(self.substances)
+        cleaned = getattr(self, "cleaned_data", {})
+        for code in self.substances:
+            if cleaned.get(f"unit-{code}"):
+                chosen[code] = cleaned[f"unit-{code}"]
+        return chosen
+
+    def unit_errors(self) -> dict[str, str]:
+        return {
+            code: " ".join(self.errors[f"unit-{code}"])
+            for code in self.substances
+            if f"unit-{code}" in self.errors
+        }
+
+    def cells(self) -> dict[datetime.date, dict[str, Decimal]]:
+        """Amounts typed per day and substance (valid forms only); empty boxes are left out."""
+        cells: dict[datetime.date, dict[str, Decimal]] = {}
+        for code in self.substances:
+            for day in tlfb.days_between(self.first, self.last):
+                amount = self.cleaned_data.get(tlfb.cell_name(code, day))
+                if amount is not None:
+                    cells.setdefault(day, {})[code] = amount
+        return cells
+
+
+class ReportFilterForm(forms.Form):
+    """Who the outcome report covers. Waitlist and discharged charts only when asked for."""
+
+    weeks = forms.TypedChoiceField(
+        coerce=int, initial=12, required=False, empty_value=12, label="Period"
+    )
+    status = forms.MultipleChoiceField(
+        choices=(),
+        initial=["active"],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: active charts.",
+        label="Program status",
+    )
+    clinician = forms.ModelChoiceField(
+        queryset=None, required=False, label="Primary clinician", empty_label="Anyone"
+    )
+
+    def __init__(self, data, *, organization, week_choices):
+        from waypoint.accounts.models import User
+        from waypoint.clients.models import ChartStatus
+
+        asked = data and any(key in data for key in ("weeks", "status", "clinician"))
+        data = data if asked else None
+        super().__init__(data)
+        self.fields["weeks"].choices = [(w, f"Last {w} weeks") for w in week_choices]
+        self.fields["status"].choices = ChartStatus.choices
+        self.fields["clinician"].queryset = User.objects.staff_of(organization)
+
+    def filters(self) -> dict:
+        """The cleaned choices, or the defaults when nothing was asked for."""
+        if not self.is_bound:
+            return {"weeks": 12, "status": ["active"], "clinician": None}
+        return {**self.cleaned_data, "status": self.cleaned_data["status"] or ["active"]}

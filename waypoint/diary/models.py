@@ -42,6 +42,12 @@ class DiarySettings(models.Model):
         return f"Diary settings of {self.organization}"
 
     @classmethod
+    def country_for(cls, organization) -> str:
+        """The organization's standard-drink country (an organization or its id): the one lookup
+        the diary, goals, outcomes and privacy use."""
+        return cls.for_organization(organization).country
+
+    @classmethod
     def for_organization(cls, organization) -> "DiarySettings":
         """The saved settings, or unsaved defaults (reading never writes)."""
         organization_id = getattr(organization, "pk", organization)
@@ -52,8 +58,9 @@ class DiarySettings(models.Model):
     def grams_per_drink(self) -> float:
         return units.grams_per_standard_drink(self.country)
 
-    def drink_word(self) -> str:
-        return "UK units" if self.country == "UK" else f"{self.country} standard drinks"
+    def drink_word(self, count: float | None = None) -> str:
+        """ "US standard drinks", "UK unit"…: `units.drink_word` for this organization."""
+        return units.drink_word(self.country, count)
 
 
 class EntryKind(models.TextChoices):
@@ -181,9 +188,9 @@ class DiaryEntry(models.Model):
         if self.is_no_use:
             return "No use"
         if self.substance == Substance.ALCOHOL:
-            drinks = self.standard_drinks(country)
-            word = "UK units" if country == "UK" else "standard drinks"
-            grams = f"{self.alcohol_grams:.1f} g of alcohol = {drinks:.1f} {word} ({country})"
+            drinks = round(self.standard_drinks(country), 1)
+            word = units.drink_word(country, drinks)
+            grams = f"{self.alcohol_grams:.1f} g of alcohol = {drinks:.1f} {word}"
             if self.unit == Unit.BEVERAGE and self.volume_ml is not None:
                 count = self.amount.normalize() if self.amount is not None else Decimal(1)
                 volume, abv = self.volume_ml.normalize(), self.abv.normalize()

@@ -1,14 +1,9 @@
 """The diary's chart panel, portal panel and caseload column (see clients/extensions.py)."""
 
-import datetime
 from collections import defaultdict
 
-from django.utils import timezone
-
-from waypoint.clients.access import can_write_client
 from waypoint.clients.extensions import Panel
 from waypoint.diary import charts
-from waypoint.diary.dates import client_today, zoned_today
 from waypoint.diary.models import DayRollup, DiarySettings, WeekRollup
 from waypoint.diary.outcomes import OutcomeSums, outcomes_from_sums, who_level_change
 from waypoint.diary.reports import (
@@ -19,11 +14,11 @@ from waypoint.diary.reports import (
     weekly_sums_for,
 )
 from waypoint.goals.models import Substance
+from waypoint.lib import units
 
 WINDOWS = (30, 90)
 SPARK_WEEKS = 12
 HALF = SPARK_WEEKS // 2
-ONE_DAY = datetime.timedelta(days=1)
 
 
 def _window(request) -> int:
@@ -45,13 +40,13 @@ def trend_for(client, *, today, country, weeks=12):
         series.append(
             (start, outcome.total_drinks, sums.within_plan_days if sums.plan_days else None)
         )
-    word = "UK units" if country == "UK" else "standard drinks"
-    return charts.weekly_trend(series, unit=word)
+    return charts.weekly_trend(series, unit=units.drink_word(country))
 
 
-def outcomes_panel(request, client):
+def outcomes_panel(request, access):
+    client = access.client
     settings = DiarySettings.for_organization(client.organization_id)
-    today = client_today(client)
+    today = client.organization.today()
     days = _window(request)
     comparison = compare_windows(client, days=days, today=today, country=settings.country)
     if not comparison.current.days_reported and not comparison.previous.days_reported:
@@ -71,7 +66,7 @@ def outcomes_panel(request, client):
             "days": days,
             "has_any": has_any,
             "country": settings.country,
-            "drink_word": "UK units" if settings.country == "UK" else "standard drinks",
+            "drink_word": settings.drink_word(),
             "substance_rows": [
                 (
                     labels.get(s, s),
@@ -81,7 +76,7 @@ def outcomes_panel(request, client):
                 for s in substances
             ],
             "trend": trend_for(client, today=today, country=settings.country) if has_any else None,
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
         },
     )
 
@@ -125,7 +120,7 @@ def progress_messages(comparison) -> list[str]:
 
 def portal_progress_panel(request, client):
     settings = DiarySettings.for_organization(client.organization_id)
-    today = client_today(client)
+    today = client.organization.today()
     comparison = compare_windows(client, days=30, today=today, country=settings.country)
     today_known = DayRollup.objects.filter(client=client, day=today).first()
     return Panel(
@@ -142,25 +137,19 @@ def portal_progress_panel(request, client):
 def annotate_outcomes(clients: list, user) -> None:
     """Sparkline of days within plan per week, and the WHO level change: ONE query for all rows.
 
-    Weeks are the clinic's calendar weeks: the organization's time zone comes with the rows (a
-    join), so the query covers a day either side of UTC and the exact 12 weeks are cut here.
+    Weeks are the clinic's calendar weeks (caseload rows are charts of the user's organization).
     WHO change compares the last 6 weeks with the 6 weeks before them (grams need no country).
     """
     if not clients:
         return
-    utc_today = timezone.now().date()
-    loose = week_starts(utc_today + ONE_DAY, SPARK_WEEKS + 1)
+    starts = week_starts(user.organization.today(), SPARK_WEEKS)
     rows = defaultdict(dict)
-    zone = None
     for row in WeekRollup.objects.filter(
-        client_id__in=[c.pk for c in clients], week_start__gte=loose[0], week_start__lte=loose[-1]
-    ).values("client_id", "week_start", "client__organization__timezone", *SUM_FIELDS):
-        zone = zone or row["client__organization__timezone"]
+        client_id__in=[c.pk for c in clients], week_start__gte=starts[0], week_start__lte=starts[-1]
+    ).values("client_id", "week_start", *SUM_FIELDS):
         rows[row["client_id"]][row["week_start"]] = row
-    today = zoned_today(zone) if zone else utc_today
-    starts = week_starts(today, SPARK_WEEKS)
     for client in clients:
-        weeks = {s: r for s, r in rows.get(client.pk, {}).items() if s >= starts[0]}
+        weeks = rows.get(client.pk, {})
         plan_known = any(weeks[s]["plan_days"] for s in weeks)
         if plan_known:
             values = [

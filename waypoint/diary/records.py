@@ -19,6 +19,7 @@ See docs/privacy.md and docs/outcomes.md.
 from waypoint.diary.models import AnchorEvent, DiaryEntry, DiarySettings
 from waypoint.diary.reports import compare_windows
 from waypoint.goals.models import Substance
+from waypoint.lib import units
 from waypoint.privacy.models import InfoKind
 from waypoint.privacy.records import RecordPart
 
@@ -41,7 +42,7 @@ def diary_part(client, ctx):
     entries = _entries(client)
     if not entries:
         return None
-    country = DiarySettings.for_organization(client.organization_id).country
+    country = DiarySettings.country_for(client.organization_id)
     comparison = compare_windows(client, days=SUMMARY_DAYS, today=ctx.today, country=country)
     outcomes = comparison.current
     labels = dict(Substance.choices)
@@ -51,7 +52,7 @@ def diary_part(client, ctx):
             "first_day": _iso(comparison.first),
             "last_day": _iso(comparison.last),
             "who_risk_label": outcomes.who_risk_level.label if outcomes.who_risk_level else None,
-            "drink_word": "UK units" if country == "UK" else f"{country} standard drinks",
+            "drink_word": units.drink_word(country),
             "substance_days": [
                 {"substance": code, "label": labels.get(code, code), "days": days}
                 for code, days in sorted(outcomes.per_substance_use_days.items())

@@ -289,10 +289,6 @@ def insert_rows(model, columns: tuple, rows: list[tuple], *, convert: bool = Tru
         cursor.executemany(sql, rows)
 
 
-def _country_of(client) -> str:
-    return DiarySettings.for_organization(client.organization_id).country
-
-
 def _facts(entry) -> EntryFacts:
     return EntryFacts(
         kind=entry.kind,
@@ -331,7 +327,7 @@ def refresh_weeks(client, days: Iterable[datetime.date]) -> None:
         if week_start(entry.day) in starts:
             entries_by_day[entry.day].append(_facts(entry))
     goals = list(Goal.objects.filter(client=client).in_effect_between(first, last))
-    country = _country_of(client)
+    country = DiarySettings.country_for(client.organization_id)
     rows = compute_rows(client.pk, entries_by_day, goals, country)
     for start in starts:
         end = start + datetime.timedelta(days=6)

@@ -7,13 +7,11 @@ primary record (domain.md §4): days that already have live entries are shown, n
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from waypoint.diary.models import AnchorEvent, DiaryEntry, EntryKind, EntrySource
-from waypoint.goals.models import DEFAULT_UNIT, Substance, Unit, units_for
+from waypoint.goals.models import DEFAULT_UNIT, Substance, Unit
 from waypoint.lib import units as unit_maths
-
-MAX_PER_CELL = Decimal(999)
 
 
 @dataclass
@@ -47,6 +45,17 @@ class Grid:
     errors: int = 0
 
 
+def cell_name(substance: str, day: datetime.date) -> str:
+    return f"c-{substance}-{day.isoformat()}"
+
+
+def days_between(first: datetime.date, last: datetime.date):
+    day = first
+    while day <= last:
+        yield day
+        day += datetime.timedelta(days=1)
+
+
 def span(today: datetime.date, days: int) -> tuple[datetime.date, datetime.date]:
     return today - datetime.timedelta(days=days - 1), today
 
@@ -71,7 +80,8 @@ def _fmt(value: float | Decimal) -> str:
     return text or "0"
 
 
-def build_grid(client, *, first, last, substances, units, country, posted=None) -> Grid:
+def build_grid(client, *, first, last, substances, units, country, form=None) -> Grid:
+    """The calendar; with a bound `form` that failed, its boxes show what was typed and why."""
     labels = dict(Substance.choices)
     entries = DiaryEntry.objects.filter(client=client, day__gte=first, day__lte=last)
     live: dict[datetime.date, list[str]] = {}
@@ -111,11 +121,11 @@ def build_grid(client, *, first, last, substances, units, country, posted=None) 
             item.anchors = anchors.get(day, [])
             item.live = live.get(day, [])
             for code in substances:
-                name = f"c-{code}-{day.isoformat()}"
+                name = cell_name(code, day)
                 cell = Cell(code, name, labels.get(code, code))
-                if posted is not None:
-                    cell.value = posted.get("values", {}).get(name, "")
-                    cell.error = posted.get("errors", {}).get(name, "")
+                if form is not None and form.is_bound and form.errors:
+                    cell.value = (form.data.get(name) or "").strip()
+                    cell.error = " ".join(form.errors.get(name, []))
                     errors += bool(cell.error)
                 elif day in tlfb:
                     cell.value = _fmt(tlfb[day].get(code, 0))
@@ -136,41 +146,3 @@ def build_grid(client, *, first, last, substances, units, country, posted=None) 
 
 def default_units(substances) -> dict[str, str]:
     return {code: DEFAULT_UNIT.get(code, Unit.TIMES).value for code in substances}
-
-
-def read_units(data, substances) -> dict[str, str]:
-    chosen = default_units(substances)
-    for code in substances:
-        unit = data.get(f"unit-{code}", "")
-        if unit in units_for(code) and unit != Unit.BEVERAGE:
-            chosen[code] = unit
-    return chosen
-
-
-def parse_cells(data, *, first, last, substances):
-    """(cells, values, errors): amounts per day and substance, or errors per input name."""
-    cells: dict[datetime.date, dict[str, Decimal]] = {}
-    values, errors = {}, {}
-    day = first
-    while day <= last:
-        for code in substances:
-            name = f"c-{code}-{day.isoformat()}"
-            raw = (data.get(name) or "").strip()
-            values[name] = raw
-            if not raw:
-                continue
-            try:
-                amount = Decimal(raw.replace(",", "."))
-            except InvalidOperation:
-                errors[name] = "Type a number, e.g. 2 or 0."
-                continue
-            if not amount.is_finite() or amount < 0:
-                errors[name] = "The amount cannot be negative."
-            elif amount > MAX_PER_CELL:
-                errors[name] = "That amount is not possible in one day."
-            elif amount.as_tuple().exponent < -2:
-                errors[name] = "Use at most two decimals."
-            else:
-                cells.setdefault(day, {})[code] = amount
-        day += datetime.timedelta(days=1)
-    return cells, values, errors

@@ -1,8 +1,10 @@
+import csv
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,13 +15,11 @@ from waypoint.accounts.roles import Permission
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.clients.access import (
-    can_write_client,
     clients_visible_to,
     get_client_for_user,
     portal_client_for_user,
 )
 from waypoint.diary import actions, tlfb
-from waypoint.diary.dates import client_today, organization_today
 from waypoint.diary.forms import (
     SPANS,
     AnchorEventForm,
@@ -27,6 +27,8 @@ from waypoint.diary.forms import (
     DiarySettingsForm,
     EntryForm,
     NoUseForm,
+    ReportFilterForm,
+    TimelineFollowbackForm,
     check_day,
 )
 from waypoint.diary.models import (
@@ -37,7 +39,8 @@ from waypoint.diary.models import (
     EntrySource,
 )
 from waypoint.diary.reports import outcome_report
-from waypoint.goals.models import SaferUsePractice, Substance, units_for
+from waypoint.goals.models import SaferUsePractice, Substance
+from waypoint.lib.downloads import attachment
 
 REPORT_WEEKS = (4, 12, 26, 52)
 REPORT_PAGE = 100
@@ -88,9 +91,10 @@ def _days_view(client, first, last, country):
 @require_GET
 @staff_required
 def diary_list(request, pk):
-    client = get_client_for_user(request.user, pk, page="diary")
+    access = get_client_for_user(request.user, pk, page="diary")
+    client = access.client
     settings = DiarySettings.for_organization(client.organization_id)
-    today = client_today(client)
+    today = client.organization.today()
     span = _int_param(request, "days", 30, (7, 14, 30, 60, 90))
     first = today - datetime.timedelta(days=span - 1)
     days = _days_view(client, first, today, settings.country)
@@ -103,7 +107,7 @@ def diary_list(request, pk):
             "span": span,
             "spans": (7, 14, 30, 60, 90),
             "unknown": sum(1 for d in days if not d["entries"]),
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
             "no_use_form": NoUseForm(today=today, initial={"day": today}),
             "settings": settings,
         },
@@ -113,12 +117,16 @@ def diary_list(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def entry_add(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="diary add")
+    client = get_client_for_user(request.user, pk, write=True, page="diary add").client
     settings = DiarySettings.for_organization(client.organization_id)
-    today = client_today(client)
+    today = client.organization.today()
     day = _day_param(request.GET.get("day"), today) or today
     form = EntryForm(
-        request.POST or None, today=today, country=settings.country, initial={"day": day}
+        request.POST or None,
+        today=today,
+        country=settings.country,
+        client=client,
+        initial={"day": day},
     )
     if request.method == "POST" and form.is_valid():
         entry = actions.add_entry(
@@ -136,12 +144,12 @@ def entry_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def entry_edit(request, pk, entry_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="diary edit")
+    client = get_client_for_user(request.user, pk, write=True, page="diary edit").client
     entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client, kind="use")
     settings = DiarySettings.for_organization(client.organization_id)
     form = EntryForm(
         request.POST or None,
-        today=client_today(client),
+        today=client.organization.today(),
         country=settings.country,
         initial=EntryForm.initial_from(entry),
     )
@@ -159,7 +167,7 @@ def entry_edit(request, pk, entry_pk):
 @require_POST
 @staff_required
 def entry_delete(request, pk, entry_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="diary delete")
+    client = get_client_for_user(request.user, pk, write=True, page="diary delete").client
     entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client)
     actions.delete_entry(entry, by=request.user)
     messages.success(request, "Entry removed.")
@@ -169,13 +177,17 @@ def entry_delete(request, pk, entry_pk):
 @require_POST
 @staff_required
 def no_use(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="diary no use")
-    form = NoUseForm(request.POST, today=client_today(client))
+    client = get_client_for_user(request.user, pk, write=True, page="diary no use").client
+    form = NoUseForm(request.POST, today=client.organization.today())
     if form.is_valid():
-        actions.record_no_use(
-            client, by=request.user, source=EntrySource.CLINICIAN, day=form.cleaned_data["day"]
-        )
-        messages.success(request, "Recorded: no use that day.")
+        try:
+            actions.record_no_use(
+                client, by=request.user, source=EntrySource.CLINICIAN, day=form.cleaned_data["day"]
+            )
+        except actions.DiaryConflict as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Recorded: no use that day.")
     else:
         messages.error(request, " ".join(form.errors.get("day", ["Choose a valid date."])))
     return redirect(reverse("diary-list", args=[client.pk]))
@@ -185,9 +197,10 @@ def no_use(request, pk):
 @staff_required
 def timeline_followback(request, pk):
     write = request.method == "POST"
-    client = get_client_for_user(request.user, pk, write=write, page="timeline followback")
+    access = get_client_for_user(request.user, pk, write=write, page="timeline followback")
+    client = access.client
     settings = DiarySettings.for_organization(client.organization_id)
-    today = client_today(client)
+    today = client.organization.today()
     data = request.POST if write else request.GET
     try:
         days = int(data.get("days", 30))
@@ -199,25 +212,28 @@ def timeline_followback(request, pk):
     if write:
         posted = [s for s in data.getlist("substances") if s in Substance.values]
         substances = sorted(set(substances) | set(posted), key=list(Substance.values).index)
-    chosen_units = tlfb.read_units(data, substances)
-    posted_state = None
-    if write:
-        cells, values, errors = tlfb.parse_cells(
-            data, first=first, last=last, substances=substances
+    form = TimelineFollowbackForm(
+        data, first=first, last=last, substances=substances, country=settings.country
+    )
+    valid = form.is_valid()
+    chosen_units = form.chosen_units()
+    if write and valid:
+        result = actions.save_timeline_followback(
+            client,
+            by=request.user,
+            first=first,
+            last=last,
+            cells=form.cells(),
+            units=chosen_units,
         )
-        if not errors:
-            result = actions.save_timeline_followback(
-                client, by=request.user, first=first, last=last, cells=cells, units=chosen_units
+        text = f"Timeline Followback saved: {result.days_written} days."
+        if result.live_days_skipped:
+            text += (
+                f" {len(result.live_days_skipped)} days already had live diary entries and "
+                "were left as they were (the live diary is the primary record)."
             )
-            text = f"Timeline Followback saved: {result.days_written} days."
-            if result.live_days_skipped:
-                text += (
-                    f" {len(result.live_days_skipped)} days already had live diary entries and "
-                    "were left as they were (the live diary is the primary record)."
-                )
-            messages.success(request, text)
-            return redirect(f"{reverse('diary-tlfb', args=[client.pk])}?days={days}")
-        posted_state = {"values": values, "errors": errors}
+        messages.success(request, text)
+        return redirect(f"{reverse('diary-tlfb', args=[client.pk])}?days={days}")
     grid = tlfb.build_grid(
         client,
         first=first,
@@ -225,10 +241,11 @@ def timeline_followback(request, pk):
         substances=substances,
         units=chosen_units,
         country=settings.country,
-        posted=posted_state,
+        form=form if write else None,
     )
+    unit_errors = form.unit_errors() if write else {}
     unit_rows = [
-        (code, label, unit, [(u.value, u.label) for u in units_for(code) if u != "beverage"])
+        (code, label, unit, form[f"unit-{code}"].field.choices, unit_errors.get(code, ""))
         for code, label, unit in grid.substances
     ]
     return TemplateResponse(
@@ -240,22 +257,23 @@ def timeline_followback(request, pk):
             "days": days,
             "spans": SPANS,
             "unit_rows": unit_rows,
+            "unit_errors": unit_errors,
             "settings": settings,
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
             "anchor_form": AnchorEventForm(),
             "anchors": list(AnchorEvent.objects.filter(client=client)),
             "other_substances": [
                 (c, label) for c, label in Substance.choices if c not in substances
             ],
         },
-        status=400 if posted_state else 200,
+        status=400 if write else 200,
     )
 
 
 @require_POST
 @staff_required
 def anchor_add(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="anchor events")
+    client = get_client_for_user(request.user, pk, write=True, page="anchor events").client
     form = AnchorEventForm(request.POST)
     days = request.POST.get("days", "30")
     if form.is_valid():
@@ -271,7 +289,7 @@ def anchor_add(request, pk):
 @require_POST
 @staff_required
 def anchor_delete(request, pk, anchor_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="anchor events")
+    client = get_client_for_user(request.user, pk, write=True, page="anchor events").client
     event = get_object_or_404(AnchorEvent, pk=anchor_pk, client=client)
     actions.delete_anchor_event(event, by=request.user)
     messages.success(request, "Anchor event removed.")
@@ -281,12 +299,34 @@ def anchor_delete(request, pk, anchor_pk):
 @require_GET
 @staff_required
 def report(request):
-    """Outcomes of every chart the user may see, one row per person, read from the rollups."""
+    """Outcomes of the charts the user may see, one row per person, read from the rollups.
+
+    Filtered by primary clinician, program status (active only unless asked) and period;
+    `?download=csv` gives every matching row as CSV.
+    """
     user = request.user
-    weeks = _int_param(request, "weeks", 12, REPORT_WEEKS)
+    form = ReportFilterForm(request.GET, organization=user.organization, week_choices=REPORT_WEEKS)
+    if form.is_bound and not form.is_valid():
+        return TemplateResponse(
+            request, "diary/report.html", {"form": form, "rows": [], "page": None}, status=400
+        )
+    chosen = form.filters()
+    weeks = chosen["weeks"]
     settings = DiarySettings.for_organization(user.organization_id)
-    today = organization_today(user.organization)
-    charts = clients_visible_to(user).order_by("chart_number")
+    today = user.organization.today()
+    charts = clients_visible_to(user).filter(status__in=chosen["status"]).order_by("chart_number")
+    if chosen["clinician"] is not None:
+        charts = charts.filter(primary_clinician=chosen["clinician"])
+    if request.GET.get("download") == "csv":
+        rows = outcome_report(charts, today=today, weeks=weeks, country=settings.country)
+        record(
+            by=user,
+            action=AuditAction.EXPORT,
+            object_type="outcome_report",
+            object_label="Outcome report",
+            detail={"format": "csv", "weeks": weeks, "charts": len(rows)},
+        )
+        return _report_csv(rows, weeks=weeks, today=today)
     page = Paginator(charts, REPORT_PAGE).get_page(request.GET.get("page"))
     page_ids = [c.pk for c in page.object_list]
     names = {c.pk: c for c in page.object_list}
@@ -299,19 +339,67 @@ def report(request):
         object_type="outcome_report",
         object_label="Outcome report",
     )
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("download", None)
     return TemplateResponse(
         request,
         "diary/report.html",
         {
+            "form": form,
             "rows": [(names[r.client_id], r) for r in rows],
             "page": page,
             "weeks": weeks,
-            "choices": REPORT_WEEKS,
+            "query": query.urlencode(),
             "country": settings.country,
-            "drink_word": "UK units" if settings.country == "UK" else "drinks",
+            "drink_word": settings.drink_word(),
             "can_manage": user.can(Permission.MANAGE_ORGANIZATION),
         },
     )
+
+
+REPORT_CSV_HEADER = [
+    "chart_number",
+    "days_reported",
+    "plan_days",
+    "days_within_plan",
+    "pda_percent",
+    "phdd_percent",
+    "drinks_per_drinking_day",
+    "drinks_per_week",
+    "grams_per_day",
+    "who_risk_level",
+    "who_level_change",
+    "money_spent",
+]
+
+
+def _report_csv(rows, *, weeks: int, today) -> HttpResponse:
+    """Chart numbers (letters, digits, hyphens) and numbers only: no names, no formulas."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    attachment(response, f"outcomes-{weeks}-weeks-{today.isoformat()}.csv")
+    writer = csv.writer(response)
+    writer.writerow(REPORT_CSV_HEADER)
+    for row in rows:
+        now = row.current
+        level = now.who_risk_level
+        writer.writerow(
+            [
+                row.chart_number,
+                now.days_reported,
+                now.plan_days,
+                now.days_within_plan,
+                "" if now.pda is None else f"{now.pda:.1f}",
+                "" if now.phdd is None else f"{now.phdd:.1f}",
+                "" if now.ddd is None else f"{now.ddd:.1f}",
+                "" if now.drinks_per_week is None else f"{now.drinks_per_week:.1f}",
+                "" if now.grams_per_day is None else f"{now.grams_per_day:.1f}",
+                "" if level is None else level.label,
+                "" if row.who_change is None else row.who_change,
+                f"{now.money_spent:.2f}",
+            ]
+        )
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -352,12 +440,13 @@ def _portal_substances(client) -> list[tuple[str, str]]:
 def checkin(request):
     client = portal_client_for_user(request.user, page="diary check-in")
     settings = DiarySettings.for_organization(client.organization_id)
-    today = client_today(client)
+    today = client.organization.today()
     day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
     form = CheckInForm(
         request.POST or None,
         today=today,
         country=settings.country,
+        client=client,
         substances=_portal_substances(client),
         initial={"day": day},
     )
@@ -394,14 +483,18 @@ def checkin(request):
 @client_required
 def portal_no_use(request):
     client = portal_client_for_user(request.user, page="diary no use")
-    today = client_today(client)
+    today = client.organization.today()
     form = NoUseForm(request.POST, today=today)
     if form.is_valid():
         day = form.cleaned_data["day"]
-        actions.record_no_use(client, by=request.user, source=EntrySource.CLIENT, day=day)
-        messages.success(
-            request, f"Recorded: no use on {day:%A %b} {day.day}. Thank you for checking in."
-        )
+        try:
+            actions.record_no_use(client, by=request.user, source=EntrySource.CLIENT, day=day)
+        except actions.DiaryConflict as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Recorded: no use on {day:%A %b} {day.day}. Thank you for checking in."
+            )
         return redirect(reverse("diary-week") + f"?start={day.isoformat()}")
     messages.error(request, " ".join(form.errors.get("day", ["Choose a valid date."])))
     return redirect("diary-week")
@@ -412,7 +505,7 @@ def portal_no_use(request):
 def week(request):
     client = portal_client_for_user(request.user, page="diary week")
     settings = DiarySettings.for_organization(client.organization_id)
-    today = client_today(client)
+    today = client.organization.today()
     start = _day_param(request.GET.get("start"), today) or today
     monday = start - datetime.timedelta(days=start.weekday())
     sunday = monday + datetime.timedelta(days=6)

@@ -46,6 +46,10 @@ class GoalForm(forms.ModelForm):
         help_texts = {
             "kind": "Whatever the person chooses for this substance. Nothing is preselected.",
             "limit_unit": "For alcohol, standard drinks use the organization's country.",
+            "no_use_situations": (
+                "e.g. before driving, at work. Kept for the conversation; not counted in days "
+                "within plan, because the diary does not record the situation of each use."
+            ),
         }
 
     practices = forms.MultipleChoiceField(
@@ -96,6 +100,14 @@ class GoalForm(forms.ModelForm):
             self.add_error("review_on", "The review date cannot be before the start date.")
         for name in ("max_per_occasion", "max_per_day"):
             self._check_not_negative(name)
+        per_occasion, per_day = data.get("max_per_occasion"), data.get("max_per_day")
+        if per_occasion is not None and per_day is not None and per_occasion > per_day:
+            # An occasion happens within a day: 10 per occasion can never be kept with 2 per day.
+            self.add_error(
+                "max_per_occasion",
+                f"The most per occasion ({per_occasion.normalize():f}) is more than the most per "
+                f"day ({per_day.normalize():f}); an occasion is part of a day. Lower one of them.",
+            )
         if kind == GoalKind.SAFER_USE and not (
             data.get("practices") or data.get("practices_other")
         ):

@@ -1,14 +1,18 @@
 """The goals panel on the chart and in the portal."""
 
-from waypoint.clients.access import can_write_client
 from waypoint.clients.extensions import Panel
 from waypoint.goals.timeline import goal_timelines
 
 
-def goals_panel(request, client):
+def goals_panel(request, access):
+    client = access.client
     return Panel(
         "goals/_panel_goals.html",
-        {"timelines": goal_timelines(client), "can_write": can_write_client(request.user, client)},
+        {
+            "timelines": goal_timelines(client),
+            "can_write": access.can_write,
+            "today": client.organization.today(),
+        },
     )
 
 

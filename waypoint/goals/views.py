@@ -4,8 +4,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.accounts.decorators import staff_required
-from waypoint.clients.access import can_write_client, get_client_for_user
-from waypoint.diary.dates import client_today
+from waypoint.clients.access import get_client_for_user
 from waypoint.goals import actions
 from waypoint.goals.forms import GoalForm
 from waypoint.goals.models import Goal
@@ -15,14 +14,15 @@ from waypoint.goals.timeline import goal_timelines
 @require_GET
 @staff_required
 def goal_list(request, pk):
-    client = get_client_for_user(request.user, pk, page="goals")
+    access = get_client_for_user(request.user, pk, page="goals")
+    client = access.client
     return TemplateResponse(
         request,
         "goals/goal_list.html",
         {
             "client": client,
             "timelines": goal_timelines(client),
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
         },
     )
 
@@ -30,8 +30,8 @@ def goal_list(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def goal_add(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="goal add")
-    initial = {"started_on": client_today(client)}
+    client = get_client_for_user(request.user, pk, write=True, page="goal add").client
+    initial = {"started_on": client.organization.today()}
     if request.GET.get("substance"):
         initial["substance"] = request.GET["substance"]
     form = GoalForm(request.POST or None, initial=initial)
@@ -60,7 +60,7 @@ def goal_add(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def goal_edit(request, pk, goal_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="goal edit")
+    client = get_client_for_user(request.user, pk, write=True, page="goal edit").client
     goal = get_object_or_404(Goal, pk=goal_pk, client=client, ended_on__isnull=True)
     form = GoalForm(request.POST or None, instance=goal, editing=True)
     if request.method == "POST" and form.is_valid():

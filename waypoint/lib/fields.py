@@ -90,3 +90,79 @@ class EncryptedDateField(EncryptedMixin, models.DateField):
 
     def pre_save(self, model_instance, add):
         return getattr(model_instance, self.attname)
+
+
+class BlindIndexField(models.CharField):
+    """The keyed hash (`encryption.blind_index`) of another field's value, set on every save.
+
+    Holds no plaintext; lets an encrypted value be found by exact match. A save with
+    `update_fields` must name this field too when it names the source field.
+    """
+
+    def __init__(self, *args, source: str, purpose: str, **kwargs):
+        self.source = source
+        self.purpose = purpose
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(source=self.source, purpose=self.purpose)
+        return name, path, args, kwargs
+
+    def digest_of(self, value) -> str | None:
+        return encryption.blind_index(str(value), purpose=self.purpose) if value else None
+
+    def pre_save(self, model_instance, add):
+        digest = self.digest_of(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, digest)
+        return digest
+
+
+class _DigestExact(models.Lookup):
+    """`field=value` on an encrypted field with a blind index: compares the keyed hashes.
+
+    Case and spacing are folded by the hash (`normalize_for_search`), so `exact` and `iexact`
+    are the same lookup. Only plain values can be compared (no expressions, no joins on it).
+    """
+
+    lookup_name = "exact"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return self.rhs
+
+    def as_sql(self, compiler, connection):
+        field = self.lhs.output_field
+        if hasattr(self.rhs, "resolve_expression") or not hasattr(self.lhs, "alias"):
+            raise FieldError(
+                f"{field.name!r} is encrypted: compare it with a plain value (blind index)"
+            )
+        digest_field = field.model._meta.get_field(field.digest_field)
+        sql, params = compiler.compile(digest_field.get_col(self.lhs.alias))
+        return f"{sql} = %s", [*params, digest_field.digest_of(self.rhs)]
+
+
+class EncryptedEmailField(EncryptedCharField):
+    """An encrypted address that can still be looked up by exact match (`email=...`,
+    `email__iexact=...`), through the `BlindIndexField` named by `digest_field`."""
+
+    def __init__(self, *args, digest_field: str, **kwargs):
+        self.digest_field = digest_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["digest_field"] = self.digest_field
+        return name, path, args, kwargs
+
+    def get_lookup(self, lookup_name):
+        if lookup_name in ("exact", "iexact"):
+            return _DigestExact
+        return super().get_lookup(lookup_name)
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return super().formfield(**{"form_class": forms.EmailField, **kwargs})

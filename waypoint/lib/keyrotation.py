@@ -11,6 +11,10 @@ A value is written back only if the row still holds the token we read (compare-a
 raw column): if a user saves the row in between, their new value (already on the newest key)
 wins and the row is simply skipped. Fernet tokens carry no key id, so "is this on the newest
 key?" is answered by trying the newest key alone. See docs/security.md, "Key rotation".
+
+Audit keys (`AUDIT_HMAC_KEYS`) are not re-applied: the chain keeps each event's key id and old
+keys stay listed for verification, so rotation only reports which keys the trail uses and
+refuses a list that dropped one still in use (`audit_key_usage`).
 """
 
 from __future__ import annotations
@@ -157,6 +161,40 @@ def rotate(
             for column in columns.values():
                 progress(_describe(column, check_only))
     return report
+
+
+@dataclass
+class AuditKeyUsage:
+    """Audit events per key id ("" = legacy SHA-256), and the configured ids, newest first."""
+
+    events: dict[str, int]
+    configured: list[str]
+
+    @property
+    def missing(self) -> list[str]:
+        return [key_id for key_id in self.events if key_id and key_id not in self.configured]
+
+    def describe(self) -> str:
+        parts = []
+        for key_id, count in self.events.items():
+            if not key_id:
+                parts.append(f"{count} legacy SHA-256")
+            else:
+                newest = " (newest)" if key_id == self.configured[0] else ""
+                parts.append(f"{count} with key {key_id}{newest}")
+        return "audit trail: " + (", ".join(parts) or "no events")
+
+
+def audit_key_usage() -> AuditKeyUsage:
+    from waypoint.audit import keys
+    from waypoint.audit.models import AuditEvent
+
+    _require_tables([AuditEvent])
+    rows = AuditEvent.objects.order_by().values_list("key_id").annotate(n=models.Count("id"))
+    configured = list(keys.configured())
+    rank = {key_id: i for i, key_id in enumerate(configured)}
+    events = dict(sorted(rows, key=lambda row: (row[0] == "", rank.get(row[0], -1), row[0])))
+    return AuditKeyUsage(events=events, configured=configured)
 
 
 def _require_tables(models_) -> None:

@@ -123,6 +123,19 @@ def grams_per_standard_drink(country: str) -> float:
     return STANDARD_DRINK_GRAMS[code]
 
 
+def drink_word(country: str, count: float | None = None) -> str:
+    """The name of the country's standard drink, the one spelling every page and command uses.
+
+    "UK unit(s)" for the UK (its unit is a volume, not a "standard drink"), otherwise
+    "<code> standard drink(s)". Singular only when `count` (the number as shown) is exactly 1.
+    """
+    code = _check_country(country)
+    singular = count is not None and count == 1
+    if code == "UK":
+        return "UK unit" if singular else "UK units"
+    return f"{code} standard drink" if singular else f"{code} standard drinks"
+
+
 def grams_to_standard_drinks(grams: float, country: str) -> float:
     """Standard drinks (UK: units) in `grams` of ethanol."""
     return _finite(grams, "grams") / grams_per_standard_drink(country)

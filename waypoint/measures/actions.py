@@ -4,6 +4,11 @@ Every write is audited. Scores are computed here from the instrument's data file
 administration is submitted, stored beside the answers, and never recomputed or edited: a
 correction is a new administration that supersedes the old one, with a reason. Flags whose
 instrument rule carries an alert (PHQ-9 item 9 above 0) raise a safety alert for the care team.
+
+A safety item (declared under `safety_items` in the data file) alerts the team as soon as it is
+answered: `raise_safety_alerts` is called when a form is refused (another item left blank), and
+the ids it returns are passed back as `already_alerted` when the completed form is saved, so the
+team is alerted once.
 """
 
 import datetime
@@ -17,8 +22,8 @@ from waypoint.audit.models import AuditAction
 from waypoint.clients.actions import raise_alert
 from waypoint.clients.models import AlertSeverity
 from waypoint.measures import instruments
-from waypoint.measures.models import Administration, AdministrationStatus, Schedule
-from waypoint.measures.scoring import Score, score
+from waypoint.measures.models import Administration, AdministrationStatus, MeasureNorm, Schedule
+from waypoint.measures.scoring import Score, safety_flags, score
 
 
 class MeasureError(ValueError):
@@ -50,17 +55,22 @@ def _check_target(instrument, target: str) -> None:
         raise MeasureError(f"Name the change this {instrument.short_name} is about.")
 
 
+def _key_item_details(instrument, answers) -> list[str]:
+    details = []
+    for key, item_id in instrument.key_items.items():
+        index = answers[instrument.item_index(item_id)]
+        if index is not None:
+            label = instrument.items[instrument.item_index(item_id)].options[index].label
+            details.append(f"{key}: \u201c{label}\u201d")
+    return details
+
+
 def _raise_flag_alerts(administration, result: Score, *, by, already: frozenset = frozenset()):
     instrument = result.instrument
     for flag in result.flags:
         if not flag.alert or flag.id in already:
             continue
-        details = []
-        for key, item_id in instrument.key_items.items():
-            index = result.answers[instrument.item_index(item_id)]
-            if index is not None:
-                label = instrument.items[instrument.item_index(item_id)].options[index].label
-                details.append(f"{key}: \u201c{label}\u201d")
+        details = _key_item_details(instrument, result.answers)
         if result.total is not None:
             band = f" ({result.band.label})" if result.band else ""
             details.append(f"total {result.total}{band}")
@@ -75,36 +85,100 @@ def _raise_flag_alerts(administration, result: Score, *, by, already: frozenset 
         )
 
 
-def _schedule_next(
-    administration: Administration, *, after: datetime.date | None = None
-) -> Administration | None:
+@transaction.atomic
+def raise_safety_alerts(
+    client,
+    *,
+    by,
+    instrument,
+    answers,
+    administration: Administration | None = None,
+    already: frozenset = frozenset(),
+) -> frozenset:
+    """Alert the care team about safety items answered on a form that was refused.
+
+    `answers` may be incomplete (None for a blank item). Nothing else is saved: the form still
+    asks for the missing items. Returns every safety item alerted so far for this form
+    (`already` plus the new ones), to be carried by the form and passed to the save.
+    """
+    raised = safety_flags(instrument, answers)
+    padded = list(answers) + [None] * (len(instrument.items) - len(answers))
+    missing = [
+        str(number)
+        for number, (item, answer) in enumerate(zip(instrument.items, padded, strict=True), 1)
+        if item.required and answer is None
+    ]
+    for flag in raised:
+        if flag.id in already:
+            continue
+        details = _key_item_details(instrument, padded)
+        if missing:
+            details.append(f"not yet complete (item(s) {', '.join(missing)} blank)")
+        raise_alert(
+            client,
+            by=by,
+            kind=flag.alert["kind"],
+            title=flag.alert["title"],
+            detail=f"{instrument.short_name}: " + "; ".join(details),
+            severity=flag.alert.get("severity", AlertSeverity.WARNING),
+            source=administration,
+        )
+    return frozenset(already) | {flag.id for flag in raised}
+
+
+def ensure_next_item(schedule: Schedule) -> Administration | None:
     """Create the next due item of an active schedule, if none is open.
 
-    The next item falls `every_weeks` after `after` (default: the day it was completed), so a
-    cancelled occurrence is skipped rather than stopping the schedule.
+    The next item falls `every_weeks` after the last closed one: after the day it was completed,
+    or after its due date if it was cancelled (a cancelled occurrence is skipped, the schedule
+    goes on); the first falls on `starts_on`. Run by the worker (`measures.tasks`), after each
+    completion or cancellation and in a periodic sweep that catches any it missed.
     """
-    schedule = Schedule.objects.filter(
-        client=administration.client, instrument_id=administration.instrument_id, active=True
-    ).first()
-    if schedule is None:
+    if not schedule.active:
         return None
-    if (
-        Administration.objects.open()
-        .filter(client=administration.client, instrument_id=administration.instrument_id)
-        .exists()
-    ):
+    client = schedule.client
+    items = Administration.objects.filter(client=client, instrument_id=schedule.instrument_id)
+    if items.open().exists():
         return None
-    done_on = after or timezone.localdate(administration.administered_at)
+    last = items.filter(schedule=schedule).exclude(status=AdministrationStatus.ASSIGNED)
+    last = last.order_by("-administered_at", "-due_on", "-pk").first()
+    if last is None:
+        due_on = schedule.starts_on
+    elif last.status == AdministrationStatus.CANCELLED or last.administered_at is None:
+        due_on = (last.due_on or client.organization.today()) + datetime.timedelta(
+            weeks=schedule.every_weeks
+        )
+    else:
+        due_on = client.organization.local_date(last.administered_at) + datetime.timedelta(
+            weeks=schedule.every_weeks
+        )
     return Administration.objects.create(
-        client=administration.client,
-        instrument_id=administration.instrument_id,
+        client=client,
+        instrument_id=schedule.instrument_id,
         status=AdministrationStatus.ASSIGNED,
         in_portal=schedule.in_portal,
-        due_on=done_on + datetime.timedelta(weeks=schedule.every_weeks),
+        due_on=due_on,
         assigned_at=timezone.now(),
         assigned_by=schedule.created_by,
         schedule=schedule,
     )
+
+
+def _schedule_next_in_background(administration: Administration) -> None:
+    """Once this write commits, the worker creates the schedule's next item."""
+    from waypoint.measures import tasks  # tasks import actions: import on call
+
+    schedule_id = (
+        Schedule.objects.filter(
+            client=administration.client,
+            instrument_id=administration.instrument_id,
+            active=True,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if schedule_id is not None:
+        transaction.on_commit(lambda: tasks.schedule_next_item.enqueue(schedule_id))
 
 
 @transaction.atomic
@@ -116,11 +190,13 @@ def record_administration(
     answers,
     administered_at: datetime.datetime | None = None,
     target: str = "",
+    already_alerted: frozenset = frozenset(),
 ) -> Administration:
     """A clinician enters an administration completed in session (or on paper).
 
     If the same instrument is waiting as an assigned or due item, that item is the one
     completed. Raises ScoringError (answers) or MeasureError (request) and saves nothing.
+    `already_alerted`: safety items alerted while the form was incomplete (not alerted again).
     """
     instrument = instruments.get(instrument_id)
     _check_target(instrument, target)
@@ -146,16 +222,21 @@ def record_administration(
         client=client,
         detail={"instrument": instrument.id, "completed": "in session"},
     )
-    _raise_flag_alerts(administration, result, by=by)
-    _schedule_next(administration)
+    _raise_flag_alerts(administration, result, by=by, already=already_alerted)
+    _schedule_next_in_background(administration)
     return administration
 
 
 @transaction.atomic
 def complete_in_portal(
-    administration: Administration, *, by, answers, target: str = ""
+    administration: Administration,
+    *,
+    by,
+    answers,
+    target: str = "",
+    already_alerted: frozenset = frozenset(),
 ) -> Administration:
-    """The client completes an assigned measure in the portal."""
+    """The client completes an assigned measure in the portal (see record_administration)."""
     administration = Administration.objects.select_for_update().get(pk=administration.pk)
     if not administration.is_open or not administration.in_portal:
         raise MeasureError("This questionnaire is no longer waiting to be completed.")
@@ -174,8 +255,8 @@ def complete_in_portal(
         client=administration.client,
         detail={"instrument": instrument.id, "completed": "in portal"},
     )
-    _raise_flag_alerts(administration, result, by=by)
-    _schedule_next(administration)
+    _raise_flag_alerts(administration, result, by=by, already=already_alerted)
+    _schedule_next_in_background(administration)
     return administration
 
 
@@ -249,7 +330,7 @@ def cancel_assignment(administration: Administration, *, by) -> Administration:
     administration.status = AdministrationStatus.CANCELLED
     administration.save(update_fields=["status"])
     if administration.schedule_id:
-        _schedule_next(administration, after=administration.due_on or timezone.localdate())
+        _schedule_next_in_background(administration)
     record(
         by=by,
         action=AuditAction.CHANGE,
@@ -326,3 +407,54 @@ def stop_schedule(schedule: Schedule, *, by) -> Schedule:
         detail={"active": False},
     )
     return schedule
+
+
+@transaction.atomic
+def set_measure_norm(
+    organization, *, by, instrument_id: str, sd, reliability, source_note: str
+) -> MeasureNorm:
+    """Enter (or replace) an organization's own intake SD and reliability for one instrument."""
+    instrument = instruments.get(instrument_id)
+    if not instrument.has_total or instrument.direction is None:
+        raise MeasureError(f"{instrument.short_name} has no total score to compare over time.")
+    if not sd > 0:
+        raise MeasureError("The SD must be above 0.")
+    if not 0 < reliability < 1:
+        raise MeasureError("The reliability must be between 0 and 1.")
+    if not (source_note or "").strip():
+        raise MeasureError("Say where the SD and reliability come from.")
+    norm = (
+        MeasureNorm.objects.select_for_update()
+        .filter(organization=organization, instrument_id=instrument.id)
+        .first()
+    )
+    created = norm is None
+    if created:
+        norm = MeasureNorm(organization=organization, instrument_id=instrument.id)
+    norm.sd = sd
+    norm.reliability = reliability
+    norm.source_note = source_note.strip()
+    norm.entered_by = by
+    norm.entered_at = timezone.now()
+    norm.save()
+    record(
+        by=by,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        obj=norm,
+        organization_id=organization.pk,
+        detail={"instrument": instrument.id, "sd": str(sd), "reliability": str(reliability)},
+    )
+    return norm
+
+
+@transaction.atomic
+def remove_measure_norm(norm: MeasureNorm, *, by) -> None:
+    """Go back to the data file's norms for this instrument."""
+    record(
+        by=by,
+        action=AuditAction.DELETE,
+        obj=norm,
+        organization_id=norm.organization_id,
+        detail={"instrument": norm.instrument_id},
+    )
+    norm.delete()

@@ -2,6 +2,7 @@
 
 Pure functions: the template draws what these return, so the same chart renders in web pages
 and in PDFs without any JavaScript. Band boundaries are shaded behind the line.
+`history_chart` turns an instrument's administrations into the series the chart draws.
 """
 
 from dataclasses import dataclass, field
@@ -101,3 +102,37 @@ def line_chart(series: list[dict], *, low: int, high: int, bands=()) -> Chart:
             }
         )
     return chart
+
+
+def history_chart(instrument, administrations, *, organization, thresholds=None) -> Chart | None:
+    """The chart of one instrument's administrations (oldest first): the total with its bands
+    shaded, or one line per subscale when the instrument has no total."""
+    if not administrations:
+        return None
+    local = [(organization.local_date(a.administered_at), a) for a in administrations]
+    if instrument.has_total:
+        series = [
+            {
+                "label": f"{instrument.short_name} total",
+                "points": [
+                    (day, a.total, f"{day:%b %-d, %Y}: {a.total}{' ' + a.band if a.band else ''}")
+                    for day, a in local
+                ],
+            }
+        ]
+        low, high = instrument.range
+        return line_chart(series, low=low, high=high, bands=instrument.bands_for(thresholds))
+    series = [
+        {
+            "label": sub.label,
+            "points": [
+                (day, a.subscales[sub.key], f"{day:%b %-d, %Y}: {sub.label} {a.subscales[sub.key]}")
+                for day, a in local
+                if a.subscales.get(sub.key) is not None
+            ],
+        }
+        for sub in instrument.subscales
+    ]
+    low = min(sub.range[0] for sub in instrument.subscales)
+    high = max(sub.range[1] for sub in instrument.subscales)
+    return line_chart(series, low=low, high=high)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from waypoint.lib.fields import EncryptedTextField
 from waypoint.measures import instruments
+from waypoint.measures.reliable_change import Norms
 
 
 class AdministrationStatus(models.TextChoices):
@@ -219,3 +220,76 @@ class Schedule(models.Model):
             return instruments.get(self.instrument_id).short_name
         except instruments.UnknownInstrument:
             return self.instrument_id
+
+
+class MeasureNormQuerySet(models.QuerySet):
+    def norms_for(self, organization, instrument) -> Norms | None:
+        """The norms reliable change uses: the organization's own, else the data file's."""
+        own = (
+            self.filter(organization=organization, instrument_id=instrument.id)
+            .select_related("entered_by")
+            .first()
+            if organization is not None
+            else None
+        )
+        if own is not None:
+            return own.as_norms()
+        return Norms.from_file(instrument)
+
+
+class MeasureNorm(models.Model):
+    """An organization's own intake SD and reliability for one instrument's reliable change.
+
+    Jacobson & Truax (1991) use the SD of the pre-treatment group; a service that knows its own
+    intake SD (and a reliability from a comparable sample) can enter it here, and the history
+    pages say so.
+    """
+
+    organization = models.ForeignKey(
+        "clinics.Organization", on_delete=models.CASCADE, related_name="measure_norms"
+    )
+    instrument_id = models.CharField(max_length=40)
+    sd = models.DecimalField("intake SD", max_digits=5, decimal_places=2)
+    reliability = models.DecimalField(max_digits=4, decimal_places=3)
+    source_note = models.CharField(
+        max_length=500, help_text="Where the SD and reliability come from (sample, year, report)"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    objects = MeasureNormQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["instrument_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "instrument_id"], name="one_norm_per_instrument"
+            ),
+            models.CheckConstraint(condition=Q(sd__gt=0), name="measure_norm_sd_positive"),
+            models.CheckConstraint(
+                condition=Q(reliability__gt=0) & Q(reliability__lt=1),
+                name="measure_norm_reliability_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument_id} norms"
+
+    def audit_label(self) -> str:
+        return f"Measure norms #{self.pk} ({self.instrument_id})"
+
+    def as_norms(self) -> Norms:
+        who = str(self.entered_by) if self.entered_by else "a former staff member"
+        day = self.organization.local_date(self.entered_at)
+        return Norms(
+            sd=float(self.sd),
+            reliability=float(self.reliability),
+            description=(
+                f"this organization's norms, entered by {who} on {day:%b %-d, %Y}: "
+                f"SD {float(self.sd):g}, \u03b1 {float(self.reliability):g}"
+            ),
+            source=self.source_note,
+            organization=True,
+        )

@@ -4,9 +4,7 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Q
-from django.utils import timezone
 
-from waypoint.clients.access import can_write_client
 from waypoint.clients.extensions import Panel
 from waypoint.measures.models import Administration
 
@@ -15,8 +13,9 @@ DUE_SOON_DAYS = 7
 
 def annotate_measures_due(clients: list, user) -> None:
     """Sets `measures_due` on each caseload row: items due within a week, or waiting in the
-    portal, in ONE query for the whole list."""
-    today = timezone.localdate()
+    portal, in ONE query for the whole list. Caseload rows are charts of the user's organization,
+    so "overdue" is by that organization's calendar, as in the diary."""
+    today = user.organization.today()
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     by_client = defaultdict(list)
     rows = (
@@ -42,7 +41,8 @@ def latest_by_instrument(client) -> list[Administration]:
     return sorted(latest.values(), key=lambda a: a.instrument_name.lower())
 
 
-def chart_panel(request, client):
+def chart_panel(request, access):
+    client = access.client
     latest = latest_by_instrument(client)
     waiting = list(Administration.objects.open().filter(client=client).order_by("due_on", "id"))
     return Panel(
@@ -50,14 +50,14 @@ def chart_panel(request, client):
         {
             "latest": latest,
             "waiting": waiting,
-            "today": timezone.localdate(),
-            "can_write": can_write_client(request.user, client),
+            "today": client.organization.today(),
+            "can_write": access.can_write,
         },
     )
 
 
 def portal_panel(request, client):
-    today = timezone.localdate()
+    today = client.organization.today()
     waiting = [
         item
         for item in Administration.objects.open()

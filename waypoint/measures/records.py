@@ -16,9 +16,7 @@ See docs/privacy.md, "Client data rights" and "Retention".
 """
 
 import datetime
-import zoneinfo
 
-from django.utils import timezone
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -31,13 +29,7 @@ from waypoint.privacy.records import RecordPart
 
 def local_date(moment: datetime.datetime | None, organization) -> datetime.date | None:
     """The clinic's calendar day of a timestamp (Organization.timezone)."""
-    if moment is None:
-        return None
-    try:
-        zone = zoneinfo.ZoneInfo(organization.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_default_timezone()
-    return moment.astimezone(zone).date()
+    return None if moment is None else organization.local_date(moment)
 
 
 def _point_at_patient(value, subject: dict, patient_ref: str):

@@ -7,7 +7,9 @@ in psychotherapy research. J Consult Clin Psychol 1991;59:12-19:
     S_diff = sqrt(2) * SE              standard error of the difference between two scores
     RCI    = (x2 - x1) / S_diff        |RCI| > 1.96 is reliable change (p < .05, two-tailed)
 
-SD and r (reliability) come from each instrument's data file with their norm sources. Whether a
+SD and r (reliability) come from each instrument's data file with their norm sources (a
+treatment-seeking intake sample, as Jacobson & Truax intend), or from an organization's own
+entry (`measures.MeasureNorm`); `Norms` carries the pair and says which it is. Whether a
 change is an improvement depends on the instrument's direction: for PHQ-9, GAD-7 and AUDIT a
 higher score is worse, so a reliable decrease is a reliable improvement.
 
@@ -28,6 +30,40 @@ LABELS = {
     NO_CHANGE: "No reliable change",
     DETERIORATION: "Reliable deterioration",
 }
+
+
+@dataclass(frozen=True)
+class Norms:
+    """An SD and reliability for reliable change, and a sentence naming where they come from."""
+
+    sd: float
+    reliability: float
+    description: str
+    source: str = ""
+    note: str = ""
+    organization: bool = False
+
+    @classmethod
+    def from_file(cls, instrument) -> "Norms | None":
+        """The norms in an instrument's data file (`reliable_change`), if it has any."""
+        params = instrument.reliable_change
+        if params is None:
+            return None
+        return cls(
+            sd=params.sd,
+            reliability=params.reliability,
+            description=f"{params.sample}, SD {params.sd:g}, \u03b1 {params.reliability:g}",
+            source=f"SD: {params.sd_source} Reliability: {params.reliability_source}",
+            note=params.note,
+        )
+
+    @property
+    def s_diff(self) -> float:
+        return s_diff(self.sd, self.reliability)
+
+    @property
+    def smallest_reliable_change(self) -> int:
+        return smallest_reliable_change(self.sd, self.reliability)
 
 
 def standard_error(sd: float, reliability: float) -> float:

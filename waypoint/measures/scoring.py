@@ -10,8 +10,10 @@ clinical fact (sources are cited in each file and in docs/measures.md):
   drinking-thresholds setting (AUDIT-C: positive at >= 4 with male thresholds, >= 3 with female,
   Bradley et al. 2007);
 - subscales (SOCRATES 8A Recognition / Ambivalence / Taking Steps, Miller & Tonigan 1996);
-- flags, such as any PHQ-9 item 9 answer above 0 whatever the total, and WHO's advice to move up
-  one AUDIT zone when items 4-6 score 2 or more or item 9 or 10 scores 4 (WHO AUDIT manual 2001);
+- flags, such as WHO's advice to move up one AUDIT zone when items 4-6 score 2 or more or item
+  9 or 10 scores 4 (WHO AUDIT manual 2001);
+- safety items, such as any PHQ-9 item 9 answer above 0 whatever the total: a flag that is also
+  raised from an incomplete set of answers (`safety_flags`), so the care team hears at once;
 - the missing-item rule: every required item must be answered unless the file gives a prorating
   rule from the instrument's own manual (none of the shipped instruments does).
 """
@@ -48,6 +50,8 @@ class Score:
     key_items: dict[str, int | None] = field(default_factory=dict)
     prorated: bool = False
     thresholds: str | None = None
+    # Sex-specific cut-offs were not chosen, but both sets give this same band (AUDIT-C).
+    thresholds_agree: bool = False
 
     @property
     def flag_ids(self) -> list[str]:
@@ -57,15 +61,33 @@ class Score:
     def crisis_lines(self) -> bool:
         return any(flag.crisis_lines for flag in self.flags)
 
+    @property
+    def thresholds_used(self) -> str:
+        """ "female", "male", "both" (the sets agree), or "" where cut-offs do not differ."""
+        if self.thresholds_agree:
+            return "both"
+        return self.thresholds or ""
+
+    @property
+    def thresholds_note(self) -> str:
+        if self.thresholds_agree:
+            return "the same under female and male thresholds"
+        return ""
+
     def as_json(self) -> dict:
         """The shape printed by `waypoint score ID ... --json`."""
-        return {
+        data = {
             "instrument": self.instrument.id,
             "total": self.total,
             "band": self.band.label if self.band else None,
             "flags": self.flag_ids,
             "subscales": dict(self.subscales),
         }
+        if self.instrument.sex_specific:
+            data["thresholds"] = self.thresholds_used
+            if self.thresholds_note:
+                data["thresholds_note"] = self.thresholds_note
+        return data
 
 
 def parse_answers(instrument: Instrument, raw: Sequence[str]) -> list[int | None]:
@@ -126,17 +148,51 @@ def _round_half_up(value: float) -> int:
     return int(math.floor(value + 0.5))
 
 
+def _raised(flag: Flag, item_scores: dict) -> bool:
+    return any(
+        item_scores.get(item_id) is not None and item_scores[item_id] >= min_score
+        for item_id, min_score in flag.conditions
+    )
+
+
+def safety_flags(instrument: Instrument, answers: Sequence[int | None]) -> tuple[Flag, ...]:
+    """The safety items raised by the answers given so far, even if others are missing.
+
+    An answer that is not a valid option of its item is ignored here (the form reports it).
+    """
+    item_scores = {}
+    for item, answer in zip(instrument.items, answers, strict=False):
+        valid = isinstance(answer, int) and not isinstance(answer, bool)
+        if valid and 0 <= answer < len(item.options):
+            item_scores[item.id] = item.options[answer].score
+    return tuple(flag for flag in instrument.safety_items if _raised(flag, item_scores))
+
+
+def _thresholds_band(instrument: Instrument, thresholds, total) -> tuple:
+    """(band, thresholds used, whether both sets agree) for sex-specific cut-offs.
+
+    Without a chosen set, the score is still given when the female and male cut-offs put the
+    total in the same band (AUDIT-C: a total of 4 is positive under both, Bradley et al. 2007);
+    only a total on which they disagree needs the choice.
+    """
+    if thresholds in ("female", "male"):
+        return band_for(instrument.bands_for(thresholds), total), thresholds, False
+    by_set = {key: band_for(instrument.bands_for(key), total) for key in ("female", "male")}
+    female, male = by_set["female"], by_set["male"]
+    if total is not None and female is not None and male is not None and female.key == male.key:
+        return female, None, True
+    raise ThresholdsRequired(
+        f"{instrument.short_name} cut-offs differ for female and male thresholds, and they "
+        f"disagree for a total of {total} ({female.label if female else '-'} with female, "
+        f"{male.label if male else '-'} with male thresholds); say which to use"
+    )
+
+
 def score(
     instrument: Instrument, answers: Sequence[int | None], *, thresholds: str | None = None
 ) -> Score:
     """Score one administration. Raises ScoringError for anything that cannot be scored."""
     normalized = check_answers(instrument, answers)
-    if instrument.sex_specific and thresholds not in ("female", "male"):
-        raise ThresholdsRequired(
-            f"{instrument.short_name} cut-offs differ for female and male thresholds; "
-            "say which to use"
-        )
-
     item_scores: dict[str, int | None] = {}
     missing_required = []
     for item, answer in zip(instrument.items, normalized, strict=True):
@@ -177,14 +233,15 @@ def score(
     if instrument.has_total:
         total = summed([item.id for item in instrument.items if item.scored])
     subscales = {sub.key: summed(sub.items) for sub in instrument.subscales}
-    band = band_for(instrument.bands_for(thresholds), total) if instrument.bands else None
+    agree = False
+    if instrument.sex_specific:
+        band, thresholds, agree = _thresholds_band(instrument, thresholds, total)
+    else:
+        band = band_for(instrument.bands_for(thresholds), total) if instrument.bands else None
 
     flags = []
     for flag in instrument.flags:
-        raised = any(
-            item_scores.get(item_id) is not None and item_scores[item_id] >= min_score
-            for item_id, min_score in flag.conditions
-        )
+        raised = _raised(flag, item_scores)
         if raised and flag.unless_band and band is not None and band.key == flag.unless_band:
             raised = False
         if raised:
@@ -200,4 +257,5 @@ def score(
         key_items={key: item_scores[item_id] for key, item_id in instrument.key_items.items()},
         prorated=prorated,
         thresholds=thresholds if instrument.sex_specific else None,
+        thresholds_agree=agree,
     )

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from waypoint.measures import portal, views
+from waypoint.measures import norms, portal, views
 
 urlpatterns = [
     path("measures/", views.library, name="measures-library"),
+    # Before measures/<instrument_id>/, which would take "norms" for an instrument id.
+    path("measures/norms/", norms.norm_list, name="measures-norms"),
+    path(
+        "measures/norms/<int:measurenorm_pk>/remove/",
+        norms.norm_remove,
+        name="measures-norms-remove",
+    ),
+    path("measures/norms/<str:instrument_id>/", norms.norm_edit, name="measures-norms-edit"),
     path("measures/<str:instrument_id>/", views.instrument_detail, name="measures-instrument"),
     path(
         "measures/<str:instrument_id>/questionnaire.json",

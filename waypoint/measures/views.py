@@ -15,11 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waypoint.accounts.decorators import staff_required
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
-from waypoint.clients.access import can_write_client, get_client_for_user
+from waypoint.clients.access import get_client_for_user
+from waypoint.clients.models import Alert
+from waypoint.clients.panels import urgent_alert_forms
+from waypoint.lib.downloads import attachment
 from waypoint.measures import actions, fhir, instruments, reliable_change
-from waypoint.measures.charts import line_chart
+from waypoint.measures.charts import history_chart
 from waypoint.measures.forms import AnswersForm, AssignForm, ScheduleForm
-from waypoint.measures.models import Administration, Schedule
+from waypoint.measures.models import Administration, MeasureNorm, Schedule
 from waypoint.measures.panels import latest_by_instrument
 from waypoint.measures.scoring import ScoringError
 
@@ -34,14 +37,15 @@ def _instrument_or_404(instrument_id):
         raise Http404("No such instrument") from None
 
 
-def _administered_at(day: datetime.date) -> datetime.datetime:
-    """A date typed by a clinician, stored as noon local time (now, if it is today)."""
-    if day == timezone.localdate():
+def _administered_at(day: datetime.date, organization) -> datetime.datetime:
+    """A date typed by a clinician, stored as noon in the clinic's zone (now, if it is today)."""
+    if day == organization.today():
         return timezone.now()
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+    return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=organization.zone)
 
 
-def _measures_page(request, client, *, assign_form=None, schedule_form=None, status=200):
+def _measures_page(request, access, *, assign_form=None, schedule_form=None, status=200):
+    client = access.client
     administrations = list(
         Administration.objects.filter(client=client)
         .exclude(status="cancelled")
@@ -49,6 +53,7 @@ def _measures_page(request, client, *, assign_form=None, schedule_form=None, sta
         .order_by("-administered_at", "-id")
     )
     superseded = {a.supersedes_id for a in administrations if a.supersedes_id}
+    today = client.organization.today()
     for administration in administrations:
         administration.is_superseded = administration.pk in superseded
     return TemplateResponse(
@@ -64,10 +69,11 @@ def _measures_page(request, client, *, assign_form=None, schedule_form=None, sta
             "latest": latest_by_instrument(client),
             "schedules": Schedule.objects.filter(client=client, active=True),
             "instruments": instruments.all_instruments(),
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
             "assign_form": assign_form or AssignForm(),
-            "schedule_form": schedule_form or ScheduleForm(prefix=SCHEDULE_PREFIX),
-            "today": timezone.localdate(),
+            "schedule_form": schedule_form
+            or ScheduleForm(prefix=SCHEDULE_PREFIX, initial={"starts_on": today}),
+            "today": today,
         },
         status=status,
     )
@@ -76,20 +82,21 @@ def _measures_page(request, client, *, assign_form=None, schedule_form=None, sta
 @require_GET
 @staff_required
 def client_measures(request, pk):
-    client = get_client_for_user(request.user, pk, page="measures")
-    return _measures_page(request, client)
+    return _measures_page(request, get_client_for_user(request.user, pk, page="measures"))
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def record_measure(request, pk, instrument_id):
-    client = get_client_for_user(request.user, pk, write=True, page="record measure")
+    client = get_client_for_user(request.user, pk, write=True, page="record measure").client
     instrument = _instrument_or_404(instrument_id)
     form = AnswersForm(
         request.POST or None,
         instrument=instrument,
         thresholds=client.drinking_thresholds,
         with_date=True,
+        today=client.organization.today(),
+        safety_scope=f"session:{client.pk}:{instrument.id}:{request.user.pk}",
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,14 +105,26 @@ def record_measure(request, pk, instrument_id):
                 by=request.user,
                 instrument_id=instrument.id,
                 answers=form.cleaned_data["answers"],
-                administered_at=_administered_at(form.cleaned_data["administered_on"]),
+                administered_at=_administered_at(
+                    form.cleaned_data["administered_on"], client.organization
+                ),
                 target=form.cleaned_data.get("target", ""),
+                already_alerted=form.safety_alerted,
             )
         except (ScoringError, actions.MeasureError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"{instrument.short_name} recorded.")
             return redirect(administration)
+    if request.method == "POST" and form.safety_flags:
+        alerted = actions.raise_safety_alerts(
+            client,
+            by=request.user,
+            instrument=instrument,
+            answers=form.partial_answers,
+            already=form.safety_alerted,
+        )
+        form.remember_safety_alerts(alerted)
     return TemplateResponse(
         request,
         "measures/record.html",
@@ -125,10 +144,15 @@ def _administration(client, adm_pk) -> Administration:
 @require_GET
 @staff_required
 def measure_detail(request, pk, adm_pk):
-    client = get_client_for_user(request.user, pk, page="measure")
+    access = get_client_for_user(request.user, pk, page="measure")
+    client = access.client
     administration = _administration(client, adm_pk)
     instrument = administration.instrument
     correction = Administration.objects.filter(supersedes=administration).first()
+    # An urgent answer (PHQ-9 item 9 above 0) is said at the top, with its acknowledgement.
+    raised = list(
+        Alert.objects.urgent().raised_by(administration).select_related("acknowledged_by")
+    )
     version_changed = bool(
         instrument
         and administration.instrument_version
@@ -145,7 +169,11 @@ def measure_detail(request, pk, adm_pk):
             "correction": correction,
             "version_changed": version_changed,
             "subscales": _subscale_rows(administration, instrument),
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
+            "urgent_alerts": urgent_alert_forms(a for a in raised if a.is_open),
+            "acknowledged_alerts": [a for a in raised if not a.is_open],
+            "can_acknowledge": access.can_acknowledge_alerts,
+            "next": request.path,
         },
     )
 
@@ -167,7 +195,7 @@ def _subscale_rows(administration, instrument):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def correct_measure(request, pk, adm_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="correct measure")
+    client = get_client_for_user(request.user, pk, write=True, page="correct measure").client
     original = _administration(client, adm_pk)
     instrument = original.instrument
     if instrument is None or not original.is_completed:
@@ -208,7 +236,7 @@ def correct_measure(request, pk, adm_pk):
 @require_GET
 @staff_required
 def measure_fhir(request, pk, adm_pk):
-    client = get_client_for_user(request.user, pk, page="measure FHIR export")
+    client = get_client_for_user(request.user, pk, page="measure FHIR export").client
     administration = _administration(client, adm_pk)
     if not administration.is_completed or administration.instrument is None:
         raise Http404("Only completed measures can be exported")
@@ -225,25 +253,23 @@ def measure_fhir(request, pk, adm_pk):
         content_type="application/fhir+json; charset=utf-8",
     )
     filename = f"{client.chart_number}-{administration.instrument_id}-{administration.pk}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(response, filename)
 
 
-def _changes(instrument, points):
+def _changes(instrument, points, norms):
     """Reliable change between first and latest, and between consecutive administrations."""
-    params = instrument.reliable_change
     threshold = instrument.threshold_change
     if not instrument.has_total or len(points) < 2:
         return None, []
 
     def compare(before, after):
         row = {"before": before, "after": after, "change": after.total - before.total}
-        if params:
+        if norms:
             row["rci"] = reliable_change.classify(
                 before.total,
                 after.total,
-                sd=params.sd,
-                reliability=params.reliability,
+                sd=norms.sd,
+                reliability=norms.reliability,
                 direction=instrument.direction,
             )
         if threshold:
@@ -263,54 +289,20 @@ def _changes(instrument, points):
 @require_GET
 @staff_required
 def measure_history(request, pk, instrument_id):
-    client = get_client_for_user(request.user, pk, page="measure history")
+    access = get_client_for_user(request.user, pk, page="measure history")
+    client = access.client
     instrument = _instrument_or_404(instrument_id)
     points = list(
         Administration.objects.current()
         .filter(client=client, instrument_id=instrument.id)
         .order_by("administered_at", "id")
     )
-    chart = None
-    if points:
-        local = [(timezone.localdate(p.administered_at), p) for p in points]
-        if instrument.has_total:
-            bands = instrument.bands_for(client.drinking_thresholds)
-            series = [
-                {
-                    "label": f"{instrument.short_name} total",
-                    "points": [
-                        (
-                            day,
-                            p.total,
-                            f"{day:%b %-d, %Y}: {p.total}{' ' + p.band if p.band else ''}",
-                        )
-                        for day, p in local
-                    ],
-                }
-            ]
-            low, high = instrument.range
-        else:
-            bands = ()
-            series = [
-                {
-                    "label": sub.label,
-                    "points": [
-                        (
-                            day,
-                            p.subscales[sub.key],
-                            f"{day:%b %-d, %Y}: {sub.label} {p.subscales[sub.key]}",
-                        )
-                        for day, p in local
-                        if p.subscales.get(sub.key) is not None
-                    ],
-                }
-                for sub in instrument.subscales
-            ]
-            low = min(sub.range[0] for sub in instrument.subscales)
-            high = max(sub.range[1] for sub in instrument.subscales)
-        chart = line_chart(series, low=low, high=high, bands=bands)
-    overall, steps = _changes(instrument, points)
-    params = instrument.reliable_change
+    norms = (
+        MeasureNorm.objects.norms_for(client.organization, instrument)
+        if instrument.has_total and instrument.direction
+        else None
+    )
+    overall, steps = _changes(instrument, points, norms)
     return TemplateResponse(
         request,
         "measures/history.html",
@@ -318,17 +310,17 @@ def measure_history(request, pk, instrument_id):
             "client": client,
             "instrument": instrument,
             "points": points,
-            "chart": chart,
+            "chart": history_chart(
+                instrument,
+                points,
+                thresholds=client.drinking_thresholds,
+                organization=client.organization,
+            ),
+            "bands": instrument.bands_for(client.drinking_thresholds),
             "overall": overall,
             "steps": steps,
-            "params": params,
-            "smallest_reliable": (
-                reliable_change.smallest_reliable_change(params.sd, params.reliability)
-                if params
-                else None
-            ),
-            "s_diff": reliable_change.s_diff(params.sd, params.reliability) if params else None,
-            "can_write": can_write_client(request.user, client),
+            "norms": norms,
+            "can_write": access.can_write,
         },
     )
 
@@ -336,7 +328,8 @@ def measure_history(request, pk, instrument_id):
 @require_POST
 @staff_required
 def assign_measure(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="assign measure")
+    access = get_client_for_user(request.user, pk, write=True, page="assign measure")
+    client = access.client
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -353,13 +346,13 @@ def assign_measure(request, pk):
             where = "in the portal" if administration.in_portal else "for a session"
             messages.success(request, f"{administration.instrument_name} assigned {where}.")
             return redirect("measures-list", client.pk)
-    return _measures_page(request, client, assign_form=form, status=400)
+    return _measures_page(request, access, assign_form=form, status=400)
 
 
 @require_POST
 @staff_required
 def cancel_measure(request, pk, adm_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="cancel measure")
+    client = get_client_for_user(request.user, pk, write=True, page="cancel measure").client
     administration = _administration(client, adm_pk)
     try:
         actions.cancel_assignment(administration, by=request.user)
@@ -373,7 +366,8 @@ def cancel_measure(request, pk, adm_pk):
 @require_POST
 @staff_required
 def schedule_create(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="measure schedule")
+    access = get_client_for_user(request.user, pk, write=True, page="measure schedule")
+    client = access.client
     form = ScheduleForm(request.POST, prefix=SCHEDULE_PREFIX)
     if form.is_valid():
         try:
@@ -393,13 +387,13 @@ def schedule_create(request, pk):
                 request, f"{schedule.instrument_name} every {schedule.every_weeks} weeks."
             )
             return redirect("measures-list", client.pk)
-    return _measures_page(request, client, schedule_form=form, status=400)
+    return _measures_page(request, access, schedule_form=form, status=400)
 
 
 @require_POST
 @staff_required
 def schedule_stop(request, pk, schedule_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="measure schedule")
+    client = get_client_for_user(request.user, pk, write=True, page="measure schedule").client
     schedule = get_object_or_404(Schedule, pk=schedule_pk, client=client)
     try:
         actions.stop_schedule(schedule, by=request.user)

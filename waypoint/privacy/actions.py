@@ -15,7 +15,8 @@ from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.clients import actions as client_actions
 from waypoint.clients.models import ChartStatus, Client
-from waypoint.privacy import records
+from waypoint.lib.encryption import normalize_for_search
+from waypoint.privacy import records, scans
 from waypoint.privacy.models import (
     ChartRetention,
     Consent,
@@ -29,8 +30,8 @@ from waypoint.privacy.models import (
     RecipientKind,
     RecipientRole,
     RevocationMethod,
+    SignatureAuthentication,
     SignatureMethod,
-    organization_today,
 )
 from waypoint.privacy.retention import (
     ANONYMIZED_NAME,
@@ -41,10 +42,14 @@ from waypoint.privacy.retention import (
 
 
 class PrivacyRefused(ValueError):
-    """An action that the rules do not allow; `reasons` says why, in plain language."""
+    """An action that the rules do not allow; `reasons` says why, in plain language.
 
-    def __init__(self, reasons):
+    `codes` (optional) name the rules that refused, for the audit trail: no names, no content.
+    """
+
+    def __init__(self, reasons, *, codes=()):
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        self.codes = list(codes)
         super().__init__(" ".join(self.reasons))
 
 
@@ -81,7 +86,7 @@ def create_consent(client: Client, *, by, **fields) -> Consent:
     consent = Consent(client=client, created_by=by, **fields)
     if consent.recipient_kind != RecipientKind.NAMED:
         consent.recipient_name = ""
-    problems = consent_problems(consent, today=organization_today(client.organization))
+    problems = consent_problems(consent, today=client.organization.today())
     if problems:
         raise PrivacyRefused(problems)
     consent._history_user = by
@@ -98,7 +103,7 @@ def update_consent(consent: Consent, *, by, changed_fields: list[str]) -> Consen
         raise PrivacyRefused("Only a draft consent can be changed; write a new one instead.")
     if consent.recipient_kind != RecipientKind.NAMED:
         consent.recipient_name = ""
-    problems = consent_problems(consent, today=organization_today(consent.client.organization))
+    problems = consent_problems(consent, today=consent.client.organization.today())
     if problems:
         raise PrivacyRefused(problems)
     if not changed_fields:
@@ -116,7 +121,7 @@ def update_consent(consent: Consent, *, by, changed_fields: list[str]) -> Consen
 
 
 def _require_status(consent: Consent, allowed: set, message: str) -> str:
-    status = consent.status_on(organization_today(consent.client.organization))
+    status = consent.status_on(consent.client.organization.today())
     if status not in allowed:
         raise PrivacyRefused(f"{message} (it is {ConsentStatus(status).label.lower()}).")
     return status
@@ -143,9 +148,83 @@ def send_for_signature(consent: Consent, *, by) -> Consent:
     return consent
 
 
+def typed_name_matches_chart(client: Client, typed_name: str) -> bool:
+    """The typed name is the chart's legal name, preferred name, or preferred first name with
+    the legal surname, ignoring case, accents and spacing."""
+    typed = normalize_for_search(typed_name)
+    legal = client.legal_name or ""
+    preferred = client.preferred_name or ""
+    surname = legal.split()[-1] if legal.split() else ""
+    candidates = {legal, preferred, f"{preferred} {surname}" if preferred else ""}
+    return bool(typed) and typed in {normalize_for_search(c) for c in candidates if c.strip()}
+
+
+def esign_consent(
+    consent: Consent,
+    *,
+    by,
+    typed_name: str,
+    ip_address: str | None,
+    password: str = "",
+    otp_token: str = "",
+    confirm_name_mismatch: bool = False,
+) -> Consent:
+    """The client signs in the portal (42 CFR 2.31(a)(8)-(9)), proving again who they are.
+
+    A person with an authenticator app enters a code from it (verified by django-otp, which
+    refuses replays and throttles failures); anyone else enters their password again. The
+    method is recorded on the consent. A typed name that is not the chart's name is refused
+    (code `name_mismatch`) unless the client confirms it. A failed re-authentication is audited
+    as DENIED; nothing is signed.
+    """
+    try:
+        return _esign_consent(
+            consent,
+            by=by,
+            typed_name=typed_name,
+            ip_address=ip_address,
+            password=password,
+            otp_token=otp_token,
+            confirm_name_mismatch=confirm_name_mismatch,
+        )
+    except PrivacyRefused as exc:
+        if {"wrong_password", "wrong_code"} & set(exc.codes):
+            record(
+                by=by,
+                action=AuditAction.DENIED,
+                obj=consent,
+                client=consent.client,
+                detail={"sign": "reauthentication failed", "refused": exc.codes},
+            )
+        raise
+
+
+def _authenticate_signer(user, *, password: str, otp_token: str) -> str:
+    from waypoint.accounts import twofactor
+
+    if twofactor.is_enrolled(user):
+        if not otp_token.strip() or twofactor.verify(user, otp_token) is None:
+            raise PrivacyRefused(
+                "That code is not right. Enter the current code from your authenticator app.",
+                codes=["wrong_code"],
+            )
+        return SignatureAuthentication.TOTP_REAUTH
+    if not password or not user.check_password(password):
+        raise PrivacyRefused("That is not your password.", codes=["wrong_password"])
+    return SignatureAuthentication.PASSWORD_REAUTH
+
+
 @transaction.atomic
-def esign_consent(consent: Consent, *, by, typed_name: str, ip_address: str | None) -> Consent:
-    """The client signs in the portal by typing their name (42 CFR 2.31(a)(8)-(9))."""
+def _esign_consent(
+    consent: Consent,
+    *,
+    by,
+    typed_name: str,
+    ip_address: str | None,
+    password: str,
+    otp_token: str,
+    confirm_name_mismatch: bool,
+) -> Consent:
     _require_status(
         consent, {ConsentStatus.AWAITING_SIGNATURE}, "This consent cannot be signed now"
     )
@@ -153,10 +232,20 @@ def esign_consent(consent: Consent, *, by, typed_name: str, ip_address: str | No
         raise PrivacyRefused("Only the client can sign their consent in the portal.")
     typed_name = " ".join(typed_name.split())
     if len(typed_name) < 2:
-        raise PrivacyRefused("Type your full name to sign.")
+        raise PrivacyRefused("Type your full name to sign.", codes=["name_missing"])
+    mismatch = not typed_name_matches_chart(consent.client, typed_name)
+    if mismatch and not confirm_name_mismatch:
+        raise PrivacyRefused(
+            "The name you typed is not the name in your record. Check it, or tick the box to "
+            "confirm that this is your name.",
+            codes=["name_mismatch"],
+        )
+    authentication = _authenticate_signer(by, password=password, otp_token=otp_token)
     now = timezone.now()
     consent.signature_method = SignatureMethod.E_SIGNATURE
-    consent.signed_on = organization_today(consent.client.organization)
+    consent.signature_authentication = authentication
+    consent.signed_name_mismatch_confirmed = mismatch
+    consent.signed_on = consent.client.organization.today()
     consent.signed_name = typed_name
     consent.signed_ip = ip_address or ""
     consent.signature_recorded_at = now
@@ -165,6 +254,8 @@ def esign_consent(consent: Consent, *, by, typed_name: str, ip_address: str | No
     consent.save(
         update_fields=[
             "signature_method",
+            "signature_authentication",
+            "signed_name_mismatch_confirmed",
             "signed_on",
             "signed_name",
             "signed_ip",
@@ -177,7 +268,11 @@ def esign_consent(consent: Consent, *, by, typed_name: str, ip_address: str | No
         action=AuditAction.CHANGE,
         obj=consent,
         client=consent.client,
-        detail={"signed": SignatureMethod.E_SIGNATURE},
+        detail={
+            "signed": SignatureMethod.E_SIGNATURE,
+            "authentication": authentication,
+            "name_mismatch_confirmed": mismatch,
+        },
     )
     return consent
 
@@ -192,13 +287,18 @@ def record_paper_signature(
         {ConsentStatus.DRAFT, ConsentStatus.AWAITING_SIGNATURE},
         "This consent cannot be signed now",
     )
-    today = organization_today(consent.client.organization)
+    today = consent.client.organization.today()
     if signed_on > today:
         raise PrivacyRefused("The signature date cannot be in the future.")
-    if signed_on < timezone.localdate(consent.created_at) - datetime.timedelta(days=365):
+    created_on = consent.client.organization.local_date(consent.created_at)
+    if signed_on < created_on - datetime.timedelta(days=365):
         raise PrivacyRefused("The signature date is more than a year before this consent.")
     if not content:
         raise PrivacyRefused("Attach the scanned signed form.")
+    try:
+        content_type = scans.check_scan(content)  # the bytes decide, not the caller
+    except scans.ScanRefused as exc:
+        raise PrivacyRefused(str(exc)) from exc
     ConsentScan.objects.create(
         consent=consent,
         content=base64.b64encode(content).decode("ascii"),
@@ -207,6 +307,7 @@ def record_paper_signature(
         uploaded_by=by,
     )
     consent.signature_method = SignatureMethod.PAPER
+    consent.signature_authentication = SignatureAuthentication.STAFF_WITNESSED
     consent.signed_on = signed_on
     consent.signature_recorded_at = timezone.now()
     consent.signature_recorded_by = by
@@ -214,6 +315,7 @@ def record_paper_signature(
     consent.save(
         update_fields=[
             "signature_method",
+            "signature_authentication",
             "signed_on",
             "signature_recorded_at",
             "signature_recorded_by",
@@ -265,7 +367,7 @@ def mark_expiry_event(consent: Consent, *, by, occurred_on: datetime.date) -> Co
         {ConsentStatus.ACTIVE, ConsentStatus.AWAITING_SIGNATURE, ConsentStatus.DRAFT},
         "This consent has already ended",
     )
-    if occurred_on > organization_today(consent.client.organization):
+    if occurred_on > consent.client.organization.today():
         raise PrivacyRefused("The event date cannot be in the future.")
     consent.expiry_event_occurred_on = occurred_on
     consent._history_user = by
@@ -280,7 +382,12 @@ def mark_expiry_event(consent: Consent, *, by, occurred_on: datetime.date) -> Co
     return consent
 
 
-def disclosure_refusals(
+def disclosure_refusals(client, **request) -> list[str]:
+    """Every reason the requested disclosure may not go ahead; empty when it may."""
+    return [text for _code, text in disclosure_problems(client, **request)]
+
+
+def disclosure_problems(
     client,
     *,
     recipient_name: str,
@@ -293,31 +400,34 @@ def disclosure_refusals(
     exception_kind: str,
     exception_reason: str,
     day: datetime.date,
-) -> list[str]:
-    """Every reason the requested disclosure may not go ahead; empty when it may."""
-    reasons = []
+) -> list[tuple[str, str]]:
+    """(code, reason) for every rule the requested disclosure breaks; empty when it may go."""
+    problems = []
     if not recipient_name.strip():
-        reasons.append("Name the recipient.")
+        problems.append(("recipient_missing", "Name the recipient."))
     if recipient_role not in RecipientRole.values:
-        reasons.append("Say what kind of recipient this is.")
+        problems.append(("recipient_role_invalid", "Say what kind of recipient this is."))
     if purpose not in Purpose.values:
-        reasons.append("Choose the purpose of the disclosure.")
+        problems.append(("purpose_invalid", "Choose the purpose of the disclosure."))
     elif purpose == Purpose.OTHER and not purpose_detail.strip():
-        reasons.append("Describe the purpose.")
+        problems.append(("purpose_detail_missing", "Describe the purpose."))
     kinds = list(kinds)
     if not kinds or any(k not in InfoKind.values for k in kinds):
-        reasons.append("Choose the kinds of information to disclose.")
+        problems.append(("kinds_invalid", "Choose the kinds of information to disclose."))
     if consent is not None and exception_kind:
-        reasons.append("Choose either a consent or an exception, not both.")
+        problems.append(("both_bases", "Choose either a consent or an exception, not both."))
     elif consent is None and not exception_kind:
-        reasons.append(
-            "A disclosure needs the client's valid written consent or a permitted exception."
+        problems.append(
+            (
+                "no_basis",
+                "A disclosure needs the client's valid written consent or a permitted exception.",
+            )
         )
     elif consent is not None:
-        if reasons:
-            return reasons
-        reasons.extend(
-            consent.refusal_reasons(
+        if problems:
+            return problems
+        problems.extend(
+            consent.refusal_problems(
                 client=client,
                 recipient_name=recipient_name,
                 recipient_organization=recipient_organization,
@@ -329,23 +439,64 @@ def disclosure_refusals(
         )
     else:
         if exception_kind not in ExceptionKind.values:
-            reasons.append("Choose a permitted exception.")
+            problems.append(("exception_invalid", "Choose a permitted exception."))
         if not exception_reason.strip():
-            reasons.append("Record the reason for disclosing without consent.")
+            problems.append(
+                ("exception_reason_missing", "Record the reason for disclosing without consent.")
+            )
         if exception_kind == ExceptionKind.MEDICAL_EMERGENCY:
             # 42 CFR 2.51(a): only to medical personnel; (c) document their affiliation.
             if recipient_role != RecipientRole.TREATING_PROVIDER:
-                reasons.append("A medical emergency disclosure may go only to medical personnel.")
-            if not recipient_organization.strip():
-                reasons.append(
-                    "Record the health care facility the medical personnel work for "
-                    "(42 CFR 2.51(c))."
+                problems.append(
+                    (
+                        "emergency_not_medical",
+                        "A medical emergency disclosure may go only to medical personnel.",
+                    )
                 )
-    return reasons
+            if not recipient_organization.strip():
+                problems.append(
+                    (
+                        "emergency_facility_missing",
+                        "Record the health care facility the medical personnel work for "
+                        "(42 CFR 2.51(c)).",
+                    )
+                )
+    return problems
+
+
+def disclose(client: Client, *, by, **request) -> Disclosure:
+    """Release chart information outside the care team: ledger row, snapshot and audit event.
+
+    Refused (PrivacyRefused, nothing written) without a consent that is active on `day` and
+    covers this recipient, purpose and every requested kind, or a permitted exception with
+    its reason (42 CFR 2.31, 2.33, 2.51, 2.53). A refusal is itself audited, as DENIED with the
+    codes of the rules that refused (no names, no clinical content), after the refused
+    transaction has rolled back.
+    """
+    try:
+        return _disclose(client, by=by, **request)
+    except PrivacyRefused as exc:
+        consent = request.get("consent")
+        record(
+            by=by,
+            action=AuditAction.DENIED,
+            object_type="privacy.disclosure",
+            object_label="Disclosure refused",
+            client=client,
+            detail={
+                "refused": exc.codes,
+                "consent": consent.pk if consent is not None else None,
+                "exception": request.get("exception_kind") or None,
+                "purpose": request.get("purpose"),
+                "recipient_role": request.get("recipient_role"),
+                "kinds": sorted(set(request.get("kinds") or ())),
+            },
+        )
+        raise
 
 
 @transaction.atomic
-def disclose(
+def _disclose(
     client: Client,
     *,
     by,
@@ -361,18 +512,12 @@ def disclose(
     exception_reason: str = "",
     day: datetime.date | None = None,
 ) -> Disclosure:
-    """Release chart information outside the care team: ledger row, snapshot and audit event.
-
-    Refused (PrivacyRefused, nothing written) without a consent that is active on `day` and
-    covers this recipient, purpose and every requested kind, or a permitted exception with
-    its reason (42 CFR 2.31, 2.33, 2.51, 2.53).
-    """
-    day = day or organization_today(client.organization)
+    day = day or client.organization.today()
     if consent is not None:
         # Lock the consent so a revocation cannot slip in between the check and the release.
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
     kinds = [k for k in InfoKind.values if k in set(kinds)]
-    reasons = disclosure_refusals(
+    problems = disclosure_problems(
         client,
         recipient_name=recipient_name,
         recipient_organization=recipient_organization,
@@ -385,8 +530,10 @@ def disclose(
         exception_reason=exception_reason,
         day=day,
     )
-    if reasons:
-        raise PrivacyRefused(reasons)
+    if problems:
+        raise PrivacyRefused(
+            [text for _code, text in problems], codes=[code for code, _text in problems]
+        )
     parts = records.build_parts(client, kinds=set(kinds))
     disclosure = Disclosure.objects.create(
         client=client,
@@ -446,7 +593,7 @@ def close_chart(
     client: Client, *, by, closed_on: datetime.date, reason: str = "", note: str = ""
 ) -> ChartRetention:
     """Close a chart: discharge any open episode, set the status to discharged, note the date."""
-    if closed_on > organization_today(client.organization):
+    if closed_on > client.organization.today():
         raise PrivacyRefused("The closing date cannot be in the future.")
     episode = client.current_episode()
     if episode is not None:
@@ -495,7 +642,7 @@ def _scrub_portal_user(client: Client) -> None:
     user.full_name = ""
     user.email = f"removed-{user.pk}@invalid.invalid"
     user.set_unusable_password()
-    user.save(update_fields=["is_active", "full_name", "email", "password"])
+    user.save(update_fields=["is_active", "full_name", "email", "email_digest", "password"])
 
 
 @transaction.atomic

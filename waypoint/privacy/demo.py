@@ -27,16 +27,22 @@ from waypoint.privacy.models import (
     Purpose,
     RecipientKind,
     RevocationMethod,
+    SignatureAuthentication,
     SignatureMethod,
 )
 
-# A minimal one-page PDF standing in for a scanned signed form.
-DEMO_SCAN = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _demo_scan() -> bytes:
+    """A blank one-page PDF standing in for a scanned signed form (passes scans.check_scan)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -53,6 +59,7 @@ def _consent(client, *, by, created, **fields) -> Consent:
 def _esigned(consent, *, user, day):
     consent.sent_for_signature_at = _at(day, 9)
     consent.signature_method = SignatureMethod.E_SIGNATURE
+    consent.signature_authentication = SignatureAuthentication.PASSWORD_REAUTH
     consent.signed_on = day
     consent.signed_name = "Marisol Brightwater"
     consent.signed_ip = "203.0.113.24"  # documentation range (RFC 5737)
@@ -149,15 +156,17 @@ def populate(ctx):
         expiry_event="End of my probation term",
     )
     probation.signature_method = SignatureMethod.PAPER
+    probation.signature_authentication = SignatureAuthentication.STAFF_WITNESSED
     probation.signed_on = today - days(150)
     probation.signature_recorded_at = _at(today - days(149))
     probation.signature_recorded_by = clinician
     probation.save()
+    scan = _demo_scan()
     ConsentScan.objects.create(
         consent=probation,
-        content=base64.b64encode(DEMO_SCAN).decode("ascii"),
+        content=base64.b64encode(scan).decode("ascii"),
         content_type="application/pdf",
-        size=len(DEMO_SCAN),
+        size=len(scan),
         uploaded_by=clinician,
     )
     to_probation = actions.disclose(
@@ -185,6 +194,7 @@ def populate(ctx):
         expires_on=today + days(90),
     )
     family.signature_method = SignatureMethod.PAPER
+    family.signature_authentication = SignatureAuthentication.STAFF_WITNESSED
     family.signed_on = today - days(90)
     family.signature_recorded_at = _at(today - days(90))
     family.signature_recorded_by = clinician

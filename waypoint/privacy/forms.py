@@ -1,10 +1,10 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
 
 from waypoint.clients.forms import DateInput
 from waypoint.clients.models import DischargeReason
+from waypoint.privacy import scans
 from waypoint.privacy.models import (
     Consent,
     ConsentStatus,
@@ -15,40 +15,12 @@ from waypoint.privacy.models import (
     RecipientKind,
     RecipientRole,
     RevocationMethod,
-    organization_today,
 )
 
 MAX_SCAN_BYTES = 5 * 1024 * 1024
 
-# File signatures ("magic numbers"); the browser's declared type is never trusted.
-_SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-]
-
-
-def sniff_scan(content: bytes) -> str | None:
-    """The content type of a PDF, PNG or JPEG file from its bytes, or None for anything else."""
-    for signature, content_type in _SIGNATURES:
-        if content.startswith(signature):
-            if content_type == "application/pdf":
-                return content_type if b"%%EOF" in content[-2048:] else None
-            return content_type if _image_is_sound(content) else None
-    return None
-
-
-def _image_is_sound(content: bytes) -> bool:
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return False
-    return True
+# The bytes decide what a scan is (waypoint/privacy/scans.py); kept here for older imports.
+sniff_scan = scans.sniff_scan
 
 
 class ConsentForm(forms.ModelForm):
@@ -94,12 +66,20 @@ class ConsentForm(forms.ModelForm):
         expires_on = data.get("expires_on")
         if not expires_on and not (data.get("expiry_event") or "").strip():
             self.add_error("expires_on", "Give an expiry date or an expiry event (or both).")
-        if expires_on and expires_on < organization_today(self.organization):
+        if expires_on and expires_on < self.organization.today():
             self.add_error("expires_on", "The expiry date cannot be in the past.")
         return data
 
 
-class PaperSignatureForm(forms.Form):
+class ClinicDayForm(forms.Form):
+    """A form whose dates may not be after `today`: the organization's day, not the server's."""
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+
+class PaperSignatureForm(ClinicDayForm):
     signed_on = forms.DateField(label="Date the client signed", widget=DateInput())
     scan = forms.FileField(
         label="Scanned signed form",
@@ -109,7 +89,7 @@ class PaperSignatureForm(forms.Form):
 
     def clean_signed_on(self):
         day = self.cleaned_data["signed_on"]
-        if day > timezone.localdate():
+        if day > self.today:
             raise forms.ValidationError("The signature date cannot be in the future.")
         return day
 
@@ -118,9 +98,10 @@ class PaperSignatureForm(forms.Form):
         if upload.size > MAX_SCAN_BYTES:
             raise forms.ValidationError("The file is larger than 5 MB.")
         content = upload.read()
-        content_type = sniff_scan(content)
-        if content_type is None:
-            raise forms.ValidationError("Upload a PDF, JPEG or PNG file.")
+        try:
+            content_type = scans.check_scan(content)
+        except scans.ScanRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
         self.content = content
         self.content_type = content_type
         return upload
@@ -143,23 +124,52 @@ class StaffRevokeForm(forms.Form):
     )
 
 
-class ExpiryEventForm(forms.Form):
+class ExpiryEventForm(ClinicDayForm):
     occurred_on = forms.DateField(label="The event happened on", widget=DateInput())
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]
-        if day > timezone.localdate():
+        if day > self.today:
             raise forms.ValidationError("The date cannot be in the future.")
         return day
 
 
 class SignConsentForm(forms.Form):
+    """Sign in the portal: typed name, agreement, and proof it is you (password or app code).
+
+    The checks themselves are in `actions.esign_consent`; this form only collects the answers.
+    `confirm_name` appears after a typed name that is not the chart's name was refused.
+    """
+
     typed_name = forms.CharField(
         label="Type your full name to sign", max_length=200, min_length=2, strip=True
+    )
+    confirm_name = forms.BooleanField(
+        label="Yes, this is my name as I want it on this consent", required=False
     )
     agree = forms.BooleanField(
         label="I have read this consent and I agree to it. Typing my name is my signature."
     )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To sign, show it is you: enter the password you sign in with.",
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 10}
+        ),
+        help_text="To sign, show it is you: enter the current 6-digit code (or a recovery code).",
+    )
+
+    def __init__(self, *args, uses_app: bool, offer_name_confirmation: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["password" if uses_app else "code"]
+        if not offer_name_confirmation:
+            del self.fields["confirm_name"]
 
 
 class PortalRevokeForm(forms.Form):
@@ -215,7 +225,7 @@ class DisclosureForm(forms.Form):
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        today = organization_today(client.organization)
+        today = client.organization.today()
         consents = client.consents.all()
         self.fields["consent"].queryset = consents
         self.fields["consent"].label_from_instance = lambda c: (
@@ -257,7 +267,7 @@ class RetentionSettingsForm(forms.Form):
     )
 
 
-class CloseChartForm(forms.Form):
+class CloseChartForm(ClinicDayForm):
     closed_on = forms.DateField(label="Closing date", widget=DateInput())
     reason = forms.ChoiceField(
         label="Discharge reason (for the open episode)",
@@ -277,7 +287,7 @@ class CloseChartForm(forms.Form):
 
     def clean_closed_on(self):
         day = self.cleaned_data["closed_on"]
-        if day > timezone.localdate():
+        if day > self.today:
             raise forms.ValidationError("The closing date cannot be in the future.")
         if self.episode and day < self.episode.admitted_on:
             raise forms.ValidationError("The closing date cannot be before the admission date.")

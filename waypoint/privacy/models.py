@@ -81,14 +81,20 @@ class Purpose(models.TextChoices):
     """The purpose (42 CFR 2.31(a)(5)); the first two are the rule's own sufficient wordings."""
 
     CLIENT_REQUEST = "client_request", "At the request of the client"
-    TPO = "tpo", "For treatment, payment, or health care operations"
+    # 42 CFR 2.31(a)(5)(ii) (2024): "for treatment, payment, and health care operations".
+    TPO = "tpo", "For treatment, payment, and health care operations"
     TREATMENT = "treatment", "Treatment and care coordination"
     PAYMENT = "payment", "Payment"
     OPERATIONS = "operations", "Health care operations"
     OTHER = "other", "Another purpose (described below)"
 
 
-# A consent for "treatment, payment, or health care operations" covers each of the three.
+# A consent for "treatment, payment, and health care operations" covers each of the three.
+
+# Purposes and general designations under which the recipient receives for treatment, payment
+# or health care operations (42 CFR 2.31(a)(4)(iii)): the consent must then carry the HIPAA
+# redisclosure statement with its carve-out (notice.TPO_REDISCLOSURE_STATEMENT).
+TPO_PURPOSES = {Purpose.TPO, Purpose.TREATMENT, Purpose.PAYMENT, Purpose.OPERATIONS}
 PURPOSE_COVERS = {
     Purpose.TPO: {Purpose.TPO, Purpose.TREATMENT, Purpose.PAYMENT, Purpose.OPERATIONS},
 }
@@ -97,6 +103,18 @@ PURPOSE_COVERS = {
 class SignatureMethod(models.TextChoices):
     E_SIGNATURE = "e_signature", "Signed electronically in the portal"
     PAPER = "paper", "Signed paper form received"
+
+
+class SignatureAuthentication(models.TextChoices):
+    """How the signer was shown to be the client when the signature was made (#9)."""
+
+    PASSWORD_REAUTH = "password_reauth", "The client entered their password again to sign"
+    TOTP_REAUTH = "totp_reauth", "The client entered a code from their authenticator app to sign"
+    STAFF_WITNESSED = "staff_witnessed", "Signed on paper; the signed form was received by staff"
+    TYPED_NAME_ONLY = (
+        "typed_name_only",
+        "Typed name only (signed before re-authentication was required)",
+    )
 
 
 class RevocationMethod(models.TextChoices):
@@ -111,17 +129,6 @@ class ConsentStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     EXPIRED = "expired", "Expired"
     REVOKED = "revoked", "Revoked"
-
-
-def organization_today(organization) -> datetime.date:
-    """Today's date in the organization's time zone: consents expire by the clinic's calendar."""
-    import zoneinfo
-
-    try:
-        zone = zoneinfo.ZoneInfo(organization.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = None
-    return timezone.localdate(timezone=zone)
 
 
 def long_date(day: datetime.date) -> str:
@@ -180,6 +187,14 @@ class Consent(models.Model):
     signature_method = models.CharField(max_length=20, choices=SignatureMethod.choices, blank=True)
     signed_on = models.DateField(null=True, blank=True)
     signed_name = EncryptedCharField(max_length=200, blank=True)
+    signature_authentication = models.CharField(
+        "How the signer was authenticated",
+        max_length=20,
+        choices=SignatureAuthentication.choices,
+        blank=True,
+    )
+    # The typed name differed from the chart's name and the client confirmed it anyway.
+    signed_name_mismatch_confirmed = models.BooleanField(default=False)
     signed_ip = EncryptedCharField(max_length=64, blank=True)
     signature_recorded_at = models.DateTimeField(null=True, blank=True)
     signature_recorded_by = models.ForeignKey(
@@ -204,6 +219,11 @@ class Consent(models.Model):
                 | ~Q(signature_method="")
                 & Q(signed_on__isnull=False, signature_recorded_at__isnull=False),
                 name="consent_signature_method_date_and_time_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(signature_method="", signature_authentication="")
+                | ~Q(signature_method="") & ~Q(signature_authentication=""),
+                name="consent_signature_method_and_authentication_together",
             ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True, revocation_method="")
@@ -250,6 +270,26 @@ class Consent(models.Model):
     def is_signed(self) -> bool:
         return self.signed_on is not None
 
+    @property
+    def needs_tpo_redisclosure_statement(self) -> bool:
+        """Whether 42 CFR 2.31(a)(4)(iii) applies: disclosure for treatment, payment or
+        operations, or to a designation of covered entities (a named recipient may be one too,
+        so the purpose alone decides for it)."""
+        return self.purpose in TPO_PURPOSES or self.recipient_kind in DESIGNATION_COVERS
+
+    @property
+    def tpo_redisclosure_statement(self) -> str:
+        """The 42 CFR 2.31(a)(4)(iii) statement when it applies, else an empty string."""
+        from waypoint.privacy import notice
+
+        return notice.TPO_REDISCLOSURE_STATEMENT if self.needs_tpo_redisclosure_statement else ""
+
+    @property
+    def tpo_redisclosure_citation(self) -> str:
+        from waypoint.privacy import notice
+
+        return notice.TPO_REDISCLOSURE_CITATION
+
     def status_on(self, day: datetime.date) -> str:
         """The status on `day`. Revocation wins; an expired consent cannot be signed or used."""
         if self.revoked_at is not None:
@@ -266,7 +306,7 @@ class Consent(models.Model):
 
     @property
     def status(self) -> str:
-        return self.status_on(organization_today(self.client.organization))
+        return self.status_on(self.client.organization.today())
 
     @property
     def status_label(self) -> str:
@@ -282,7 +322,11 @@ class Consent(models.Model):
     def covers_purpose(self, purpose: str) -> bool:
         return purpose == self.purpose or purpose in PURPOSE_COVERS.get(self.purpose, set())
 
-    def refusal_reasons(
+    def refusal_reasons(self, **request) -> list[str]:
+        """Why this consent does not allow the requested disclosure; empty when it does."""
+        return [text for _code, text in self.refusal_problems(**request)]
+
+    def refusal_problems(
         self,
         *,
         client,
@@ -292,48 +336,55 @@ class Consent(models.Model):
         purpose: str,
         kinds,
         day: datetime.date,
-    ) -> list[str]:
-        """Why this consent does not allow the requested disclosure; empty when it does."""
+    ) -> list[tuple[str, str]]:
+        """(code, reason) pairs: the code names the rule for the audit trail, without names."""
         if self.client_id != client.pk:
-            return ["This consent belongs to another chart."]
-        reasons = []
+            return [("consent_other_chart", "This consent belongs to another chart.")]
+        problems = []
         status = self.status_on(day)
         if status == ConsentStatus.REVOKED:
-            reasons.append(
-                f"This consent was revoked on {long_date(timezone.localdate(self.revoked_at))}."
-            )
+            revoked_on = long_date(self.client.organization.local_date(self.revoked_at))
+            problems.append(("consent_revoked", f"This consent was revoked on {revoked_on}."))
         elif status == ConsentStatus.EXPIRED:
             if self.expiry_event_occurred_on is not None:
-                reasons.append(
+                text = (
                     f"This consent expired when its event happened "
                     f"({long_date(self.expiry_event_occurred_on)})."
                 )
             else:
-                reasons.append(f"This consent expired on {long_date(self.expires_on)}.")
+                text = f"This consent expired on {long_date(self.expires_on)}."
+            problems.append(("consent_expired", text))
         elif status != ConsentStatus.ACTIVE:
-            reasons.append("This consent has not been signed yet.")
+            problems.append(("consent_unsigned", "This consent has not been signed yet."))
         if not self.covers_recipient(recipient_name, recipient_organization, recipient_role):
             if self.recipient_kind == RecipientKind.NAMED:
-                reasons.append(
+                text = (
                     f"This consent names {self.recipient_name} as the recipient, "
                     "not this recipient."
                 )
             else:
-                reasons.append(
+                text = (
                     f"This consent covers “{self.get_recipient_kind_display()}”, "
                     f"which does not include {RecipientRole(recipient_role).label.lower()}."
                 )
+            problems.append(("recipient_not_covered", text))
         if not self.covers_purpose(purpose):
-            reasons.append(
-                f"This consent is for “{self.get_purpose_display()}”, "
-                f"not “{Purpose(purpose).label}”."
+            problems.append(
+                (
+                    "purpose_not_covered",
+                    f"This consent is for “{self.get_purpose_display()}”, "
+                    f"not “{Purpose(purpose).label}”.",
+                )
             )
         missing = [k for k in InfoKind.values if k in set(kinds) - set(self.info_kinds)]
         if missing:
-            reasons.append(
-                "This consent does not cover: " + ", ".join(kind_labels(missing)).lower() + "."
+            problems.append(
+                (
+                    "kinds_not_covered",
+                    "This consent does not cover: " + ", ".join(kind_labels(missing)).lower() + ".",
+                )
             )
-        return reasons
+        return problems
 
 
 class ConsentScan(models.Model):

@@ -52,6 +52,21 @@ REDISCLOSURE_NOTICE = "\n".join(
     ]
 )
 
+# 42 CFR 2.31(a)(4)(iii), as amended 89 FR 12472 (Feb. 16, 2024): "If the recipient is a covered
+# entity or business associate to whom a record (or information contained in a record) is
+# disclosed for purposes of treatment, payment, or health care operations, a written consent
+# must include the statement that the patient's record (or information contained in the record)
+# may be redisclosed in accordance with the permissions contained in the HIPAA regulations,
+# except for uses and disclosures for civil, criminal, administrative, and legislative
+# proceedings against the patient." The statement is the regulation's own words, verbatim.
+TPO_REDISCLOSURE_CITATION = "42 CFR 2.31(a)(4)(iii), as amended 89 FR 12472 (Feb. 16, 2024)"
+TPO_REDISCLOSURE_STATEMENT = (
+    "The patient's record (or information contained in the record) may be redisclosed in "
+    "accordance with the permissions contained in the HIPAA regulations, except for uses and "
+    "disclosures for civil, criminal, administrative, and legislative proceedings against the "
+    "patient."
+)
+
 # Statements shown to the client with every consent they sign (42 CFR 2.31(a)(6) and (a)(10)).
 REVOCATION_STATEMENT = (
     "You may revoke (cancel) this consent at any time, except for information already shared "
@@ -61,7 +76,9 @@ REVOCATION_STATEMENT = (
 REDISCLOSURE_RISK_STATEMENT = (
     "Information shared under this consent may be shared again by the recipient and may no "
     "longer be protected by 42 CFR part 2 (for example, once a health care provider or health "
-    "plan receives it for treatment, payment or health care operations, HIPAA rules apply)."
+    "plan receives it for treatment, payment, and health care operations, HIPAA rules apply, "
+    "except that it may not be used against you in civil, criminal, administrative, or "
+    "legislative proceedings)."
 )
 REFUSAL_STATEMENT = (
     "You do not have to sign. Your care with us does not depend on it: if you do not sign, we "

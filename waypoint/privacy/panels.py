@@ -1,21 +1,21 @@
 """The privacy panel on the chart page and on the client's portal home."""
 
 from waypoint.accounts.roles import Permission
-from waypoint.clients.access import can_write_client
 from waypoint.clients.extensions import Panel
-from waypoint.privacy.models import ConsentStatus, organization_today
+from waypoint.privacy.models import ConsentStatus
 
 
-def chart_panel(request, client):
+def chart_panel(request, access):
     """Consents with their status, recent disclosures, and the ways to add either."""
-    today = organization_today(client.organization)
+    client = access.client
+    today = client.organization.today()
     consents = [(c, c.status_on(today)) for c in client.consents.all()[:10]]
     return Panel(
         "privacy/_chart_panel.html",
         {
             "consents": consents,
             "disclosures": list(client.disclosures.select_related("consent")[:5]),
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
             "is_admin": request.user.can(Permission.MANAGE_ORGANIZATION),
             "statuses": ConsentStatus,
         },
@@ -24,7 +24,7 @@ def chart_panel(request, client):
 
 def portal_panel(request, client):
     """What waits for the client's signature, and the way to their privacy page."""
-    today = organization_today(client.organization)
+    today = client.organization.today()
     consents = [(c, c.status_on(today)) for c in client.consents.all()]
     return Panel(
         "privacy/_portal_panel.html",

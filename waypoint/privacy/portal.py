@@ -5,6 +5,7 @@ Downloads of a person's own record are their right of access (HIPAA 45 CFR 164.5
 EXPORT, not as disclosures.
 """
 
+import itertools
 import json
 
 from django.contrib import messages
@@ -14,11 +15,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from waypoint.accounts import twofactor
 from waypoint.accounts.decorators import client_required
 from waypoint.audit import context as audit_context
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.clients.access import portal_client_for_user
+from waypoint.lib.downloads import attachment
 from waypoint.privacy import actions, notice, records
 from waypoint.privacy.actions import PrivacyRefused
 from waypoint.privacy.documents import client_copy_context, render_document_pdf
@@ -28,7 +31,6 @@ from waypoint.privacy.models import (
     ConsentStatus,
     Disclosure,
     RevocationMethod,
-    organization_today,
 )
 
 DOWNLOAD_FORMATS = ("pdf", "json", "fhir")
@@ -46,7 +48,7 @@ def _statements() -> dict:
 @client_required
 def privacy_home(request):
     client = portal_client_for_user(request.user, page="privacy")
-    today = organization_today(client.organization)
+    today = client.organization.today()
     consents = [(c, c.status_on(today)) for c in client.consents.all()]
     return TemplateResponse(
         request,
@@ -60,6 +62,15 @@ def _own_consent(request, consent_pk, page):
     return client, get_object_or_404(Consent, pk=consent_pk, client=client)
 
 
+# Where each refusal of a signature is shown on the form.
+_SIGN_ERROR_FIELDS = {
+    "name_missing": "typed_name",
+    "name_mismatch": "confirm_name",
+    "wrong_password": "password",  # nosec B105 - a form field name, not a password
+    "wrong_code": "code",
+}
+
+
 @require_http_methods(["GET", "POST"])
 @client_required
 def consent_sign(request, consent_pk):
@@ -67,7 +78,11 @@ def consent_sign(request, consent_pk):
     if consent.status != ConsentStatus.AWAITING_SIGNATURE:
         messages.info(request, "This consent is not waiting for your signature.")
         return redirect("privacy-portal")
-    form = SignConsentForm(request.POST or None)
+    uses_app = twofactor.is_enrolled(request.user)
+    data = request.POST or None
+    form = SignConsentForm(
+        data, uses_app=uses_app, offer_name_confirmation="confirm_name" in request.POST
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.esign_consent(
@@ -75,10 +90,18 @@ def consent_sign(request, consent_pk):
                 by=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 ip_address=audit_context.client_address(request),
+                password=form.cleaned_data.get("password", ""),
+                otp_token=form.cleaned_data.get("code", ""),
+                confirm_name_mismatch=form.cleaned_data.get("confirm_name", False),
             )
         except PrivacyRefused as exc:
-            for reason in exc.reasons:
-                form.add_error(None, reason)
+            if "name_mismatch" in exc.codes and "confirm_name" not in form.fields:
+                # Ask for confirmation: the same answers, now with the confirmation box.
+                form = SignConsentForm(data, uses_app=uses_app, offer_name_confirmation=True)
+                form.is_valid()
+            for reason, code in itertools.zip_longest(exc.reasons, exc.codes):
+                field = _SIGN_ERROR_FIELDS.get(code)
+                form.add_error(field if field in form.fields else None, reason)
         else:
             messages.success(request, "Thank you: you signed the consent.")
             return redirect("privacy-portal")
@@ -141,7 +164,7 @@ def download(request, fmt):
     client = portal_client_for_user(request.user, page="download record")
     parts = records.build_parts(client)
     now = timezone.now()
-    stamp = timezone.localdate(now).isoformat()
+    stamp = client.organization.local_date(now).isoformat()
     if fmt == "pdf":
         body = render_document_pdf(client_copy_context(client, parts, generated_at=now))
         content_type, filename = "application/pdf", f"my-record-{stamp}.pdf"
@@ -161,6 +184,4 @@ def download(request, fmt):
         detail={"format": fmt, "own_record": True},
     )
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(response, filename)

@@ -15,10 +15,9 @@ import datetime
 import json
 import uuid
 from dataclasses import asdict, dataclass, field
-from functools import cache
-from importlib import import_module
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careteam import CareTeam
 from fhir.resources.R4B.consent import Consent as FhirConsent
@@ -28,7 +27,7 @@ from fhir.resources.R4B.organization import Organization as FhirOrganization
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
 
-from waypoint.privacy.models import ConsentStatus, InfoKind, kind_labels, organization_today
+from waypoint.privacy.models import ConsentStatus, InfoKind, kind_labels
 
 RECORD_PARTS = [
     "waypoint.privacy.records.demographics_part",
@@ -82,18 +81,12 @@ def _iso(day) -> str | None:
     return day.isoformat() if day else None
 
 
-@cache
-def _load(dotted: str):
-    module_name, attr = dotted.rsplit(".", 1)
-    return getattr(import_module(module_name), attr)
-
-
 def record_context(client) -> RecordContext:
     org_ref = "urn:uuid:" + str(
         uuid.uuid5(uuid.NAMESPACE_URL, f"waypoint/organization/{client.organization.slug}")
     )
     return RecordContext(
-        today=organization_today(client.organization),
+        today=client.organization.today(),
         organization_ref=org_ref,
         patient_ref=_urn(org_ref, "patient", client.pk),
     )
@@ -104,7 +97,7 @@ def build_parts(client, *, kinds=None) -> list[RecordPart]:
     ctx = record_context(client)
     parts = []
     for dotted in RECORD_PARTS:
-        part = _load(dotted)(client, ctx)
+        part = import_string(dotted)(client, ctx)
         if part is None:
             continue
         if kinds is not None and part.kind not in kinds:
@@ -338,9 +331,11 @@ def consents_part(client, ctx):
                 "information": consent.info_labels,
                 "description": consent.info_description,
                 "expires": consent.expiry_label,
+                "redisclosure": consent.tpo_redisclosure_statement,
                 "signed_on": _iso(consent.signed_on),
                 "signature": consent.get_signature_method_display(),
-                "revoked_on": _iso(timezone.localdate(consent.revoked_at))
+                "signature_authentication": consent.get_signature_authentication_display(),
+                "revoked_on": _iso(consent.client.organization.local_date(consent.revoked_at))
                 if consent.revoked_at
                 else None,
             }

@@ -14,14 +14,13 @@ notes). Purges need no registration: clinical records cascade with the chart.
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
-from importlib import import_module
 
 from django.apps import apps
 from django.db.models import Max
+from django.utils.module_loading import import_string
 
 from waypoint.clients.models import ChartStatus, Client
-from waypoint.privacy.models import ChartRetention, PrivacySettings, long_date, organization_today
+from waypoint.privacy.models import ChartRetention, PrivacySettings, long_date
 
 ANONYMIZERS: list[str] = [
     "waypoint.measures.records.anonymize_measures",
@@ -62,7 +61,7 @@ def retention_started_on(client) -> datetime.date | None:
 
 
 def retention_status(client, *, today: datetime.date | None = None) -> RetentionStatus:
-    today = today or organization_today(client.organization)
+    today = today or client.organization.today()
     years = PrivacySettings.for_organization(client.organization).retention_years
     started = retention_started_on(client)
     eligible_on = add_years(started, years) if started else None
@@ -109,12 +108,6 @@ def delete_chart_history(client_pk: int) -> int:
     return deleted
 
 
-@cache
-def _load(dotted: str):
-    module_name, attr = dotted.rsplit(".", 1)
-    return getattr(import_module(module_name), attr)
-
-
 def run_anonymizers(client) -> None:
     for dotted in ANONYMIZERS:
-        _load(dotted)(client)
+        import_string(dotted)(client)

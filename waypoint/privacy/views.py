@@ -17,8 +17,9 @@ from waypoint.accounts.decorators import permission_required, staff_required
 from waypoint.accounts.roles import Permission
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
-from waypoint.clients.access import can_write_client, clients_visible_to, get_client_for_user
+from waypoint.clients.access import clients_visible_to, get_client_for_user
 from waypoint.clients.models import ChartStatus
+from waypoint.lib.downloads import attachment
 from waypoint.privacy import actions
 from waypoint.privacy.actions import PrivacyRefused
 from waypoint.privacy.documents import (
@@ -43,7 +44,6 @@ from waypoint.privacy.models import (
     ConsentStatus,
     Disclosure,
     PrivacySettings,
-    organization_today,
 )
 from waypoint.privacy.retention import retention_status
 
@@ -62,8 +62,9 @@ def _refused(form, exc: PrivacyRefused):
 @require_GET
 @staff_required
 def consent_list(request, pk):
-    client = get_client_for_user(request.user, pk, page="consents")
-    today = organization_today(client.organization)
+    access = get_client_for_user(request.user, pk, page="consents")
+    client = access.client
+    today = client.organization.today()
     consents = [(c, c.status_on(today)) for c in client.consents.select_related("revoked_by")]
     return TemplateResponse(
         request,
@@ -71,7 +72,7 @@ def consent_list(request, pk):
         {
             "client": client,
             "consents": consents,
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
         },
     )
 
@@ -79,7 +80,7 @@ def consent_list(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def consent_create(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="new consent")
+    client = get_client_for_user(request.user, pk, write=True, page="new consent").client
     form = ConsentForm(request.POST or None, organization=client.organization)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in actions.CONSENT_FIELDS}
@@ -98,7 +99,7 @@ def consent_create(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def consent_edit(request, pk, consent_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="edit consent")
+    client = get_client_for_user(request.user, pk, write=True, page="edit consent").client
     consent = _consent_for(client, consent_pk)
     if consent.status != ConsentStatus.DRAFT:
         messages.error(request, "Only a draft consent can be changed; write a new one instead.")
@@ -120,7 +121,8 @@ def consent_edit(request, pk, consent_pk):
 @require_GET
 @staff_required
 def consent_detail(request, pk, consent_pk):
-    client = get_client_for_user(request.user, pk, page="consent")
+    access = get_client_for_user(request.user, pk, page="consent")
+    client = access.client
     consent = _consent_for(client, consent_pk)
     status = consent.status
     has_scan = ConsentScan.objects.filter(consent=consent).exists()
@@ -133,10 +135,11 @@ def consent_detail(request, pk, consent_pk):
             "status": status,
             "status_label": ConsentStatus(status).label,
             "has_scan": has_scan,
-            "can_write": can_write_client(request.user, client),
+            "can_write": access.can_write,
             "revoke_form": StaffRevokeForm(),
             "expiry_form": ExpiryEventForm(
-                initial={"occurred_on": organization_today(client.organization)}
+                today=client.organization.today(),
+                initial={"occurred_on": client.organization.today()},
             ),
             "disclosures": consent.disclosures.all()[:20],
             "statuses": ConsentStatus,
@@ -147,7 +150,7 @@ def consent_detail(request, pk, consent_pk):
 @require_POST
 @staff_required
 def consent_send(request, pk, consent_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="send consent")
+    client = get_client_for_user(request.user, pk, write=True, page="send consent").client
     consent = _consent_for(client, consent_pk)
     try:
         actions.send_for_signature(consent, by=request.user)
@@ -161,12 +164,14 @@ def consent_send(request, pk, consent_pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def consent_paper(request, pk, consent_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="paper consent")
+    client = get_client_for_user(request.user, pk, write=True, page="paper consent").client
     consent = _consent_for(client, consent_pk)
     if consent.status not in (ConsentStatus.DRAFT, ConsentStatus.AWAITING_SIGNATURE):
         messages.error(request, "This consent cannot be signed now.")
         return redirect(consent)
-    form = PaperSignatureForm(request.POST or None, request.FILES or None)
+    form = PaperSignatureForm(
+        request.POST or None, request.FILES or None, today=client.organization.today()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_paper_signature(
@@ -189,22 +194,18 @@ def consent_paper(request, pk, consent_pk):
 @require_GET
 @staff_required
 def consent_scan(request, pk, consent_pk):
-    client = get_client_for_user(request.user, pk, page="consent form scan")
+    client = get_client_for_user(request.user, pk, page="consent form scan").client
     consent = _consent_for(client, consent_pk)
     scan = get_object_or_404(ConsentScan, consent=consent)
     record(by=request.user, action=AuditAction.VIEW, obj=scan, client=client)
     response = HttpResponse(base64.b64decode(scan.content), content_type=scan.content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="consent-{consent.pk}-signed.{scan.extension}"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(response, f"consent-{consent.pk}-signed.{scan.extension}")
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def consent_revoke(request, pk, consent_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="revoke consent")
+    client = get_client_for_user(request.user, pk, write=True, page="revoke consent").client
     consent = _consent_for(client, consent_pk)
     form = StaffRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -230,9 +231,9 @@ def consent_revoke(request, pk, consent_pk):
 @require_POST
 @staff_required
 def consent_expiry_event(request, pk, consent_pk):
-    client = get_client_for_user(request.user, pk, write=True, page="consent expiry")
+    client = get_client_for_user(request.user, pk, write=True, page="consent expiry").client
     consent = _consent_for(client, consent_pk)
-    form = ExpiryEventForm(request.POST)
+    form = ExpiryEventForm(request.POST, today=client.organization.today())
     if form.is_valid():
         try:
             actions.mark_expiry_event(
@@ -251,7 +252,7 @@ def consent_expiry_event(request, pk, consent_pk):
 @staff_required
 def disclose(request, pk):
     """Release chart information outside the care team, under a consent or an exception."""
-    client = get_client_for_user(request.user, pk, write=True, page="disclose")
+    client = get_client_for_user(request.user, pk, write=True, page="disclose").client
     initial = {"basis": "consent"}
     if "consent" in request.GET:
         initial["consent"] = request.GET["consent"]
@@ -281,7 +282,7 @@ def disclose(request, pk):
                 "Disclosure recorded. Send this document with its notice; download the PDF below.",
             )
             return redirect(disclosure)
-    today = organization_today(client.organization)
+    today = client.organization.today()
     return TemplateResponse(
         request,
         "privacy/disclose.html",
@@ -295,7 +296,7 @@ def disclose(request, pk):
 
 
 def _disclosure_for(request, pk, disclosure_pk, page):
-    client = get_client_for_user(request.user, pk, page=page)
+    client = get_client_for_user(request.user, pk, page=page).client
     disclosure = get_object_or_404(
         Disclosure.objects.select_related("consent"), pk=disclosure_pk, client=client
     )
@@ -327,9 +328,7 @@ def disclosure_pdf(request, pk, disclosure_pk):
     response = HttpResponse(
         render_document_pdf(disclosure_context(disclosure)), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="disclosure-{disclosure.pk}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(response, f"disclosure-{disclosure.pk}.pdf")
 
 
 # Accounting of disclosures (42 CFR 2.25).
@@ -359,8 +358,7 @@ def _csv_cell(value) -> str:
 
 def _accounting_csv(rows, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
+    attachment(response, filename)
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
     for d in rows:
@@ -435,7 +433,7 @@ def _accounting(request, rows, *, client, csv_name: str, csv_url: str):
 @require_GET
 @permission_required(Permission.VIEW_ACCESS_HISTORY)
 def chart_accounting(request, pk):
-    client = get_client_for_user(request.user, pk, page="accounting of disclosures")
+    client = get_client_for_user(request.user, pk, page="accounting of disclosures").client
     return _accounting(
         request,
         Disclosure.objects.filter(client=client),
@@ -483,7 +481,7 @@ def privacy_settings(request):
 @permission_required(Permission.MANAGE_ORGANIZATION)
 def retention_list(request):
     """Closed charts and when each may be disposed of."""
-    today = organization_today(request.user.organization)
+    today = request.user.organization.today()
     charts = (
         clients_visible_to(request.user)
         .filter(status=ChartStatus.DISCHARGED)
@@ -515,13 +513,14 @@ def retention_list(request):
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.MANAGE_ORGANIZATION)
 def chart_close(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="close chart")
+    client = get_client_for_user(request.user, pk, write=True, page="close chart").client
     episode = client.current_episode()
     already_closed = episode is None and client.status == ChartStatus.DISCHARGED
     form = CloseChartForm(
         request.POST or None,
         episode=episode,
-        initial={"closed_on": organization_today(client.organization)},
+        today=client.organization.today(),
+        initial={"closed_on": client.organization.today()},
     )
     if request.method == "POST" and not already_closed and form.is_valid():
         try:
@@ -567,14 +566,14 @@ def _retention_page(request, client, *, purge_form=None, anonymize_form=None, st
 @require_GET
 @permission_required(Permission.MANAGE_ORGANIZATION)
 def chart_retention(request, pk):
-    client = get_client_for_user(request.user, pk, page="retention")
+    client = get_client_for_user(request.user, pk, page="retention").client
     return _retention_page(request, client)
 
 
 @require_POST
 @permission_required(Permission.MANAGE_ORGANIZATION)
 def chart_purge(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="purge")
+    client = get_client_for_user(request.user, pk, write=True, page="purge").client
     form = ConfirmChartNumberForm(request.POST, chart_number=client.chart_number)
     if form.is_valid():
         number = client.chart_number
@@ -591,7 +590,7 @@ def chart_purge(request, pk):
 @require_POST
 @permission_required(Permission.MANAGE_ORGANIZATION)
 def chart_anonymize(request, pk):
-    client = get_client_for_user(request.user, pk, write=True, page="anonymize")
+    client = get_client_for_user(request.user, pk, write=True, page="anonymize").client
     form = ConfirmChartNumberForm(request.POST, chart_number=client.chart_number, prefix="anon")
     if form.is_valid():
         number = client.chart_number

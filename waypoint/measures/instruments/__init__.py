@@ -63,6 +63,8 @@ class Band:
     max: int
     label: str
     description: str = ""
+    # The suggested response for this band, offered in the project's voice (AUDIT zones).
+    response: str = ""
 
     def contains(self, value: int) -> bool:
         return self.min <= value <= self.max
@@ -92,6 +94,9 @@ class Flag:
     alert: dict | None = None
     crisis_lines: bool = False
     source: str = ""
+    # A safety item (declared under `safety_items`): acted on as soon as its item is answered,
+    # even while other items are missing.
+    safety: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,28 @@ class ReliableChangeParams:
     reliability: float
     sd_source: str
     reliability_source: str
+    # The sample the SD comes from, named on the chart ("NHS Talking Therapies intake sample").
+    sample: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class WordingChange:
+    item: str
+    original: str
+    adapted: str
+    reason: str
+    number: int = 0  # the item's position, 1-based
+
+
+@dataclass(frozen=True)
+class Adaptation:
+    """Our version differs in wording from the cited original: label it and list each change."""
+
+    label: str
+    original: str
+    source: str
+    changes: tuple[WordingChange, ...]
 
 
 @dataclass(frozen=True)
@@ -136,6 +162,7 @@ class Instrument:
     flags: tuple[Flag, ...] = ()
     key_items: dict = field(default_factory=dict)
     reliable_change: ReliableChangeParams | None = None
+    reliable_change_unavailable: str = ""
     threshold_change: ThresholdChange | None = None
     direction: str | None = None
     target: dict | None = None
@@ -143,6 +170,7 @@ class Instrument:
     instructions: str = ""
     source_url: str = ""
     wording_note: str = ""
+    adaptation: Adaptation | None = None
     bands_source: str = ""
     norms_source: str = ""
     loinc_panel: str | None = None
@@ -164,6 +192,10 @@ class Instrument:
             count -= 1
         return count
 
+    @property
+    def safety_items(self) -> tuple[Flag, ...]:
+        return tuple(flag for flag in self.flags if flag.safety)
+
     def item_index(self, item_id: str) -> int:
         for index, item in enumerate(self.items):
             if item.id == item_id:
@@ -184,7 +216,14 @@ class Instrument:
         """The public description used by `waypoint instruments show ID --json`."""
         bands = {
             (key or "all"): [
-                {"key": b.key, "min": b.min, "max": b.max, "label": b.label} for b in band_list
+                {
+                    "key": b.key,
+                    "min": b.min,
+                    "max": b.max,
+                    "label": b.label,
+                    "response": b.response or None,
+                }
+                for b in band_list
             ]
             for key, band_list in self.bands.items()
         }
@@ -214,10 +253,34 @@ class Instrument:
             "thresholds_differ": self.sex_specific,
             "missing_items": {"rule": self.missing.rule, "max_missing": self.missing.max_missing},
             "flags": [{"id": f.id, "label": f.label} for f in self.flags],
+            "safety_items": [
+                {
+                    "id": f.id,
+                    "item": f.conditions[0][0],
+                    "min_score": f.conditions[0][1],
+                    "label": f.label,
+                    "alert": f.alert,
+                    "crisis_lines": f.crisis_lines,
+                }
+                for f in self.safety_items
+            ],
             "loinc": {"panel": self.loinc_panel, "total": self.loinc_total},
             "citation": self.citation,
             "licence": self.licence,
             "wording_note": self.wording_note,
+            "adaptation": (
+                {
+                    "label": self.adaptation.label,
+                    "original": self.adaptation.original,
+                    "source": self.adaptation.source,
+                    "changes": [
+                        {"item": c.item, "original": c.original, "adapted": c.adapted}
+                        for c in self.adaptation.changes
+                    ],
+                }
+                if self.adaptation
+                else None
+            ),
         }
 
 
@@ -291,6 +354,7 @@ class _Checker:
                     max=hi,
                     label=self.require(entry, "label", str, f"{where} {key}: "),
                     description=entry.get("description", ""),
+                    response=entry.get("response", ""),
                 )
             )
         if expected - 1 != high:
@@ -339,7 +403,60 @@ def parse_instrument(data: dict, path: Path) -> Instrument:
 
 
 def _parse_instrument(data: dict, path: Path) -> Instrument:
+    """One function per section of the file; each checks its section and returns its part."""
     checker = _Checker(path)
+    instrument_id = _parse_header(checker, data, path)
+    items = _parse_items(checker, data)
+    by_id = {item.id: item for item in items}
+    has_total, total_range, missing = _parse_scoring(checker, data, items)
+    subscales = _parse_subscales(checker, data, by_id)
+    if not has_total and not subscales:
+        checker.fail("an instrument without a total needs subscales")
+    bands = _parse_bands(checker, data, has_total, total_range)
+    band_keys = {b.key for band_list in bands.values() for b in band_list}
+    flags = _parse_flags(checker, data, by_id, band_keys)
+    safety = _parse_safety_items(checker, data, by_id, {f.id for f in flags})
+    key_items = _parse_key_items(checker, data, by_id)
+    reliable, unavailable = _parse_reliable_change(checker, data, has_total)
+    threshold = _parse_threshold_change(checker, data)
+    direction = _parse_direction(checker, data, has_reliable_change=bool(reliable or threshold))
+    adaptation = _parse_adaptation(checker, data, by_id)
+
+    loinc = data.get("loinc") or {}
+    return Instrument(
+        id=instrument_id,
+        version=str(data["version"]),
+        name=data["name"],
+        short_name=data["short_name"],
+        citation=data["citation"],
+        licence=data["licence"],
+        items=items,
+        has_total=has_total,
+        range=total_range,
+        missing=missing,
+        bands=bands,
+        subscales=subscales,
+        flags=flags + safety,
+        key_items=key_items,
+        reliable_change=reliable,
+        reliable_change_unavailable=unavailable,
+        threshold_change=threshold,
+        direction=direction,
+        target=data.get("target"),
+        measures=data.get("measures", ""),
+        instructions=data.get("instructions", ""),
+        source_url=data.get("source_url", ""),
+        wording_note=data.get("wording_note", ""),
+        adaptation=adaptation,
+        bands_source=data.get("bands_source", ""),
+        norms_source=data.get("norms_source", ""),
+        loinc_panel=checker.loinc(loinc.get("panel"), "loinc.panel"),
+        loinc_total=checker.loinc(loinc.get("total"), "loinc.total"),
+        path=str(path),
+    )
+
+
+def _parse_header(checker: _Checker, data, path: Path) -> str:
     if not isinstance(data, dict):
         checker.fail("must hold one JSON object")
     instrument_id = checker.require(data, "id")
@@ -349,7 +466,10 @@ def _parse_instrument(data: dict, path: Path) -> Instrument:
         checker.fail(f"file name must be {instrument_id}.json")
     for key in ("version", "name", "short_name", "citation", "licence"):
         checker.require(data, key)
+    return instrument_id
 
+
+def _parse_items(checker: _Checker, data: dict) -> tuple[Item, ...]:
     sets = data.get("response_sets") or {}
     raw_items = checker.require(data, "items", list)
     items = []
@@ -385,15 +505,20 @@ def _parse_instrument(data: dict, path: Path) -> Instrument:
                 loinc=checker.loinc(entry.get("loinc"), f"{where} loinc"),
             )
         )
+    return tuple(items)
+
+
+def _score_range(by_id: dict, item_ids) -> tuple[int, int]:
+    chosen = [by_id[i] for i in item_ids]
+    return (
+        sum(min(o.score for o in it.options) for it in chosen),
+        sum(max(o.score for o in it.options) for it in chosen),
+    )
+
+
+def _parse_scoring(checker: _Checker, data: dict, items) -> tuple:
+    """(has_total, total range or None, missing-item rule)."""
     by_id = {item.id: item for item in items}
-
-    def score_range(item_ids) -> tuple[int, int]:
-        chosen = [by_id[i] for i in item_ids]
-        return (
-            sum(min(o.score for o in it.options) for it in chosen),
-            sum(max(o.score for o in it.options) for it in chosen),
-        )
-
     scoring = checker.require(data, "scoring", dict)
     has_total = scoring.get("total")
     if not isinstance(has_total, bool):
@@ -404,13 +529,16 @@ def _parse_instrument(data: dict, path: Path) -> Instrument:
     total_range = None
     if has_total:
         declared = scoring.get("range")
-        total_range = score_range(scored_ids)
+        total_range = _score_range(by_id, scored_ids)
         if declared is None or tuple(declared) != total_range:
             checker.fail(
                 f"scoring.range {declared} does not match the items' possible range "
                 f"{list(total_range)}"
             )
+    return has_total, total_range, _parse_missing(checker, scoring)
 
+
+def _parse_missing(checker: _Checker, scoring: dict) -> MissingRule:
     raw_missing = scoring.get("missing") or {"rule": "refuse"}
     rule = raw_missing.get("rule")
     if rule not in ("refuse", "prorate"):
@@ -421,13 +549,15 @@ def _parse_instrument(data: dict, path: Path) -> Instrument:
             checker.fail("a prorating rule needs max_missing of 1 or more")
         if not raw_missing.get("source"):
             checker.fail("a prorating rule must cite the instrument manual that gives it (source)")
-    missing = MissingRule(
+    return MissingRule(
         rule=rule,
         max_missing=max_missing if rule == "prorate" else 0,
         note=raw_missing.get("note", ""),
         source=raw_missing.get("source", ""),
     )
 
+
+def _parse_subscales(checker: _Checker, data: dict, by_id: dict) -> tuple[Subscale, ...]:
     subscales = []
     for entry in data.get("subscales") or []:
         key = checker.require(entry, "key", str, "subscale: ")
@@ -435,7 +565,7 @@ def _parse_instrument(data: dict, path: Path) -> Instrument:
         for item_id in sub_items:
             if item_id not in by_id or not by_id[item_id].scored:
                 checker.fail(f"subscale {key}: {item_id!r} is not a scored item")
-        sub_range = score_range(sub_items)
+        sub_range = _score_range(by_id, sub_items)
         if tuple(entry.get("range") or ()) != sub_range:
             checker.fail(
                 f"subscale {key}: range {entry.get('range')} does not match its items "
@@ -457,126 +587,211 @@ def _parse_instrument(data: dict, path: Path) -> Instrument:
                 norms=norms,
             )
         )
-    if not has_total and not subscales:
-        checker.fail("an instrument without a total needs subscales")
+    return tuple(subscales)
 
+
+def _parse_bands(checker: _Checker, data: dict, has_total: bool, total_range) -> dict:
     raw_bands = data.get("bands")
     bands: dict = {}
-    if raw_bands is not None:
-        if not has_total:
-            checker.fail("bands need a total score")
-        if isinstance(raw_bands, dict):
-            if set(raw_bands) != set(THRESHOLD_SETS):
-                checker.fail("sex-specific bands need exactly 'female' and 'male' sets")
-            for key in THRESHOLD_SETS:
-                bands[key] = checker.bands(raw_bands[key], *total_range, f"bands.{key}")
-        else:
-            bands[None] = checker.bands(raw_bands, *total_range, "bands")
-    band_keys = {b.key for band_list in bands.values() for b in band_list}
+    if raw_bands is None:
+        return bands
+    if not has_total:
+        checker.fail("bands need a total score")
+    if isinstance(raw_bands, dict):
+        if set(raw_bands) != set(THRESHOLD_SETS):
+            checker.fail("sex-specific bands need exactly 'female' and 'male' sets")
+        for key in THRESHOLD_SETS:
+            bands[key] = checker.bands(raw_bands[key], *total_range, f"bands.{key}")
+    else:
+        bands[None] = checker.bands(raw_bands, *total_range, "bands")
+    return bands
 
+
+def _conditions(checker: _Checker, when: dict, by_id: dict, flag_id: str) -> tuple:
+    conditions = []
+    for clause in when.get("any", [when]):
+        item_id = clause.get("item")
+        if item_id not in by_id:
+            checker.fail(f"flag {flag_id}: unknown item {item_id!r}")
+        min_score = clause.get("min_score")
+        if not isinstance(min_score, int):
+            checker.fail(f"flag {flag_id}: min_score must be a whole number")
+        conditions.append((item_id, min_score))
+    return tuple(conditions)
+
+
+def _alert(checker: _Checker, alert, flag_id: str, *, required: bool = False):
+    if alert is None:
+        if required:
+            checker.fail(f"safety item {flag_id}: needs an alert (kind, title, severity)")
+        return None
+    for key in ("kind", "title"):
+        checker.require(alert, key, str, f"flag {flag_id} alert: ")
+    if alert.get("severity", "warning") not in SEVERITIES:
+        checker.fail(f"flag {flag_id}: alert severity must be one of {SEVERITIES}")
+    return alert
+
+
+def _parse_flags(checker: _Checker, data: dict, by_id: dict, band_keys: set) -> tuple[Flag, ...]:
     flags = []
     for entry in data.get("flags") or []:
         flag_id = checker.require(entry, "id", str, "flag: ")
         when = checker.require(entry, "when", dict, f"flag {flag_id}: ")
-        clauses = when.get("any", [when])
-        conditions = []
-        for clause in clauses:
-            item_id = clause.get("item")
-            if item_id not in by_id:
-                checker.fail(f"flag {flag_id}: unknown item {item_id!r}")
-            min_score = clause.get("min_score")
-            if not isinstance(min_score, int):
-                checker.fail(f"flag {flag_id}: min_score must be a whole number")
-            conditions.append((item_id, min_score))
         unless = entry.get("unless_band", "")
         if unless and unless not in band_keys:
             checker.fail(f"flag {flag_id}: unknown band {unless!r}")
-        alert = entry.get("alert")
-        if alert is not None:
-            for key in ("kind", "title"):
-                checker.require(alert, key, str, f"flag {flag_id} alert: ")
-            if alert.get("severity", "warning") not in SEVERITIES:
-                checker.fail(f"flag {flag_id}: alert severity must be one of {SEVERITIES}")
         flags.append(
             Flag(
                 id=flag_id,
                 label=checker.require(entry, "label", str, f"flag {flag_id}: "),
-                conditions=tuple(conditions),
+                conditions=_conditions(checker, when, by_id, flag_id),
                 unless_band=unless,
-                alert=alert,
+                alert=_alert(checker, entry.get("alert"), flag_id),
                 crisis_lines=bool(entry.get("crisis_lines", False)),
                 source=entry.get("source", ""),
             )
         )
+    return tuple(flags)
 
+
+def _parse_safety_items(
+    checker: _Checker, data: dict, by_id: dict, flag_ids: set
+) -> tuple[Flag, ...]:
+    """Items whose answer at or above a threshold alerts the care team at once.
+
+    Unlike other flags, a safety item is acted on as soon as it is answered, even while other
+    items are still missing (PHQ-9 item 9). Each entry names one scored item, the lowest score
+    that raises it, and the alert's wording; it is stored and shown as a flag.
+    """
+    raw = data.get("safety_items") or []
+    if not isinstance(raw, list):
+        checker.fail("safety_items must be a list")
+    safety = []
+    seen = set(flag_ids)
+    for entry in raw:
+        flag_id = checker.require(entry, "id", str, "safety item: ")
+        if flag_id in seen:
+            checker.fail(f"safety item {flag_id}: id is already used by a flag")
+        seen.add(flag_id)
+        item_id = checker.require(entry, "item", str, f"safety item {flag_id}: ")
+        item = by_id.get(item_id)
+        if item is None or not item.scored:
+            checker.fail(f"safety item {flag_id}: {item_id!r} is not a scored item")
+        min_score = entry.get("min_score")
+        scores = [o.score for o in item.options]
+        if (
+            not isinstance(min_score, int)
+            or isinstance(min_score, bool)
+            or not min(scores) < min_score <= max(scores)
+        ):
+            checker.fail(
+                f"safety item {flag_id}: min_score must be a whole number above the item's "
+                f"lowest score and at most its highest ({min(scores)}-{max(scores)})"
+            )
+        safety.append(
+            Flag(
+                id=flag_id,
+                label=checker.require(entry, "label", str, f"safety item {flag_id}: "),
+                conditions=((item_id, min_score),),
+                alert=_alert(checker, entry.get("alert"), flag_id, required=True),
+                crisis_lines=bool(entry.get("crisis_lines", False)),
+                source=checker.require(entry, "source", str, f"safety item {flag_id}: "),
+                safety=True,
+            )
+        )
+    return tuple(safety)
+
+
+def _parse_key_items(checker: _Checker, data: dict, by_id: dict) -> dict:
     key_items = data.get("key_items") or {}
     for key, item_id in key_items.items():
         if item_id not in by_id:
             checker.fail(f"key_items.{key}: unknown item {item_id!r}")
+    return dict(key_items)
 
-    reliable = None
+
+def _parse_reliable_change(checker: _Checker, data: dict, has_total: bool) -> tuple:
+    """(ReliableChangeParams or None, the reason none is shipped or "")."""
     raw_rc = data.get("reliable_change")
-    if raw_rc:
-        if not has_total:
-            checker.fail("reliable_change needs a total score")
-        sd = raw_rc.get("sd")
-        r = raw_rc.get("reliability")
-        if not isinstance(sd, int | float) or sd <= 0:
-            checker.fail("reliable_change.sd must be a positive number")
-        if not isinstance(r, int | float) or not 0 < r < 1:
-            checker.fail("reliable_change.reliability must be between 0 and 1")
-        reliable = ReliableChangeParams(
-            sd=float(sd),
-            reliability=float(r),
-            sd_source=checker.require(raw_rc, "sd_source", str, "reliable_change: "),
-            reliability_source=checker.require(
-                raw_rc, "reliability_source", str, "reliable_change: "
-            ),
-            note=raw_rc.get("note", ""),
-        )
-    threshold = None
+    unavailable = data.get("reliable_change_unavailable", "")
+    if not isinstance(unavailable, str):
+        checker.fail("reliable_change_unavailable must be a sentence saying why")
+    if not raw_rc:
+        return None, unavailable
+    if unavailable:
+        checker.fail("give reliable_change or reliable_change_unavailable, not both")
+    if not has_total:
+        checker.fail("reliable_change needs a total score")
+    sd = raw_rc.get("sd")
+    r = raw_rc.get("reliability")
+    if not isinstance(sd, int | float) or isinstance(sd, bool) or sd <= 0:
+        checker.fail("reliable_change.sd must be a positive number")
+    if not isinstance(r, int | float) or isinstance(r, bool) or not 0 < r < 1:
+        checker.fail("reliable_change.reliability must be between 0 and 1")
+    params = ReliableChangeParams(
+        sd=float(sd),
+        reliability=float(r),
+        sd_source=checker.require(raw_rc, "sd_source", str, "reliable_change: "),
+        reliability_source=checker.require(raw_rc, "reliability_source", str, "reliable_change: "),
+        sample=checker.require(raw_rc, "sample", str, "reliable_change: "),
+        note=raw_rc.get("note", ""),
+    )
+    return params, ""
+
+
+def _parse_threshold_change(checker: _Checker, data: dict) -> ThresholdChange | None:
     raw_tc = data.get("threshold_change")
-    if raw_tc:
-        threshold = ThresholdChange(
-            name=checker.require(raw_tc, "name", str, "threshold_change: "),
-            reliable_change=checker.require(raw_tc, "reliable_change", int, "threshold_change: "),
-            source=checker.require(raw_tc, "source", str, "threshold_change: "),
-        )
+    if not raw_tc:
+        return None
+    return ThresholdChange(
+        name=checker.require(raw_tc, "name", str, "threshold_change: "),
+        reliable_change=checker.require(raw_tc, "reliable_change", int, "threshold_change: "),
+        source=checker.require(raw_tc, "source", str, "threshold_change: "),
+    )
+
+
+def _parse_direction(checker: _Checker, data: dict, *, has_reliable_change: bool) -> str | None:
     direction = data.get("direction")
     if direction not in DIRECTIONS:
         checker.fail(f"direction must be one of {DIRECTIONS}")
-    if (reliable or threshold) and direction is None:
+    if has_reliable_change and direction is None:
         checker.fail("reliable change needs a direction (higher_is_worse or higher_is_better)")
+    return direction
 
-    loinc = data.get("loinc") or {}
-    return Instrument(
-        id=instrument_id,
-        version=str(data["version"]),
-        name=data["name"],
-        short_name=data["short_name"],
-        citation=data["citation"],
-        licence=data["licence"],
-        items=tuple(items),
-        has_total=has_total,
-        range=total_range,
-        missing=missing,
-        bands=bands,
-        subscales=tuple(subscales),
-        flags=tuple(flags),
-        key_items=dict(key_items),
-        reliable_change=reliable,
-        threshold_change=threshold,
-        direction=direction,
-        target=data.get("target"),
-        measures=data.get("measures", ""),
-        instructions=data.get("instructions", ""),
-        source_url=data.get("source_url", ""),
-        wording_note=data.get("wording_note", ""),
-        bands_source=data.get("bands_source", ""),
-        norms_source=data.get("norms_source", ""),
-        loinc_panel=checker.loinc(loinc.get("panel"), "loinc.panel"),
-        loinc_total=checker.loinc(loinc.get("total"), "loinc.total"),
-        path=str(path),
+
+def _parse_adaptation(checker: _Checker, data: dict, by_id: dict) -> Adaptation | None:
+    """Where our wording differs from the cited original: what changed, why, and the source."""
+    raw = data.get("adaptation")
+    if raw is None:
+        return None
+    where = "adaptation: "
+    changes = []
+    for entry in checker.require(raw, "changes", list, where):
+        item_id = checker.require(entry, "item", str, where)
+        if item_id not in by_id:
+            checker.fail(f"adaptation: unknown item {item_id!r}")
+        adapted = checker.require(entry, "adapted", str, f"adaptation {item_id}: ")
+        if adapted != by_id[item_id].text:
+            checker.fail(f"adaptation {item_id}: 'adapted' must be the item's text as shipped")
+        original = checker.require(entry, "original", str, f"adaptation {item_id}: ")
+        if original == adapted:
+            checker.fail(f"adaptation {item_id}: the original and adapted wording are the same")
+        changes.append(
+            WordingChange(
+                item=item_id,
+                original=original,
+                adapted=adapted,
+                reason=checker.require(entry, "reason", str, f"adaptation {item_id}: "),
+                number=list(by_id).index(item_id) + 1,
+            )
+        )
+    if not changes:
+        checker.fail("adaptation: list at least one change")
+    return Adaptation(
+        label=checker.require(raw, "label", str, where),
+        original=checker.require(raw, "original", str, where),
+        source=checker.require(raw, "source", str, where),
+        changes=tuple(changes),
     )
 
 

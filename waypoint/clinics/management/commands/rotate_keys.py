@@ -7,7 +7,8 @@ class Command(BaseCommand):
     help = (
         "Re-encrypt every encrypted value with the newest key in FIELD_ENCRYPTION_KEYS "
         "(runs while the site is up). --check only counts values on older keys; "
-        "--search-index rebuilds the blind indexes after SEARCH_HASH_KEY changed."
+        "--search-index rebuilds the blind indexes after SEARCH_HASH_KEY changed. "
+        "Also reports which AUDIT_HMAC_KEYS keys the audit trail uses."
     )
 
     def add_arguments(self, parser):
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             return
         try:
             report = keyrotation.rotate(check_only=check, batch_size=batch_size, progress=progress)
+            audit = keyrotation.audit_key_usage()
         except keyrotation.RotationError as exc:
             raise CommandError(str(exc)) from exc
         values = report.total("values")
@@ -57,6 +59,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{values} encrypted values in {columns} columns; {pending} not on the newest key"
             )
+            self.stdout.write(audit.describe())
+            self._refuse_missing_audit_keys(audit)
             if undecryptable:
                 raise CommandError(
                     f"{undecryptable} values cannot be decrypted with any configured key"
@@ -71,8 +75,17 @@ class Command(BaseCommand):
             f"{report.total('rotated')} re-encrypted, {report.total('current')} already current, "
             f"{report.total('changed_meanwhile')} changed by users meanwhile"
         )
+        self.stdout.write(audit.describe())
+        self._refuse_missing_audit_keys(audit)
         if undecryptable:
             raise CommandError(
                 f"{undecryptable} values cannot be decrypted with any configured key "
                 "(was an old key removed too early?); run with -v 2 to see which columns"
+            )
+
+    def _refuse_missing_audit_keys(self, audit):
+        if audit.missing:
+            raise CommandError(
+                f"audit events are linked with key id {audit.missing[0]!r}, which "
+                "AUDIT_HMAC_KEYS no longer lists: put it back (old audit keys stay listed)"
             )

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result))
             return
-        name = "UK units" if country == "UK" else f"{country} standard drinks"
+        name = units.drink_word(country, result["standard_drinks"])
         size = (
             "10 ml of ethanol each"
             if country == "UK"

@@ -19,6 +19,7 @@ from waypoint.diary.csv_import import (
     read_diary_csv,
 )
 from waypoint.diary.outcomes import (
+    HEAVY_DAY_GRAMS,
     THRESHOLDS,
     OutcomeSums,
     WhoLevel,
@@ -41,8 +42,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--thresholds",
             choices=THRESHOLDS,
-            default="female",
-            help="heavy-day and WHO-level thresholds (default female, the lower ones)",
+            default=None,
+            help="heavy-day and WHO-level thresholds (default female, the lower ones; the output "
+            "says which were applied and whether they were given)",
         )
         parser.add_argument(
             "--country",
@@ -60,7 +62,8 @@ class Command(BaseCommand):
                 f"unknown --country {options['country']!r}; choose one of "
                 f"{', '.join(units.COUNTRIES)}"
             )
-        thresholds = options["thresholds"]
+        given = options["thresholds"] is not None
+        thresholds = options["thresholds"] or "female"
         today = timezone.localdate()
         start = self._date_option(options["start"], "--from", today)
         end = self._date_option(options["end"], "--to", today)
@@ -107,6 +110,8 @@ class Command(BaseCommand):
             first = start or spans[person][0]
             last = end or spans[person][1]
             result = self._result(days, person, first, last, thresholds, country)
+            result["thresholds_given"] = given
+            result["heavy_day_grams"] = HEAVY_DAY_GRAMS[thresholds]
             days.discard(person)
             if as_json:
                 opening = ("[\n" if number == 0 else ",\n") if has_person else ""
@@ -171,13 +176,26 @@ class Command(BaseCommand):
         def num(value, suffix=""):
             return "–" if value is None else f"{value:.1f}{suffix}"
 
-        drink = "UK units" if result["country"] == "UK" else f"{result['country']} drinks"
+        drink = units.drink_word(result["country"])
         title = f"Person {result['person']}: " if "person" in result else ""
         level = result["who_risk_level"]
         heading = (
             f"{title}{result['from']} to {result['to']} "
             f"({result['thresholds']} thresholds, {units.COUNTRIES[result['country']]})"
         )
+        name = result["thresholds"]
+        how = (
+            "as given"
+            if result.get("thresholds_given")
+            else f"the default, as no --thresholds was given; "
+            f"--thresholds {'male' if name == 'female' else 'female'} for the other ones"
+        )
+        applied = (
+            f"  Thresholds applied: {name} ({how}): heavy day = at least "
+            f"{result['heavy_day_grams']:g} g of alcohol (NIAAA); "
+            f"WHO risk levels, {name} column (WHO 2000)"
+        )
+        heading = f"{heading}\n{applied}"
         if not result["window_days"]:
             return f"{heading}\n  No days in this window: the person's rows are all outside it."
         lines = [

@@ -1,5 +1,9 @@
 """`waypoint score ID A1 A2 ... [--json] [--thresholds female|male]` and the CSV batch mode.
 
+Where cut-offs differ by thresholds (AUDIT-C) and none are given, a total on which the female
+and male cut-offs agree is scored and said to be the same under both; only a total on which
+they disagree is refused.
+
 Each answer is the 0-based index of the chosen option, in the official option order shown by
 `waypoint instruments show ID`. `-` (or an empty CSV cell) marks an unanswered item.
 
@@ -60,7 +64,8 @@ class Command(BaseCommand):
         if result.total is not None:
             parts.append(f"total {result.total}")
         if result.band:
-            parts.append(result.band.label)
+            note = f" ({result.thresholds_note})" if result.thresholds_note else ""
+            parts.append(result.band.label + note)
         parts.extend(f"{key} {value}" for key, value in result.subscales.items())
         if result.flags:
             parts.append("flags: " + ", ".join(result.flag_ids))
@@ -113,8 +118,10 @@ class Command(BaseCommand):
                 f"{instrument.short_name} has {item_count} items"
             )
         subscale_keys = [sub.key for sub in instrument.subscales]
-        writer.writerow([*header, "total", "band", "flags", *subscale_keys, "error"])
-        blank_scores = [""] * (3 + len(subscale_keys))
+        # Where cut-offs differ, say which set scored each row ("both": they agree).
+        used = ["thresholds_used"] if instrument.sex_specific else []
+        writer.writerow([*header, "total", "band", *used, "flags", *subscale_keys, "error"])
+        blank_scores = [""] * (3 + len(used) + len(subscale_keys))
 
         def fitted(row):
             # A bad row of the wrong width is padded or cut to the header's width, so that its
@@ -157,6 +164,7 @@ class Command(BaseCommand):
                     *row,
                     "" if result.total is None else result.total,
                     result.band.label if result.band else "",
+                    *([result.thresholds_used] if used else []),
                     " ".join(result.flag_ids),
                     *(result.subscales[key] for key in subscale_keys),
                     "",

@@ -1,0 +1,51 @@
+"""Schema-driven fuzzing of /api/v1/ (schemathesis): whatever is sent, never a 5xx, and every
+answer matches the OpenAPI document (issue #14, "Bad input")."""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.specs.openapi import checks
+
+from waypoint.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def bearer(db, clinician, client_chart, make_token, settings):
+    settings.API_RATE_LIMIT = "100000/m"  # the throttle itself is tested in test_api.py
+    return {"Authorization": f"Bearer {make_token(clinician, scope='read-write')}"}
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly, which ends each request with
+    close_old_connections: inside the test's transaction that closes the PostgreSQL connection
+    (SQLite ignores it). Django's own test client unhooks it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=False)
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_never_fails_on_any_input(case, bearer):
+    response = case.call(headers=bearer)
+    assert response.status_code < 500, (case.method, case.path, response.text[:300])
+    # Left out: the auth checks (this test always sends a valid token; bad tokens are tested in
+    # test_api.py) and "schema-valid data accepted", because the schema cannot say how many
+    # answers each instrument takes: scoring rightly answers 400 to a wrong count.
+    case.validate_response(
+        response, excluded_checks=[checks.ignored_auth, checks.positive_data_acceptance]
+    )

@@ -1,0 +1,364 @@
+"""A chart as a FHIR R4 Bundle and back (issue #14, "FHIR")."""
+
+import copy
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from waypoint.audit.models import AuditEvent
+from waypoint.clients import actions as client_actions
+from waypoint.clients.models import Client
+from waypoint.diary import actions as diary_actions
+from waypoint.exchange.fhir_export import client_bundle
+from waypoint.exchange.fhir_import import BundleError, import_bundle
+from waypoint.goals import actions as goal_actions
+from waypoint.measures import actions as measure_actions
+from waypoint.privacy import actions as privacy_actions
+
+pytestmark = pytest.mark.django_db
+
+PHQ9 = [1, 2, 0, 1, 3, 0, 1, 2, 0]
+
+
+@pytest.fixture
+def rich_chart(client_chart, clinician, clinic):
+    """Robin's chart with a bit of everything the Bundle carries."""
+    today = clinic.today()
+    client = client_chart
+    client.pronouns, client.phone, client.email = "they/them", "555-0100", "robin@example.org"
+    client.address, client.languages = "1 Main St\nSpringfield", "English, Spanish"
+    client.emergency_contact_name, client.emergency_contact_phone = "Sam Rivera", "555-0199"
+    client.emergency_contact_relationship = "sibling"
+    client.date_of_birth = datetime.date(1990, 4, 12)
+    client.drinking_thresholds = "male"
+    client.save()
+    first = today - datetime.timedelta(days=200)
+    if client.current_episode() is None:
+        client_actions.admit_client(client, by=clinician, admitted_on=first)
+    client_actions.discharge_client(
+        client, by=clinician, discharged_on=first + datetime.timedelta(days=30), reason="moved"
+    )
+    client_actions.admit_client(
+        client, by=clinician, admitted_on=today - datetime.timedelta(days=100), program="Groups"
+    )
+    goal_actions.choose_goal(
+        client,
+        by=clinician,
+        substance="alcohol",
+        kind="moderation",
+        started_on=today - datetime.timedelta(days=90),
+        chosen_by_client=True,
+        limit_unit="drinks",
+        max_per_day=Decimal("3"),
+        max_use_days_per_week=3,
+        in_own_words="I want weekends back",
+        review_on=today + datetime.timedelta(days=30),
+    )
+    goal_actions.choose_goal(
+        client,
+        by=clinician,
+        substance="opioids",
+        kind="safer_use",
+        started_on=today - datetime.timedelta(days=60),
+        chosen_by_client=True,
+        practices=["never_alone", "naloxone"],
+        practices_other="tell Sam first",
+    )
+    diary_actions.add_entry(
+        client,
+        by=clinician,
+        source="clinician",
+        day=today - datetime.timedelta(days=3),
+        substance="alcohol",
+        amount=Decimal("2"),
+        unit="beverage",
+        beverage="beer",
+        volume_ml=Decimal("355"),
+        abv=Decimal("5"),
+        mood=6,
+        note="a birthday",
+    )
+    diary_actions.add_entry(
+        client,
+        by=clinician,
+        source="clinician",
+        day=today - datetime.timedelta(days=2),
+        substance="cannabis",
+        amount=Decimal("1"),
+        unit="joints",
+        route="smoked",
+        money_spent=Decimal("10"),
+        setting_where="home",
+    )
+    diary_actions.record_no_use(
+        client, by=clinician, source="clinician", day=today - datetime.timedelta(days=1)
+    )
+    measure_actions.record_administration(
+        client,
+        by=clinician,
+        instrument_id="phq-9",
+        answers=PHQ9,
+        administered_at=timezone.now() - datetime.timedelta(days=5),
+    )
+    privacy_actions.create_consent(
+        client,
+        by=clinician,
+        recipient_kind="individual",
+        recipient_name="Dr. Lee",
+        purpose="treatment",
+        info_kinds=["attendance"],
+        expires_on=today + datetime.timedelta(days=90),
+    )
+    return client
+
+
+def _by_type(bundle):
+    found = {}
+    for entry in bundle["entry"]:
+        found.setdefault(entry["resource"]["resourceType"], []).append(entry["resource"])
+    return found
+
+
+def _comparable(bundle):
+    """What must survive a round trip: every resource but its ids, references, the
+    organization-specific identifier system, who entered it, and consents (not imported)."""
+    volatile = {
+        "id",
+        "subject",
+        "patient",
+        "expressedBy",
+        "derivedFrom",
+        "author",
+        "performer",
+        "source",
+        "identifier",
+        "dateTime",
+    }
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in volatile}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    kept = {k: v for k, v in _by_type(bundle).items() if k != "Consent"}
+    return {kind: [strip(r) for r in resources] for kind, resources in kept.items()}
+
+
+def test_export_is_a_valid_r4_bundle_with_every_kind(rich_chart):
+    bundle = client_bundle(rich_chart)
+    Bundle.model_validate(bundle)
+    kinds = _by_type(bundle)
+    assert {k: len(v) for k, v in kinds.items()} == {
+        "Patient": 1,
+        "Encounter": 2,
+        "Goal": 2,
+        "Observation": 5,
+        "QuestionnaireResponse": 1,
+        "Consent": 1,
+    }
+    patient = kinds["Patient"][0]
+    assert patient["birthDate"] == "1990-04-12"
+    assert {"use": "official", "text": rich_chart.legal_name} in patient["name"]
+
+
+def test_round_trip_keeps_every_exported_field(rich_chart, other_clinic, other_clinician):
+    exported = client_bundle(rich_chart)
+    result = import_bundle(
+        json.loads(json.dumps(exported)), organization=other_clinic, by=other_clinician
+    )
+    assert result.client.organization == other_clinic
+    assert result.client.chart_number == rich_chart.chart_number
+    again = client_bundle(result.client)
+    assert _comparable(again) == _comparable(exported)
+    assert result.skipped and "consent" in result.skipped[0]
+
+
+def test_import_is_audited_and_creates_one_chart(rich_chart, other_clinic, other_clinician):
+    from waypoint.exchange.actions import import_chart
+
+    before = Client.objects.count()
+    result = import_chart(client_bundle(rich_chart), by=other_clinician)
+    assert Client.objects.count() == before + 1
+    assert AuditEvent.objects.filter(
+        client_id=result.client.pk, action="create", object_type="clients.client"
+    ).exists()
+
+
+def _bundle(rich_chart):
+    return json.loads(json.dumps(client_bundle(rich_chart)))
+
+
+def _patient_index(bundle):
+    return next(
+        i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Patient"
+    )
+
+
+@pytest.mark.parametrize(
+    "break_it,path",
+    [
+        (lambda b, p: b.update(resourceType="Patient"), "resourceType"),
+        (
+            lambda b, p: b["entry"][p]["resource"].update(birthDate="1990-02-30"),
+            "entry[0].resource.birthDate",
+        ),
+        (lambda b, p: b["entry"].pop(p), "entry"),
+        (lambda b, p: b["entry"].append(copy.deepcopy(b["entry"][p])), "entry"),
+        (lambda b, p: b["entry"][p]["resource"].update(name=[]), "entry[0].resource.name"),
+        (lambda b, p: b.update(type="searchset"), "type"),
+        (
+            lambda b, p: b["entry"].append({"resource": {"resourceType": "Device", "id": "x"}}),
+            "resourceType",
+        ),
+    ],
+)
+def test_a_broken_bundle_is_refused_with_its_path_and_creates_nothing(
+    rich_chart, other_clinic, other_clinician, break_it, path
+):
+    bundle = _bundle(rich_chart)
+    break_it(bundle, _patient_index(bundle))
+    before = (Client.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(BundleError) as caught:
+        import_bundle(bundle, organization=other_clinic, by=other_clinician)
+    assert path in caught.value.path, caught.value
+    assert (Client.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_implausible_diary_amount_rolls_everything_back(rich_chart, other_clinic, other_clinician):
+    bundle = _bundle(rich_chart)
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if (
+            resource["resourceType"] == "Observation"
+            and resource.get("valueQuantity", {}).get("unit") == "joints"
+        ):
+            resource["valueQuantity"]["value"] = 5000
+    with pytest.raises(BundleError, match="valueQuantity"):
+        import_bundle(bundle, organization=other_clinic, by=other_clinician)
+    assert not Client.objects.filter(
+        organization=other_clinic, chart_number=rich_chart.chart_number
+    ).exists()
+
+
+def test_an_answer_outside_the_options_is_refused(rich_chart, other_clinic, other_clinician):
+    bundle = _bundle(rich_chart)
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "QuestionnaireResponse":
+            entry["resource"]["item"][0]["answer"][0]["valueCoding"]["code"] = "nope"
+    with pytest.raises(BundleError, match="not one of the item's options"):
+        import_bundle(bundle, organization=other_clinic, by=other_clinician)
+
+
+def test_a_chart_number_in_use_is_refused(rich_chart, clinic, clinician):
+    with pytest.raises(BundleError, match="already used here"):
+        import_bundle(_bundle(rich_chart), organization=clinic, by=clinician)
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_hostile_bundles_never_crash_and_never_half_import(
+    rich_chart, other_clinic, other_clinician, data
+):
+    """Any element replaced by junk: the import either succeeds whole or is refused with a
+    path, and a refusal creates nothing."""
+    bundle = _bundle(rich_chart)
+    paths = [p for p in _paths(bundle) if p]
+    path = data.draw(st.sampled_from(paths))
+    target = bundle
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = data.draw(JUNK)
+    before = Client.objects.filter(organization=other_clinic).count()
+    try:
+        result = import_bundle(bundle, organization=other_clinic, by=other_clinician)
+    except BundleError as exc:
+        assert exc.path and exc.message
+        assert Client.objects.filter(organization=other_clinic).count() == before
+    else:
+        result.client.delete()
+
+
+def test_download_is_audited_and_follows_access(login, clinician, colleague, rich_chart):
+    response = login(clinician).get(f"/clients/{rich_chart.pk}/fhir.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    assert "attachment" in response["Content-Disposition"]
+    assert json.loads(response.content)["resourceType"] == "Bundle"
+    assert AuditEvent.objects.filter(action="export", client_id=rich_chart.pk).exists()
+    assert login(colleague).get(f"/clients/{rich_chart.pk}/fhir.json").status_code == 404
+
+
+def test_upload_page(login, rich_chart, other_clinician, client_user, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    browser = login(other_clinician)
+    assert browser.get("/clients/import/fhir/").status_code == 200
+    bad = browser.post("/clients/import/fhir/", {"bundle": SimpleUploadedFile("b.json", b"{no")})
+    assert bad.status_code == 400 and "not JSON" in bad.content.decode()
+    good = SimpleUploadedFile("b.json", json.dumps(client_bundle(rich_chart)).encode())
+    response = browser.post("/clients/import/fhir/", {"bundle": good})
+    assert response.status_code == 302
+    assert Client.objects.filter(
+        organization=other_clinician.organization, chart_number=rich_chart.chart_number
+    ).exists()
+
+
+def test_clients_cannot_import(login, client_user):
+    assert login(client_user).get("/clients/import/fhir/").status_code == 403
+
+
+def test_cli_refuses_with_the_path(tmp_path, rich_chart, other_clinic, other_clinician):
+    bundle = _bundle(rich_chart)
+    bundle["entry"][_patient_index(bundle)]["resource"]["birthDate"] = "soon"
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle))
+    with pytest.raises(
+        CommandError, match=r"refused, nothing created: entry\[0\]\.resource\.birthDate"
+    ):
+        call_command(
+            "fhir-import",
+            str(path),
+            "--organization",
+            other_clinic.slug,
+            "--by",
+            other_clinician.email,
+        )
+    path.write_text(json.dumps(_bundle(rich_chart)))
+    call_command(
+        "fhir-import", str(path), "--organization", other_clinic.slug, "--by", other_clinician.email
+    )
+    assert Client.objects.filter(organization=other_clinic).count() == 1
