@@ -170,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "waypoint.accounts.context_processors.navigation",
+                "waypoint.accounts.context_processors.idle_sign_out",
             ],
         },
     },

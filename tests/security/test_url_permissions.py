@@ -49,6 +49,7 @@ PUBLIC = {
 CLIENT_SELF_SERVICE = {
     "home",
     "logout",
+    "accounts-keepalive",  # "Stay signed in" from the idle warning
     "password_change",
     "password_change_done",
     "accounts-two-factor",

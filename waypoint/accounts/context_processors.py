@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from waypoint.accounts.roles import Permission
 
 
@@ -29,3 +31,11 @@ def navigation(request):
             links.append(("accounts-organization", "Settings"))
     links.append(("accounts-two-factor", "Sign-in security"))
     return {"nav_links": links}
+
+
+def idle_sign_out(request):
+    """Seconds until the idle sign-out, for the warning in static/waypoint/session.js."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"session_seconds": settings.SESSION_COOKIE_AGE}

@@ -6,6 +6,7 @@ from waypoint.accounts import forms, twofactor_views, views
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keepalive/", views.keepalive, name="accounts-keepalive"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(form_class=forms.WaypointPasswordChangeForm),

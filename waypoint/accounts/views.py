@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,6 +36,15 @@ class LoginView(auth_views.LoginView):
             twofactor.start_pending(self.request, user, next_url=self.get_success_url())
             return redirect("accounts-two-factor-verify")
         return super().form_valid(form)
+
+
+@require_POST
+def keepalive(request):
+    """"Stay signed in" from the idle warning (static/waypoint/session.js): any request renews
+    the session (SESSION_SAVE_EVERY_REQUEST), so this only answers how long it now lasts."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False, "seconds": 0}, status=401)
+    return JsonResponse({"signed_in": True, "seconds": request.session.get_expiry_age()})
 
 
 def home(request):
