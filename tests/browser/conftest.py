@@ -3,7 +3,8 @@ live server, with the real Content-Security-Policy in force.
 
 Reusable pieces for every app's browser tests:
 - `browser` (session) and `page` (per test, a fresh context; fails the test on any console error,
-  which includes CSP violations such as an inline script or style);
+  which includes CSP violations such as an inline script or style); `phone`, the same on a
+  360 x 740 touch phone (`PHONE`);
 - `sign_in(page, email, password=None)`: signs in through the real form (cast users use
   tests.conftest.PASSWORD, `@demo.test` users the demo password);
 - `axe_check(page)`: runs axe-core on the current page and fails on serious or critical
@@ -72,6 +73,35 @@ def page(browser, live_server, transactional_db):
     context.close()
     # A 403/404 page logs "Failed to load resource" for the document itself, which tests expect;
     # failed sub-resources (a missing script or stylesheet) are caught by the response hook.
+    unexpected = [e for e in errors if "Failed to load resource" not in e]
+    assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def phone(browser, live_server, transactional_db):
+    """A client's own browser: a touch phone, 360 x 740. Console errors fail the test."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, has_touch=True, is_mobile=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda m: errors.append(f"{tab.url}: {m.text}") if m.type == "error" else 0)
+    tab.on("pageerror", lambda error: errors.append(f"{tab.url}: {error}"))
+    tab.on(
+        "response",
+        lambda r: (
+            errors.append(f"{tab.url}: HTTP {r.status} for {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document"
+            else None
+        ),
+    )
+    tab.console_errors = errors
+    yield tab
+    context.close()
     unexpected = [e for e in errors if "Failed to load resource" not in e]
     assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
 

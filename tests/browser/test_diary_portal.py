@@ -10,42 +10,15 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TIMEOUT_MS, axe_check, sign_in
+from tests.browser.conftest import axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-PHONE = {"width": 360, "height": 740}
 # Words a harm reduction diary never uses about the person's days (issue 5; domain.md).
 NEVER = re.compile(
     r"streak|reset|in a row|relapse|days? clean|clean (for|since)|dirty|you failed|broke your",
     re.IGNORECASE,
 )
-
-
-@pytest.fixture
-def phone(browser, live_server, transactional_db):
-    """The client's own browser: a touch phone, 360 x 740. Console errors fail the test."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport=PHONE, has_touch=True, is_mobile=True
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    errors = []
-    tab.on("console", lambda m: errors.append(f"{tab.url}: {m.text}") if m.type == "error" else 0)
-    tab.on("pageerror", lambda error: errors.append(f"{tab.url}: {error}"))
-    tab.on(
-        "response",
-        lambda r: (
-            errors.append(f"{tab.url}: HTTP {r.status} for {r.url}")
-            if r.status >= 400 and r.request.resource_type != "document"
-            else None
-        ),
-    )
-    tab.console_errors = errors
-    yield tab
-    context.close()
-    unexpected = [e for e in errors if "Failed to load resource" not in e]
-    assert not unexpected, "browser console errors:\n" + "\n".join(unexpected)
 
 
 def check_page(tab):

@@ -40,7 +40,7 @@ class LoginView(auth_views.LoginView):
 
 @require_POST
 def keepalive(request):
-    """"Stay signed in" from the idle warning (static/waypoint/session.js): any request renews
+    """ "Stay signed in" from the idle warning (static/waypoint/session.js): any request renews
     the session (SESSION_SAVE_EVERY_REQUEST), so this only answers how long it now lasts."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False, "seconds": 0}, status=401)

@@ -420,8 +420,9 @@ def diary_settings(request):
 # Portal pages ------------------------------------------------------------------------------
 
 
-def _portal_substances(client) -> list[tuple[str, str]]:
-    """The person's own substances first (goals, recent use), then the rest."""
+def _portal_substances(client) -> tuple[list[tuple[str, str]], int]:
+    """The person's own substances first (goals, recent use), then the rest; and how many are
+    their own (the check-in shows those first and the rest behind "Another substance")."""
     labels = dict(Substance.choices)
     own = list(client.goals.current().values_list("substance", flat=True))
     for code in (
@@ -432,7 +433,8 @@ def _portal_substances(client) -> list[tuple[str, str]]:
         if code not in own:
             own.append(code)
     rest = [c for c in Substance.values if c not in own]
-    return [(c, labels[c]) for c in own + rest if c in labels]
+    own = [c for c in own if c in labels]
+    return [(c, labels[c]) for c in own + rest if c in labels], len(own)
 
 
 @require_http_methods(["GET", "POST"])
@@ -442,12 +444,13 @@ def checkin(request):
     settings = DiarySettings.for_organization(client.organization_id)
     today = client.organization.today()
     day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
+    substances, own_count = _portal_substances(client)
     form = CheckInForm(
         request.POST or None,
         today=today,
         country=settings.country,
         client=client,
-        substances=_portal_substances(client),
+        substances=substances,
         initial={"day": day},
     )
     if request.method == "POST" and form.is_valid():
@@ -471,6 +474,9 @@ def checkin(request):
             "day": day,
             "today": today,
             "settings": settings,
+            "own_count": own_count,
+            "other_chosen": request.POST.get("substance")
+            in {code for code, _ in substances[own_count:]},
             "my_practices": [
                 (p, label) for p, label in SaferUsePractice.choices if p in my_practices
             ],
