@@ -94,7 +94,7 @@ def test_staff_cannot_use_the_portal_pages(login, clinician):
 
 def test_wrong_methods(login, clinician, client_chart, entry):
     web = login(clinician)
-    assert web.get(reverse("diary-delete", args=[client_chart.pk, entry.pk])).status_code == 405
+    assert web.put(reverse("diary-delete", args=[client_chart.pk, entry.pk])).status_code == 405
     assert web.get(reverse("diary-no-use", args=[client_chart.pk])).status_code == 405
     assert web.post(reverse("diary-list", args=[client_chart.pk])).status_code == 405
     assert web.post(reverse("diary-report")).status_code == 405
@@ -234,6 +234,36 @@ def test_portal_client_deletes_only_own_entries(login, client_user, client_chart
         day=client_chart.organization.today() - datetime.timedelta(days=1),
     )
     assert web.post(reverse("diary-portal-delete", args=[own.pk])).status_code == 302
+    assert not DiaryEntry.objects.filter(pk=own.pk).exists()
+
+
+def test_remove_asks_first_and_keeps_the_entry_until_confirmed(
+    login, clinician, client_user, client_chart, entry
+):
+    """Issue #10: "Remove" opens a question; only its POST removes (staff and portal)."""
+    staff = login(clinician)
+    url = reverse("diary-delete", args=[client_chart.pk, entry.pk])
+    page = staff.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Remove this entry?" in body and "Keep it" in body
+    assert 'href="' + reverse("diary-list", args=[client_chart.pk]) + '"' in body
+    assert DiaryEntry.objects.filter(pk=entry.pk).exists()
+    list_page = staff.get(reverse("diary-list", args=[client_chart.pk])).content.decode()
+    assert f'href="{url}"' in list_page  # the list links to the question, not a one-tap POST
+
+    own = actions.record_no_use(
+        client_chart,
+        by=client_user,
+        source="client",
+        day=client_chart.organization.today() - datetime.timedelta(days=2),
+    )
+    portal = login(client_user)
+    portal_url = reverse("diary-portal-delete", args=[own.pk])
+    asked = portal.get(portal_url)
+    assert asked.status_code == 200 and "Remove this entry?" in asked.content.decode()
+    assert DiaryEntry.objects.filter(pk=own.pk).exists()
+    assert portal.post(portal_url).status_code == 302
     assert not DiaryEntry.objects.filter(pk=own.pk).exists()
 
 

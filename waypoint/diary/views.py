@@ -164,11 +164,14 @@ def entry_edit(request, pk, entry_pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def entry_delete(request, pk, entry_pk):
+    """GET asks "Remove this entry?" (issue #10: a slip of the thumb must not delete); POST does."""
     client = get_client_for_user(request.user, pk, write=True, page="diary delete").client
     entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client)
+    if request.method == "GET":
+        return _confirm_delete(request, entry, back=reverse("diary-list", args=[client.pk]))
     actions.delete_entry(entry, by=request.user)
     messages.success(request, "Entry removed.")
     return redirect(reverse("diary-list", args=[client.pk]))
@@ -417,6 +420,15 @@ def diary_settings(request):
     return TemplateResponse(request, "diary/settings.html", {"form": form, "current": current})
 
 
+def _confirm_delete(request, entry, *, back):
+    settings = DiarySettings.for_organization(entry.client.organization_id)
+    return TemplateResponse(
+        request,
+        "diary/entry_confirm_delete.html",
+        {"entry": entry, "amount": entry.amount_text(settings.country), "back": back},
+    )
+
+
 # Portal pages ------------------------------------------------------------------------------
 
 
@@ -531,12 +543,16 @@ def week(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @client_required
 def portal_entry_delete(request, entry_pk):
     client = portal_client_for_user(request.user, page="diary delete")
     entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client, source=EntrySource.CLIENT)
     day = entry.day
+    if request.method == "GET":
+        return _confirm_delete(
+            request, entry, back=reverse("diary-week") + f"?start={day.isoformat()}"
+        )
     actions.delete_entry(entry, by=request.user)
     messages.success(request, "Entry removed.")
     return redirect(reverse("diary-week") + f"?start={day.isoformat()}")
