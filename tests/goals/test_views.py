@@ -261,3 +261,22 @@ def test_chart_flags_a_review_date_that_has_passed(login, clinician, client_char
     goal.review_on = today - datetime.timedelta(days=1)
     actions.update_goal(goal, by=clinician, changed_fields=["review_on"])
     assert "review date passed" in login(clinician).get(chart).content.decode()
+
+
+def test_caseload_flags_a_review_date_that_has_passed(login, clinician, client_chart, goal):
+    """Issue #10: a passed review date shows on the caseload as well as on the chart."""
+    today = client_chart.organization.today()
+    caseload = login(clinician)
+    assert "Goal review" in caseload.get(reverse("caseload")).content.decode()
+    assert "review date passed" not in caseload.get(reverse("caseload")).content.decode()
+
+    Goal.objects.filter(pk=goal.pk).update(review_on=today + datetime.timedelta(days=5))
+    soon = caseload.get(reverse("caseload")).content.decode()
+    assert f"Alcohol: review {today + datetime.timedelta(days=5):%b} " in soon
+    assert "review date passed" not in soon
+
+    Goal.objects.filter(pk=goal.pk).update(review_on=today - datetime.timedelta(days=1))
+    passed = caseload.get(reverse("caseload")).content.decode()
+    assert "Alcohol: review date passed" in passed
+    chart = caseload.get(reverse("clients-detail", args=[client_chart.pk])).content.decode()
+    assert "review date passed" in chart

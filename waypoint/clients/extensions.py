@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 CASELOAD_COLUMNS = [
     ("Alerts", "clients/_cell_alerts.html", "waypoint.clients.panels.annotate_alerts"),
     ("Measures due", "measures/_cell_due.html", "waypoint.measures.panels.annotate_measures_due"),
+    ("Goal review", "goals/_cell_review.html", "waypoint.goals.panels.annotate_goal_reviews"),
     ("Diary, 12 weeks", "diary/_cell_outcomes.html", "waypoint.diary.panels.annotate_outcomes"),
 ]
 

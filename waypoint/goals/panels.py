@@ -1,6 +1,12 @@
-"""The goals panel on the chart and in the portal."""
+"""The goals panel on the chart and in the portal, and the caseload's goal-review column."""
+
+import datetime
+from collections import defaultdict
 
 from waypoint.clients.extensions import Panel
+from waypoint.goals.models import Goal
+
+REVIEW_SOON_DAYS = 14
 from waypoint.goals.timeline import goal_timelines
 
 
@@ -21,3 +27,23 @@ def portal_goals_panel(request, client):
     if not goals:
         return None
     return Panel("goals/_panel_portal_goals.html", {"goals": goals})
+
+
+def annotate_goal_reviews(clients: list, user) -> None:
+    """Sets `goal_reviews` on each caseload row: current goals whose review date has passed or
+    comes within two weeks, each with `review_passed`, in ONE query for the whole list
+    (issue #10: a review date that has passed is flagged on the chart and the caseload)."""
+    today = user.organization.today()
+    horizon = today + datetime.timedelta(days=REVIEW_SOON_DAYS)
+    by_client = defaultdict(list)
+    rows = (
+        Goal.objects.current()
+        .filter(client__in=[c.pk for c in clients], review_on__isnull=False, review_on__lte=horizon)
+        .order_by("review_on", "substance")
+        .only("id", "client_id", "substance", "review_on")
+    )
+    for goal in rows:
+        goal.review_passed = goal.review_on < today
+        by_client[goal.client_id].append(goal)
+    for client in clients:
+        client.goal_reviews = by_client.get(client.pk, [])
