@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from waypoint.goals.models import PRACTICE_LABELS, Substance, Unit
+from waypoint.goals.models import PRACTICE_LABELS, Substance, Unit, amount_with_unit
 from waypoint.lib import units
 from waypoint.lib.fields import EncryptedCharField, EncryptedTextField
 
@@ -198,7 +198,15 @@ class DiaryEntry(models.Model):
             return grams
         if self.amount is None:
             return "amount not recorded"
-        return f"{self.amount.normalize():f} {self.get_unit_display()}"
+        return amount_with_unit(self.amount, self.unit)
+
+    @property
+    def company_text(self) -> str:
+        """ "with my partner", however the person wrote it ("my partner" or "with my partner")."""
+        who = (self.setting_with_whom or "").strip()
+        if not who:
+            return ""
+        return who if who.lower().startswith("with ") else f"with {who}"
 
 
 def alcohol_grams_for(*, unit: str, amount, volume_ml=None, abv=None, country: str = "US") -> float:

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from waypoint.lib import units
@@ -53,6 +54,35 @@ class Unit(models.TextChoices):
     CIGARETTES = "cigarettes", "cigarettes"
     TIMES = "times", "times used"
     SESSIONS = "sessions", "sessions"
+
+
+# The singular of each unit's label, for "1 joint" (issue #10); ngettext so Spanish can follow.
+UNIT_SINGULAR = {
+    Unit.DRINKS: "standard drink",
+    Unit.BEVERAGE: "serving of a beverage (volume and strength)",
+    Unit.GRAMS: "gram",
+    Unit.MILLIGRAMS: "milligram",
+    Unit.MILLILITRES: "millilitre",
+    Unit.PILLS: "pill",
+    Unit.HITS: "hit",
+    Unit.JOINTS: "joint",
+    Unit.LINES: "line",
+    Unit.CIGARETTES: "cigarette",
+    Unit.TIMES: "time used",
+    Unit.SESSIONS: "session",
+}
+
+
+def amount_with_unit(amount: Decimal, unit: str) -> str:
+    """ "1 joint", "1.5 joints", "2 times used": the number as written, the unit agreeing."""
+    number = amount.normalize()
+    if unit not in Unit.values:
+        return f"{number:f} {unit}".strip()
+    plural = Unit(unit).label
+    singular = UNIT_SINGULAR.get(unit, plural)
+    # Only exactly one takes the singular (1.0 too; 1.5 and 0.5 do not, in English).
+    count = 1 if number == 1 else 2
+    return f"{number:f} {ngettext(singular, plural, count)}"
 
 
 # For alcohol, "g" means grams of ethanol; for every other substance it is grams of the drug.
@@ -205,14 +235,15 @@ class Goal(models.Model):
         return [PRACTICE_LABELS.get(code, code) for code in self.practices]
 
     def limits_text(self) -> str:
-        unit = self.get_limit_unit_display() or ""
+        unit = self.limit_unit or ""
         parts = []
         if self.max_per_occasion is not None:
-            parts.append(f"at most {self.max_per_occasion.normalize():f} {unit} per occasion")
+            parts.append(f"at most {amount_with_unit(self.max_per_occasion, unit)} per occasion")
         if self.max_per_day is not None:
-            parts.append(f"at most {self.max_per_day.normalize():f} {unit} per day")
+            parts.append(f"at most {amount_with_unit(self.max_per_day, unit)} per day")
         if self.max_use_days_per_week is not None:
-            parts.append(f"use on at most {self.max_use_days_per_week} days a week")
+            days = self.max_use_days_per_week
+            parts.append(f"use on at most {days} {ngettext('day', 'days', days)} a week")
         return "; ".join(parts)
 
     def _limit_in(self, value: Decimal, entry_unit: str, country: str) -> float | None:

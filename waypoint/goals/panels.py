@@ -5,9 +5,9 @@ from collections import defaultdict
 
 from waypoint.clients.extensions import Panel
 from waypoint.goals.models import Goal
+from waypoint.goals.timeline import goal_timelines
 
 REVIEW_SOON_DAYS = 14
-from waypoint.goals.timeline import goal_timelines
 
 
 def goals_panel(request, access):
