@@ -250,6 +250,23 @@ def test_implausible_diary_amount_rolls_everything_back(rich_chart, other_clinic
     ).exists()
 
 
+def test_a_use_entry_without_its_substance_is_refused_not_a_database_error(
+    rich_chart, other_clinic, other_clinician
+):
+    """Found by the fuzz test: a blanked diary code reached the database's check constraint."""
+    bundle = _bundle(rich_chart)
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Observation" and "valueQuantity" in resource:
+            resource["extension"] = [
+                e for e in resource.get("extension", []) if not e["url"].endswith("substance")
+            ]
+            break
+    with pytest.raises(BundleError, match="substance"):
+        import_bundle(bundle, organization=other_clinic, by=other_clinician)
+    assert not Client.objects.filter(organization=other_clinic).exists()
+
+
 def test_an_answer_outside_the_options_is_refused(rich_chart, other_clinic, other_clinician):
     bundle = _bundle(rich_chart)
     for entry in bundle["entry"]:

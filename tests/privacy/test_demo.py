@@ -1,6 +1,5 @@
 """The demo shows every consent status and both kinds of disclosure, and its pages render."""
 
-
 import pytest
 from django.urls import reverse
 

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from waypoint.audit.actions import record
@@ -77,12 +78,21 @@ def _apply(entry: DiaryEntry, fields: dict, country: str) -> None:
 
 
 @transaction.atomic
+def _require_substance(entry: DiaryEntry) -> None:
+    """A use entry names its substance (the diary_entry_kind_and_substance_agree constraint):
+    refused here as a ValidationError, so an import or the API gets a reason, not a 500."""
+    if not entry.substance:
+        raise ValidationError({"substance": "A use entry needs a substance."})
+
+
 def add_entry(client: Client, *, by, source: str, **fields) -> DiaryEntry:
     """Add one use entry (a substance and amount) for a day."""
     lock_client(client)
     entry = DiaryEntry(client=client, source=source, entered_by=by)
     _apply(entry, fields, DiarySettings.country_for(client.organization_id))
     entry._history_user = by
+    if entry.kind == EntryKind.USE:
+        _require_substance(entry)
     entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
     entry.save()
     rollups.refresh_weeks(client, [entry.day])
@@ -97,6 +107,8 @@ def update_entry(entry: DiaryEntry, *, by, **fields) -> DiaryEntry:
     old_day = entry.day
     _apply(entry, fields, DiarySettings.country_for(client.organization_id))
     entry._history_user = by
+    if entry.kind == EntryKind.USE:
+        _require_substance(entry)
     entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
     entry.save()
     rollups.refresh_weeks(client, {old_day, entry.day})
