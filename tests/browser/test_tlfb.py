@@ -74,6 +74,10 @@ def test_timeline_followback_by_keyboard(page, clinician, client_user, client_ch
         keys.type(str(amount))
     keys.press("ArrowDown")  # the same weekday a week later
     expect(cell(page, typed_sunday)).to_be_focused()
+    keys.press("ArrowUp")  # and back up a week
+    expect(cell(page, week + datetime.timedelta(days=6))).to_be_focused()
+    keys.press("ArrowDown")
+    expect(cell(page, typed_sunday)).to_be_focused()
     keys.type("3")
     for offset, amount in enumerate(TYPICAL):
         expect(cell(page, week + datetime.timedelta(days=offset))).to_have_value(str(amount))
