@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("waypoint.goals.urls")),
     path("", include("waypoint.diary.urls")),
     path("", include("waypoint.clinics.urls")),
+    path("", include("waypoint.substances.urls")),
     path("", include("waypoint.api.urls")),
     path("", include("waypoint.exchange.urls")),
 ]

@@ -42,6 +42,7 @@ PUBLIC = {
     "accounts-accept-invite",
     "accounts-two-factor-verify",  # the second sign-in step (redirects without a pending one)
     "helplines",  # the public helpline directory
+    "substances-combination",  # the public "Check a combination" page
     "openapi-json",  # the API's OpenAPI document and its docs page: no data, only the shapes
     "openapi-view",
 }

@@ -27,6 +27,7 @@ from waypoint.diary.models import (
     alcohol_grams_for,
 )
 from waypoint.goals.models import Substance, Unit
+from waypoint.substances import alerts as safety_alerts
 
 ENTRY_FIELDS = (
     "day",
@@ -97,6 +98,8 @@ def add_entry(client: Client, *, by, source: str, **fields) -> DiaryEntry:
     entry.save()
     rollups.refresh_weeks(client, [entry.day])
     record(by=by, action=AuditAction.CREATE, obj=entry, client=client, detail={"source": source})
+    # Combination and tolerance-loss alerts; the tips are for the client at the moment of logging.
+    entry.safety_tips = safety_alerts.check_entry(entry, by=by, today=client.organization.today())
     return entry
 
 

@@ -133,6 +133,10 @@ def entry_add(request, pk):
             client, by=request.user, source=EntrySource.CLINICIAN, **form.entry_fields()
         )
         messages.success(request, f"Saved: {entry.amount_text(settings.country)}.")
+        if entry.safety_tips:
+            messages.warning(
+                request, "This entry raised a safety alert for the care team: see the chart."
+            )
         return redirect(reverse("diary-list", args=[client.pk]))
     return TemplateResponse(
         request,
@@ -474,6 +478,8 @@ def checkin(request):
             f"Saved for {entry.day:%A %b} {entry.day.day}: "
             f"{entry.get_substance_display()}, {entry.amount_text(settings.country)}.",
         )
+        for tip in entry.safety_tips:  # kind and specific, at the moment of logging
+            messages.warning(request, tip)
         return redirect(reverse("diary-week") + f"?start={entry.day.isoformat()}")
     safer = client.goals.current().filter(kind="safer_use").values_list("practices", flat=True)
     my_practices = {p for practices in safer for p in practices}

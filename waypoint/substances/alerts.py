@@ -1,0 +1,119 @@
+"""Diary safety signals (issue #11): a dangerous or unsafe combination on one day, and opioid use
+that returns after 7 or more days without (tolerance loss).
+
+Raised from `diary.actions.add_entry` through `clients.actions.raise_alert`, so the care team
+sees them on the caseload and chart (acknowledged with a note, audited) and an urgent one is
+emailed by the worker. Each returns the kind, specific tip the client sees at the moment of
+logging. Entries for days more than RECENT_DAYS ago (a filled-in Timeline Followback, an
+import) raise nothing: the signal is for what is happening now.
+"""
+
+import datetime
+
+from waypoint.clients.actions import raise_alert
+from waypoint.clients.models import Alert, AlertSeverity
+from waypoint.substances import catalogue
+
+RECENT_DAYS = 7
+# Opioid use after this many days without is a return with lowered tolerance (SAMHSA Overdose
+# Prevention and Response Toolkit, 2023: "reduced tolerance" after a period of not using).
+TOLERANCE_GAP_DAYS = 7
+COMBINATION_KIND = "combination"
+TOLERANCE_KIND = "tolerance_loss"
+
+TOLERANCE_TIP = (
+    "After a week or more without opioids, your body can't handle your old amount: the same dose "
+    "can now be an overdose. If you use, start with much less, go slow, don't use alone (a "
+    "spotting line can stay on the phone with you), and keep naloxone within reach."
+)
+
+
+def _combination_tip(found: catalogue.Combination) -> str:
+    return (
+        f"{found.a.name} with {found.b.name}: {found.reason} If you've taken both, stay with "
+        "someone who knows, keep naloxone nearby if opioids are involved, and call emergency "
+        "services if breathing slows or you can't be woken."
+    )
+
+
+def check_entry(entry, *, by, today: datetime.date) -> list[str]:
+    """Raise the alerts this new use entry calls for; return the client's tips."""
+    if entry.kind != "use" or (today - entry.day).days > RECENT_DAYS:
+        return []
+    tips = []
+    tips += _check_combinations(entry, by=by)
+    tips += _check_tolerance(entry, by=by)
+    return tips
+
+
+def _check_combinations(entry, *, by) -> list[str]:
+    from waypoint.diary.models import DiaryEntry
+
+    others = set(
+        DiaryEntry.objects.filter(client=entry.client, day=entry.day, kind="use")
+        .exclude(pk=entry.pk)
+        .values_list("substance", flat=True)
+    ) - {entry.substance}
+    tips = []
+    mine = catalogue.for_diary_substance(entry.substance)
+    for code in sorted(others):
+        for first in mine:
+            for second in catalogue.for_diary_substance(code):
+                found = catalogue.combination(first, second)
+                if found is None or not found.raises_alert:
+                    continue
+                title = (
+                    f"{found.label} combination logged: {first.name} with {second.name} "
+                    f"on {entry.day:%b} {entry.day.day}, {entry.day.year}"
+                )
+                if not Alert.objects.filter(
+                    client=entry.client, kind=COMBINATION_KIND, title=title
+                ).exists():  # one alert per pair and day, however many entries show it
+                    raise_alert(
+                        entry.client,
+                        by=by,
+                        kind=COMBINATION_KIND,
+                        title=title,
+                        detail=found.reason,
+                        severity=AlertSeverity.URGENT
+                        if found.risk == "dangerous"
+                        else AlertSeverity.WARNING,
+                        source=entry,
+                    )
+                tips.append(_combination_tip(found))
+    return tips
+
+
+def _check_tolerance(entry, *, by) -> list[str]:
+    from waypoint.diary.models import DiaryEntry
+
+    if entry.substance != "opioids":
+        return []
+    before = (
+        DiaryEntry.objects.filter(
+            client=entry.client, kind="use", substance="opioids", day__lt=entry.day
+        )
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    if before is None:
+        return []  # no earlier use on record: a gap cannot be known
+    days_without = (entry.day - before).days - 1
+    if days_without < TOLERANCE_GAP_DAYS:
+        return []
+    title = (
+        f"Opioid use after {days_without} days without (tolerance loss) on "
+        f"{entry.day:%b} {entry.day.day}, {entry.day.year}"
+    )
+    if not Alert.objects.filter(client=entry.client, kind=TOLERANCE_KIND, title=title).exists():
+        raise_alert(
+            entry.client,
+            by=by,
+            kind=TOLERANCE_KIND,
+            title=title,
+            detail=f"Last opioid use before this on record: {before.isoformat()}.",
+            severity=AlertSeverity.URGENT,
+            source=entry,
+        )
+    return [TOLERANCE_TIP]
