@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "waypoint.worker",
     "waypoint.api",
     "waypoint.exchange",
+    "waypoint.appointments",
     "ninja",
 ]
 

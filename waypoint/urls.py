@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("waypoint.clinics.urls")),
     path("", include("waypoint.api.urls")),
     path("", include("waypoint.exchange.urls")),
+    path("", include("waypoint.appointments.urls")),
 ]
 
 handler400 = "waypoint.errors.bad_request"
