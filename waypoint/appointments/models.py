@@ -47,7 +47,7 @@ class AppointmentSettings(models.Model):
     def label_for(self, client) -> str:
         """A client as calendars show them: chart number or initials, never a name."""
         if self.calendar_label == CalendarLabel.INITIALS:
-            return initials(client.preferred_name or client.legal_name) or client.chart_number
+            return initials(client.legal_name) or client.chart_number
         return client.chart_number
 
 

@@ -23,7 +23,7 @@ CASELOAD_COLUMNS = [
         "Next appointment",
         "appointments/_cell_next.html",
         "waypoint.appointments.panels.annotate_next_appointment",
-    ),  # noqa: E501
+    ),
 ]
 
 CHART_PANELS = [
