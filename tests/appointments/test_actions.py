@@ -49,14 +49,24 @@ def test_cannot_schedule_in_the_past(client_chart, clinician):
 def test_end_must_be_after_start(client_chart, clinician, soon, minutes):
     with pytest.raises(AppointmentError, match="end must be after the start"):
         actions.schedule_appointment(
-            client_chart, by=clinician, clinician=clinician, starts_at=soon(), duration_minutes=minutes
+            client_chart,
+            by=clinician,
+            clinician=clinician,
+            starts_at=soon(),
+            duration_minutes=minutes,
         )
 
 
-def test_clinician_of_another_organization_is_refused(client_chart, clinician, other_clinician, soon):
+def test_clinician_of_another_organization_is_refused(
+    client_chart, clinician, other_clinician, soon
+):
     with pytest.raises(AppointmentError) as caught:
         actions.schedule_appointment(
-            client_chart, by=clinician, clinician=other_clinician, starts_at=soon(), duration_minutes=50
+            client_chart,
+            by=clinician,
+            clinician=other_clinician,
+            starts_at=soon(),
+            duration_minutes=50,
         )
     assert caught.value.field == "clinician"
 

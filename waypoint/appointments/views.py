@@ -269,13 +269,14 @@ def week(request):
         appointment.label = label(appointment.client)
         appointment.can_open = appointment.client_id in visible
         days[(appointment.local.date() - monday).days]["appointments"].append(appointment)
-    for client_id in sorted({a.client_id for a in appointments}):
+    # Each chart shown on the calendar (by number or initials) is an access to that chart.
+    shown = {a.client_id: a.client for a in appointments}
+    for client_id in sorted(shown):
         record(
             by=user,
             action=AuditAction.VIEW,
-            object_type="clients.client",
-            object_id=str(client_id),
-            organization_id=organization.pk,
+            obj=shown[client_id],
+            client=shown[client_id],
             detail={"page": "appointments week"},
         )
     today = organization.today()
@@ -361,13 +362,16 @@ def feed(request, secret):
         .select_related("client")
         .order_by("starts_at", "id")
     )
-    record(
-        by=user,
-        action=AuditAction.EXPORT,
-        obj=found,
-        organization_id=organization.pk,
-        detail={"page": "ics feed", "client_ids": sorted({a.client_id for a in appointments})},
-    )
+    # The feed leaves Waypoint (to a calendar provider): an export of each chart it labels.
+    shown = {a.client_id: a.client for a in appointments}
+    for client_id in sorted(shown):
+        record(
+            by=user,
+            action=AuditAction.EXPORT,
+            obj=shown[client_id],
+            client=shown[client_id],
+            detail={"page": "ics feed", "feed_id": found.pk},
+        )
     body = build_feed(
         appointments,
         label_for=AppointmentSettings.for_organization(organization).label_for,
