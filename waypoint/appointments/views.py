@@ -295,6 +295,7 @@ def week(request):
             "monday": monday,
             "sunday": monday + datetime.timedelta(days=6),
             "count": len(appointments),
+            "can_manage_settings": user.can(Permission.MANAGE_ORGANIZATION),
         },
     )
 
