@@ -275,3 +275,21 @@ def test_actions_are_audited_by_id_only(appointment):
     event = AuditEvent.objects.filter(action="change").latest("pk")
     assert event.detail["fields"] == ["note"]
     assert "Changed" not in str(event.detail)
+
+
+def test_saving_the_same_time_keeps_the_reminder(login, client_chart, clinician):
+    starts_at = timezone.now() + datetime.timedelta(hours=30, seconds=17)
+    appointment = actions.schedule_appointment(
+        client_chart, by=clinician, clinician=clinician, starts_at=starts_at, duration_minutes=50
+    )
+    appointment.reminder_sent_at = timezone.now()
+    appointment.save(update_fields=["reminder_sent_at"])
+    local = appointment.starts_at.astimezone(client_chart.organization.zone)
+    response = login(clinician).post(
+        reverse("appointments-edit", args=[client_chart.pk, appointment.pk]),
+        _form(local.date(), local.strftime("%H:%M"), clinician=clinician, status="scheduled"),
+    )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.starts_at == starts_at
+    assert appointment.reminder_sent_at is not None

@@ -54,3 +54,47 @@ def test_week_calendar_on_laptop_and_phone(page, clinician, client_chart):
         page.get_by_role("link", name="C-001").click()
     assert page.url.endswith(f"/clients/{client_chart.pk}/appointments/")
     axe_check(page)
+
+
+def test_chart_panel_forms_feed_and_portal(page, browser, live_server, clinician, client_user):
+    from waypoint.clients.models import Client
+
+    client_chart = Client.objects.get(portal_user=client_user)
+    zone = client_chart.organization.zone
+    start = (timezone.now() + datetime.timedelta(days=2)).astimezone(zone)
+    actions.schedule_appointment(
+        client_chart,
+        by=clinician,
+        clinician=clinician,
+        starts_at=start.replace(hour=14, minute=0, second=0, microsecond=0),
+        duration_minutes=50,
+    )
+    sign_in(page, clinician.email)
+    visit(page, f"/clients/{client_chart.pk}/")
+    assert "Appointments" in page.locator("#h-appointments").inner_text()
+    _shot(page, "chart-1366")
+    page.locator("#appointment-add").click()
+    page.get_by_label("Date").fill("2020-01-06")
+    page.get_by_label("Start time").fill("09:00")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Schedule").click()
+    assert "must start in the future" in page.content()
+    axe_check(page)
+    _shot(page, "add-error-1366")
+    visit(page, "/appointments/feed/")
+    with page.expect_navigation():
+        page.locator("#feed-create").click()
+    url = page.locator("#feed-url").input_value()
+    assert url.endswith(".ics")
+    axe_check(page)
+    page.set_viewport_size({"width": 360, "height": 780})
+    _shot(page, "feed-360")
+
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 780})
+    portal = context.new_page()
+    sign_in(portal, client_user.email)
+    visit(portal, "/portal/")
+    assert "Your next appointment" in portal.content()
+    assert "14:00" in portal.locator("#h-portal-appointment").locator("..").inner_text()
+    _shot(portal, "portal-360")
+    context.close()

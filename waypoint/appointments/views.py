@@ -68,7 +68,7 @@ def _appointment_form_view(request, pk, *, drop_in: bool):
     now_local = timezone.now().astimezone(organization.zone)
     default_clinician = client.primary_clinician_id or request.user.pk
     if drop_in:
-        initial = {"start_date": now_local.date(), "start_time": now_local.replace(minute=0)}
+        initial = {"start_date": now_local.date(), "start_time": now_local.time().replace(minute=0)}
     else:
         initial = {"start_date": now_local.date() + datetime.timedelta(days=7)}
     initial["clinician"] = default_clinician
@@ -133,12 +133,15 @@ def appointment_edit(request, pk, appointment_pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # The form has minutes: the same minute is no change of time (nor a new reminder).
+        same_minute = appointment.starts_at.replace(second=0, microsecond=0)
+        starts_at = None if data["starts_at"] == same_minute else data["starts_at"]
         try:
             actions.update_appointment(
                 appointment,
                 by=request.user,
                 clinician=data["clinician"],
-                starts_at=data["starts_at"],
+                starts_at=starts_at,
                 duration_minutes=data["duration_minutes"],
                 status=data["status"],
                 note=data["note"],
