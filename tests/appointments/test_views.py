@@ -293,3 +293,10 @@ def test_saving_the_same_time_keeps_the_reminder(login, client_chart, clinician)
     appointment.refresh_from_db()
     assert appointment.starts_at == starts_at
     assert appointment.reminder_sent_at is not None
+
+
+def test_portal_shows_nothing_without_a_scheduled_appointment(login, appointment, client_user):
+    actions.update_appointment(appointment, by=appointment.clinician, status="cancelled_clinic")
+    response = login(client_user).get(reverse("portal-home"))
+    assert response.status_code == 200
+    assert "Your next appointment" not in response.content.decode()
