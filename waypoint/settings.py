@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "waypoint.api",
     "waypoint.exchange",
     "waypoint.substances",
+    "waypoint.appointments",
     "ninja",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("waypoint.substances.urls")),
     path("", include("waypoint.api.urls")),
     path("", include("waypoint.exchange.urls")),
+    path("", include("waypoint.appointments.urls")),
 ]
 
 handler400 = "waypoint.errors.bad_request"

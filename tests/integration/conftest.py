@@ -1,4 +1,5 @@
-"""A chart with data in every app that holds clinical records (measures, goals, diary, privacy).
+"""A chart with data in every app that holds clinical records (measures, goals, diary, privacy,
+appointments).
 
 Every free-text field gets its own distinctive marker, so a test can look for exactly that text
 in downloads, disclosure documents and every encrypted column after a purge or anonymization.
@@ -10,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from waypoint.appointments import actions as appointment_actions
 from waypoint.diary import actions as diary_actions
 from waypoint.goals import actions as goal_actions
 from waypoint.measures import actions as measure_actions
@@ -33,6 +35,7 @@ MARKERS = {
     "diary.DiaryEntry.setting_where": "Quillon uncle's garage",
     "diary.DiaryEntry.setting_with_whom": "Quillon cousin Bartholomew",
     "diary.AnchorEvent.label": "Quillon sister's wedding",
+    "appointments.Appointment.note": "Quillon asked for afternoons",
 }
 # Free text the person wrote in their own words: only in the client's own copy.
 OWN_WORDS = (
@@ -164,6 +167,22 @@ def populate(chart, client_user, clinician, today, *, correction=True):
         day=today - days(40),
         kind="holiday",
         label=MARKERS["diary.AnchorEvent.label"],
+    )
+
+    # Appointments: one recorded (with a note), one ahead; reminders by email.
+    appointment_actions.record_drop_in(
+        chart,
+        by=clinician,
+        clinician=clinician,
+        starts_at=now - days(6),
+        duration_minutes=30,
+        note=MARKERS["appointments.Appointment.note"],
+    )
+    appointment_actions.schedule_appointment(
+        chart, by=clinician, clinician=clinician, starts_at=now + days(6), duration_minutes=50
+    )
+    appointment_actions.set_reminder_preference(
+        chart, by=clinician, email_reminders=True, email="quillon.reminders@example.test"
     )
     chart.refresh_from_db()
     return chart

@@ -281,14 +281,15 @@ def test_refused_when_the_consent_does_not_cover_measures(clinician, rich_chart,
 def test_attendance_disclosure_holds_none_of_these_apps(login, clinician, rich_chart, make_consent):
     consent = make_consent([InfoKind.ATTENDANCE])
     disclosure = _disclose(rich_chart, clinician, consent, [InfoKind.ATTENDANCE])
-    assert [p["key"] for p in json.loads(disclosure.snapshot)["parts"]] == ["care"]
+    # Care (episodes, contacts, team) and appointments (times and what happened, no notes).
+    assert [p["key"] for p in json.loads(disclosure.snapshot)["parts"]] == ["care", "appointments"]
     for marker in MARKERS.values():
         assert marker not in disclosure.snapshot
 
 
 def test_a_chart_without_these_records_has_no_empty_parts(login, client_user, client_chart):
     body = json.loads(_download(login, client_user, "json").content)
-    for key in ("measures", "goals", "goal_reasons", "diary", "diary_notes"):
+    for key in ("measures", "goals", "goal_reasons", "diary", "diary_notes", "appointments"):
         assert key not in body
     Bundle.model_validate(json.loads(_download(login, client_user, "fhir").content))
 

@@ -33,6 +33,10 @@ def test_core_pages_render_on_the_demo_data(db):
         reverse("clients-detail", args=[chart.pk]),
         reverse("clients-history", args=[chart.pk]),
         reverse("clients-print", args=[chart.pk]),
+        reverse("appointments-list", args=[chart.pk]),
+        reverse("appointments-week"),
+        reverse("appointments-week") + "?week=2026-W01",
+        reverse("appointments-feed-settings"),
     ]
     for email in ["admin@demo.test", "supervisor@demo.test", "clinician@demo.test"]:
         browser = _signed_in(email)
@@ -50,6 +54,10 @@ def test_core_pages_render_on_the_demo_data(db):
         reverse("clients-edit", args=[chart.pk]),
         reverse("clients-care-team", args=[chart.pk]),
         reverse("clients-discharge", args=[chart.pk]),
+        reverse("appointments-settings"),
+        reverse("appointments-add", args=[chart.pk]),
+        reverse("appointments-drop-in", args=[chart.pk]),
+        reverse("appointments-reminders", args=[chart.pk]),
     ]:
         assert admin.get(url).status_code == 200, url
 

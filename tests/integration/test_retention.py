@@ -24,7 +24,7 @@ from waypoint.privacy.retention import add_years
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("measures", "goals", "diary")
+APPS = ("measures", "goals", "diary", "appointments")
 # Encrypted values that are numbers, not free text: the chosen options of a questionnaire.
 NUMBERS_NOT_TEXT = {"measures.Administration.answers"}
 
@@ -68,8 +68,13 @@ def _dispose(chart, admin, today):
 
 def test_every_model_of_these_apps_is_reachable_from_the_chart():
     for model in app_models():
-        if model._meta.label in ("diary.DiarySettings", "measures.MeasureNorm"):
-            continue  # per organization, no client data
+        if model._meta.label in (
+            "diary.DiarySettings",
+            "measures.MeasureNorm",
+            "appointments.AppointmentSettings",
+            "appointments.CalendarFeed",
+        ):
+            continue  # per organization or per staff member, no client data
         assert "client" in {f.name for f in model._meta.fields}, model._meta.label
 
 

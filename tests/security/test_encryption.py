@@ -15,6 +15,8 @@ from waypoint.lib import encryption, keyrotation
 
 DISTINCTIVE_NAME = "Zephyrine Quorrabelle"
 DISTINCTIVE_ADDRESS = "77 Xylophonic Causeway"
+DISTINCTIVE_NOTE = "Wants Thursdays near the Gribblemoor depot"
+DISTINCTIVE_EMAIL = "zephyrine.reminders@example.test"
 
 
 def _raw(table, column, pk):
@@ -38,6 +40,19 @@ def distinctive_chart(clinic, admin, clinician):
     )
     chart.phone = "555-0199"
     client_actions.update_client(chart, by=admin, changed_fields=["phone"])  # a history row too
+    from waypoint.appointments import actions as appointment_actions
+
+    appointment_actions.record_drop_in(
+        chart,
+        by=clinician,
+        clinician=clinician,
+        starts_at=datetime.datetime(2026, 2, 3, 18, 0, tzinfo=datetime.UTC),
+        duration_minutes=20,
+        note=DISTINCTIVE_NOTE,
+    )
+    appointment_actions.set_reminder_preference(
+        chart, by=clinician, email_reminders=True, email=DISTINCTIVE_EMAIL
+    )
     return chart
 
 
@@ -53,7 +68,16 @@ def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path)
     data = path.read_bytes()
     assert len(data) > 10_000  # a real database, not an empty file
     assert b"Z-900" in data  # the chart number is deliberately clear text: proves we read it
-    for secret in [DISTINCTIVE_NAME, "Zephyrine", "Quorrabelle", DISTINCTIVE_ADDRESS, "1979-11-23"]:
+    for secret in [
+        DISTINCTIVE_NAME,
+        "Zephyrine",
+        "Quorrabelle",
+        DISTINCTIVE_ADDRESS,
+        "1979-11-23",
+        DISTINCTIVE_NOTE,
+        "Gribblemoor",
+        DISTINCTIVE_EMAIL,
+    ]:
         for encoded in (
             secret.encode("utf-8"),
             secret.lower().encode(),

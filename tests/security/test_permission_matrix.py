@@ -8,8 +8,13 @@ The chart in question is Robin's (primary clinician Maya, who Sol supervises). C
 Every pair that is not OK is asserted, so a forbidden pair that starts answering is caught.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from waypoint.appointments import actions as appointment_actions
 
 OK, LOGIN = "OK", "LOGIN"
 
@@ -68,6 +73,15 @@ PAGES = {
     "alert settings": ("get", "accounts-alert-settings", (), None, 200),
     "audit trail": ("get", "audit-log", (), None, 200),
     "measure norms": ("get", "measures-norms", (), None, 200),
+    "appointments": ("get", "appointments-list", ("chart",), None, 200),
+    "schedule appointment": ("get", "appointments-add", ("chart",), None, 200),
+    "record drop-in": ("get", "appointments-drop-in", ("chart",), None, 200),
+    "edit appointment": ("get", "appointments-edit", ("chart", "appointment"), None, 200),
+    "appointment reminders": ("get", "appointments-reminders", ("chart",), None, 200),
+    "week calendar": ("get", "appointments-week", (), None, 200),
+    "week calendar of Maya": ("get", "appointments-week", (), {"clinician": "maya"}, 200),
+    "appointment settings": ("get", "appointments-settings", (), None, 200),
+    "calendar feed settings": ("get", "appointments-feed-settings", (), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -95,6 +109,15 @@ MATRIX = {
     "alert settings": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "audit trail": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "measure norms": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "appointments": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "schedule appointment": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "record drop-in": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "edit appointment": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "appointment reminders": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "week calendar": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
+    "week calendar of Maya": [LOGIN, OK, OK, 404, OK, 404, 404, 403, 404, 404],
+    "appointment settings": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "calendar feed settings": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
 }
 
 CASES = [
@@ -128,6 +151,13 @@ def world(
     invitation = account_actions.invite_staff(
         by=admin, email="new@clinic.test", full_name="New Person", role="clinician", base_url=""
     )
+    appointment = appointment_actions.schedule_appointment(
+        client_chart,
+        by=clinician,
+        clinician=clinician,
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        duration_minutes=50,
+    )
     return {
         "people": {
             "anonymous": None,
@@ -146,6 +176,7 @@ def world(
             "alert": alert.pk,
             "maya": clinician.pk,
             "invitation": invitation.pk,
+            "appointment": appointment.pk,
         },
         "chart_url": client_chart.get_absolute_url(),
     }
@@ -162,7 +193,9 @@ def test_role_page_matrix(client, world, clinic, page, person, expected):
         user.refresh_from_db()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     url = reverse(name, args=[world["args"][a] for a in arg_names])
-    response = getattr(client, method)(url, data or {})
+    # A POST or query value naming a world record ("maya") is replaced by its id.
+    data = {key: world["args"].get(value, value) for key, value in (data or {}).items()}
+    response = getattr(client, method)(url, data)
     # Whatever the answer, no browser or proxy keeps it (the back button after sign-out).
     assert {"no-store", "private"} <= {d.strip() for d in response["Cache-Control"].split(",")}
 

@@ -62,6 +62,7 @@ def test_worker_sends_the_email_queued_by_an_item9_answer(client_chart, clinicia
         RENOTIFY: "SUCCESSFUL",  # the periodic pass ran in the same loop, and sent nothing more
         ANCHOR: "SUCCESSFUL",
         "waypoint.measures.tasks.create_due_items": "SUCCESSFUL",
+        "waypoint.appointments.tasks.send_due_reminders": "SUCCESSFUL",
     }
     assert PeriodicTaskRun.objects.filter(task_path=RENOTIFY).exists()
 

@@ -18,6 +18,7 @@ def navigation(request):
         links = [
             ("caseload", "Caseload"),
             ("clients-list", "Clients"),
+            ("appointments-week", "Week"),
             ("diary-report", "Outcomes"),
             ("measures-library", "Measures"),
         ]

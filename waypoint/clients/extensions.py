@@ -20,10 +20,16 @@ CASELOAD_COLUMNS = [
     ("Measures due", "measures/_cell_due.html", "waypoint.measures.panels.annotate_measures_due"),
     ("Goal review", "goals/_cell_review.html", "waypoint.goals.panels.annotate_goal_reviews"),
     ("Diary, 12 weeks", "diary/_cell_outcomes.html", "waypoint.diary.panels.annotate_outcomes"),
+    (
+        "Next appointment",
+        "appointments/_cell_next.html",
+        "waypoint.appointments.panels.annotate_next_appointment",
+    ),
 ]
 
 CHART_PANELS = [
     "waypoint.clients.panels.alerts_panel",
+    "waypoint.appointments.panels.chart_panel",
     "waypoint.goals.panels.goals_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
@@ -31,6 +37,7 @@ CHART_PANELS = [
 ]
 
 PORTAL_PANELS: list[str] = [
+    "waypoint.appointments.panels.portal_panel",
     "waypoint.diary.panels.portal_progress_panel",
     "waypoint.goals.panels.portal_goals_panel",
     "waypoint.measures.panels.portal_panel",

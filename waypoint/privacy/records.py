@@ -40,6 +40,8 @@ RECORD_PARTS = [
     "waypoint.goals.records.goal_reasons_part",
     "waypoint.diary.records.diary_part",
     "waypoint.diary.records.diary_notes_part",
+    "waypoint.appointments.records.appointments_part",
+    "waypoint.appointments.records.appointment_notes_part",
 ]
 
 EXPORT_FORMAT = "waypoint-client-record"

@@ -20,6 +20,7 @@ PERIODIC_TASKS: list[tuple[str, datetime.timedelta]] = [
     ("waypoint.clients.tasks.renotify_urgent_alerts", datetime.timedelta(minutes=1)),
     ("waypoint.audit.tasks.anchor_audit_trail", datetime.timedelta(hours=1)),
     ("waypoint.measures.tasks.create_due_items", datetime.timedelta(hours=1)),
+    ("waypoint.appointments.tasks.send_due_reminders", datetime.timedelta(minutes=15)),
 ]
 
 

@@ -1,0 +1,84 @@
+import datetime
+
+from django import forms
+
+from waypoint.accounts.models import User
+from waypoint.accounts.roles import STAFF_ROLES
+from waypoint.appointments.models import (
+    DURATION_CHOICES,
+    AppointmentSettings,
+    AppointmentStatus,
+)
+from waypoint.clients.forms import DateInput
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or str(obj)
+
+
+def staff_of(organization):
+    return User.objects.filter(
+        organization=organization, role__in=STAFF_ROLES, is_active=True
+    ).order_by("full_name", "pk")
+
+
+class AppointmentForm(forms.Form):
+    """Date and time in the organization's zone; the action checks the rules of time."""
+
+    clinician = StaffChoiceField(queryset=User.objects.none(), empty_label=None)
+    start_date = forms.DateField(label="Date", widget=DateInput())
+    start_time = forms.TimeField(label="Start time", widget=TimeInput())
+    duration_minutes = forms.TypedChoiceField(
+        label="Duration", choices=DURATION_CHOICES, coerce=int, initial=50
+    )
+    status = forms.ChoiceField(label="What happened", choices=AppointmentStatus.choices)
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Encrypted; never in reminders or calendar feeds.",
+    )
+
+    def __init__(self, *args, organization, with_status=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["clinician"].queryset = staff_of(organization)
+        if not with_status:
+            del self.fields["status"]
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("start_date"), data.get("start_time")
+        if day and time:
+            data["starts_at"] = datetime.datetime.combine(day, time, self.organization.zone)
+        return data
+
+
+class ReminderForm(forms.Form):
+    email_reminders = forms.BooleanField(
+        label="Email a reminder about 24 hours before each appointment", required=False
+    )
+    email = forms.EmailField(
+        label="Reminder email (optional)",
+        required=False,
+        max_length=200,
+        help_text="Leave empty to use the email on the chart or of the portal account.",
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = AppointmentSettings
+        fields = ["calendar_label"]
+        widgets = {"calendar_label": forms.RadioSelect}
+        help_texts = {
+            "calendar_label": "Week calendars and the clinicians' .ics feeds never show names."
+        }

@@ -1,0 +1,53 @@
+"""The appointments caseload column, chart panel and portal panel."""
+
+from django.db.models import Min
+from django.utils import timezone
+
+from waypoint.appointments.models import Appointment, AppointmentStatus
+from waypoint.clients.extensions import Panel
+
+PANEL_ROWS = 3
+
+
+def annotate_next_appointment(clients: list, user) -> None:
+    """Sets `next_appointment` (a local datetime, or None) on each row in ONE query."""
+    zone = user.organization.zone
+    rows = (
+        Appointment.objects.filter(
+            client__in=[c.pk for c in clients],
+            status=AppointmentStatus.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        )
+        .values("client_id")
+        .annotate(first=Min("starts_at"))
+        .order_by()
+    )
+    by_client = {row["client_id"]: row["first"].astimezone(zone) for row in rows}
+    for client in clients:
+        client.next_appointment = by_client.get(client.pk)
+
+
+def chart_panel(request, access):
+    client = access.client
+    zone = client.organization.zone
+    now = timezone.now()
+    base = Appointment.objects.filter(client=client).select_related("clinician")
+    upcoming = list(base.upcoming(now)[:PANEL_ROWS])
+    recent = list(base.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:PANEL_ROWS])
+    for appointment in (*upcoming, *recent):
+        appointment.local = appointment.starts_at.astimezone(zone)
+    return Panel(
+        "appointments/_panel_chart.html",
+        {"upcoming": upcoming, "recent": recent, "can_write": access.can_write},
+    )
+
+
+def portal_panel(request, client):
+    """The person's next appointment: date and time only."""
+    nxt = Appointment.objects.filter(client=client).upcoming().only("starts_at").first()
+    if nxt is None:
+        return None
+    return Panel(
+        "appointments/_panel_portal.html",
+        {"next": nxt.starts_at.astimezone(client.organization.zone)},
+    )
