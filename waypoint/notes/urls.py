@@ -1,0 +1,5 @@
+from django.urls import path
+
+from waypoint.notes import views
+
+urlpatterns = []
