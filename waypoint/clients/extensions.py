@@ -24,6 +24,7 @@ CASELOAD_COLUMNS = [
 CHART_PANELS = [
     "waypoint.clients.panels.alerts_panel",
     "waypoint.goals.panels.goals_panel",
+    "waypoint.notes.panels.notes_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
     "waypoint.privacy.panels.chart_panel",

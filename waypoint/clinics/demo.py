@@ -31,6 +31,7 @@ DEMO_STEPS = [
     "waypoint.diary.demo.populate",
     "waypoint.measures.demo.populate",
     "waypoint.privacy.demo.populate",
+    "waypoint.notes.demo.populate",
 ]
 
 

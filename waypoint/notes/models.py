@@ -25,8 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -177,7 +176,11 @@ class LockedQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         encrypted = {f.attname for f in self.model._meta.concrete_fields if _is_encrypted(f)}
-        if kwargs and set(kwargs) <= encrypted and all(isinstance(v, Value) for v in kwargs.values()):
+        if (
+            kwargs
+            and set(kwargs) <= encrypted
+            and all(isinstance(v, Value) for v in kwargs.values())
+        ):
             with transaction.atomic(using=self.db):
                 if self._same_plaintext(kwargs):
                     Reencryption.objects.using(self.db).create()
