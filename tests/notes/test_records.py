@@ -30,7 +30,9 @@ def notes_on_chart(make_note, clinician, supervisor, colleague, make_trainee):
     actions.add_addendum(signed, by=clinician, text="Addendum: saffron follow-up call.")
     make_note(texts={"goals": "Draft: quartz unfinished thought."})
     make_trainee(clinician)
-    actions.sign_note(make_note(texts={"goals": "Pending: tangerine awaiting co-sign."}), by=clinician)
+    actions.sign_note(
+        make_note(texts={"goals": "Pending: tangerine awaiting co-sign."}), by=clinician
+    )
     return signed
 
 
