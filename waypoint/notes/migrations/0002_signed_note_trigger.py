@@ -67,7 +67,7 @@ POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION waypoint_notes_note_locked() RETURNS trigger AS $$
     BEGIN
         IF {_condition("IS DISTINCT FROM")} THEN
-            RAISE EXCEPTION '{MESSAGE}';
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN NEW;
     END;
@@ -77,7 +77,7 @@ POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION waypoint_notes_addendum_locked() RETURNS trigger AS $$
     BEGIN
         IF {_addendum_condition("IS DISTINCT FROM")} THEN
-            RAISE EXCEPTION '{MESSAGE}';
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN NEW;
     END;
