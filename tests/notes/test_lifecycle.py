@@ -97,8 +97,6 @@ def test_late_entry_after_the_threshold(make_note, clinician, clinic):
     )
     assert not on_time.late_entry
     # The organization's own threshold.
-    NoteSettings.objects.filter(organization=clinic).update(late_entry_hours=200)
-    NoteSettings.for_organization(clinic)
     settings = NoteSettings.for_organization(clinic)
     settings.late_entry_hours = 200
     settings.save()
@@ -226,3 +224,37 @@ def test_returned_note_goes_back_to_draft_with_the_comment(
 
 def test_a_non_trainee_with_a_supervisor_signs_final(draft, untrained_clinician):
     assert actions.sign_note(draft, by=untrained_clinician).status == NoteStatus.SIGNED
+
+
+# Beside the editor -----------------------------------------------------------------------------
+
+
+def test_since_last_note_shows_what_came_after_the_last_signed_note(
+    draft, clinician, client_chart, clinic
+):
+    from django.utils import timezone
+
+    from waypoint.clients import actions as client_actions
+    from waypoint.clients.models import Alert
+    from waypoint.diary.models import DiaryEntry
+    from waypoint.notes.since import since_last_note
+
+    before = client_actions.raise_alert(client_chart, by=None, kind="x", title="Before the note")
+    Alert.objects.filter(pk=before.pk).update(raised_at=timezone.now() - datetime.timedelta(days=5))
+    signed = actions.sign_note(draft, by=clinician, at=timezone.now() - datetime.timedelta(days=3))
+    after = client_actions.raise_alert(client_chart, by=None, kind="x", title="After the note")
+    DiaryEntry.objects.create(
+        client=client_chart,
+        day=clinic.today(),
+        kind="use",
+        substance="alcohol",
+        amount=2,
+        unit="drinks",
+        alcohol_grams=28,
+        source="clinician",
+    )
+    summary = since_last_note(client_chart)
+    assert summary.last_note == signed
+    assert [a.pk for a in summary.alerts] == [after.pk]
+    assert before.pk not in [a.pk for a in summary.alerts]
+    assert len(summary.diary) == 1 and summary.diary[0]["substance"] == "Alcohol"
