@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("waypoint.measures.urls")),
     path("", include("waypoint.goals.urls")),
     path("", include("waypoint.diary.urls")),
+    path("", include("waypoint.notes.urls")),
     path("", include("waypoint.clinics.urls")),
     path("", include("waypoint.substances.urls")),
     path("", include("waypoint.api.urls")),

@@ -82,6 +82,38 @@ PAGES = {
     "week calendar of Maya": ("get", "appointments-week", (), {"clinician": "maya"}, 200),
     "appointment settings": ("get", "appointments-settings", (), None, 200),
     "calendar feed settings": ("get", "appointments-feed-settings", (), None, 200),
+    "notes": ("get", "notes-list", ("chart",), None, 200),
+    "new note": ("get", "notes-add", ("chart",), None, 200),
+    "note": ("get", "notes-detail", ("chart", "note"), None, 200),
+    "edit note": ("get", "notes-edit", ("chart", "note"), None, 200),
+    "sign note": ("post", "notes-sign", ("chart", "note"), {}, "note"),
+    "delete draft note": ("post", "notes-delete", ("chart", "note"), {}, "notes"),
+    "add addendum": (
+        "post",
+        "notes-addendum",
+        ("chart", "signed"),
+        {"text": "Late call."},
+        "signed",
+    ),
+    "co-sign note": ("post", "notes-cosign", ("chart", "pending"), {}, "/supervision/"),
+    "return note": (
+        "post",
+        "notes-return",
+        ("chart", "pending"),
+        {"comment": "Add the plan."},
+        "/supervision/",
+    ),
+    "supervision queue": ("get", "notes-supervision", (), None, 200),
+    "supervision notes": ("get", "notes-supervision-notes", ("maya",), None, 200),
+    "note settings": ("get", "notes-settings", (), None, 200),
+    "add note format": ("get", "notes-template-add", (), None, 200),
+    "retire note format": (
+        "post",
+        "notes-template-toggle",
+        ("note_template",),
+        {},
+        "/notes/settings/",
+    ),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -118,6 +150,20 @@ MATRIX = {
     "week calendar of Maya": [LOGIN, OK, OK, 404, OK, 404, 404, 403, 404, 404],
     "appointment settings": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "calendar feed settings": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
+    "notes": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "new note": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "note": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit note": [LOGIN, 403, 403, 404, OK, 404, 403, 403, 404, 404],  # the author only
+    "sign note": [LOGIN, 403, 403, 404, OK, 404, 403, 403, 404, 404],
+    "delete draft note": [LOGIN, 403, 403, 404, OK, 404, 403, 403, 404, 404],
+    "add addendum": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "co-sign note": [LOGIN, 403, OK, 404, 403, 404, 403, 403, 404, 404],  # her supervisor
+    "return note": [LOGIN, 403, OK, 404, 403, 404, 403, 403, 404, 404],
+    "supervision queue": [LOGIN, 403, OK, OK, 403, 403, 403, 403, 403, 403],
+    "supervision notes": [LOGIN, 403, OK, 404, 403, 403, 403, 403, 403, 403],
+    "note settings": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "add note format": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "retire note format": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 404],
 }
 
 CASES = [
@@ -158,6 +204,7 @@ def world(
         starts_at=timezone.now() + datetime.timedelta(days=2),
         duration_minutes=50,
     )
+    notes = _notes(client_chart, clinician, admin)
     return {
         "people": {
             "anonymous": None,
@@ -177,9 +224,40 @@ def world(
             "maya": clinician.pk,
             "invitation": invitation.pk,
             "appointment": appointment.pk,
+            **{key: obj.pk for key, obj in notes.items()},
         },
         "chart_url": client_chart.get_absolute_url(),
+        "redirects": {
+            "note": notes["note"].get_absolute_url(),
+            "signed": notes["signed"].get_absolute_url(),
+            "notes": reverse("notes-list", args=[client_chart.pk]),
+        },
     }
+
+
+def _notes(chart, maya, admin):
+    """Maya's draft, her signed note, and one awaiting Sol's co-signature; a note format."""
+    from waypoint.notes import actions
+    from waypoint.notes.models import NoteSettings
+
+    def write():
+        return actions.start_note(
+            chart,
+            by=maya,
+            template_key="dap",
+            session_date=chart.organization.today(),
+            texts={"data": "Talked about the week."},
+        )
+
+    signed = actions.sign_note(write(), by=maya)
+    settings = NoteSettings.for_organization(chart.organization)
+    settings.trainees.add(maya)
+    pending = actions.sign_note(write(), by=maya)
+    settings.trainees.remove(maya)
+    template = actions.add_template(
+        chart.organization, by=admin, name="Outreach", description="", sections=[]
+    )
+    return {"note": write(), "signed": signed, "pending": pending, "note_template": template}
 
 
 @pytest.mark.parametrize(("page", "person", "expected"), CASES)
@@ -205,6 +283,9 @@ def test_role_page_matrix(client, world, clinic, page, person, expected):
     elif expected == OK and ok == "chart":
         assert response.status_code == 302
         assert response["Location"] == world["chart_url"]
+    elif expected == OK and ok in world["redirects"]:
+        assert response.status_code == 302
+        assert response["Location"] == world["redirects"][ok]
     elif expected == OK and isinstance(ok, str):
         assert response.status_code == 302
         assert response["Location"] == ok

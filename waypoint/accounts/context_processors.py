@@ -22,6 +22,8 @@ def navigation(request):
             ("diary-report", "Outcomes"),
             ("measures-library", "Measures"),
         ]
+        if user.can(Permission.SEE_SUPERVISEE_CHARTS):
+            links.append(("notes-supervision", "Supervision"))
         if user.can(Permission.MANAGE_STAFF):
             links.append(("accounts-staff", "Staff"))
         if user.can(Permission.MANAGE_ORGANIZATION):
@@ -29,6 +31,7 @@ def navigation(request):
         if user.can(Permission.VIEW_ORGANIZATION_AUDIT):
             links.append(("audit-log", "Audit trail"))
         if user.can(Permission.MANAGE_ORGANIZATION):
+            links.append(("notes-settings", "Note formats"))
             links.append(("accounts-organization", "Settings"))
     links.append(("accounts-two-factor", "Sign-in security"))
     return {"nav_links": links}

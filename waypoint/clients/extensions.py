@@ -31,6 +31,7 @@ CHART_PANELS = [
     "waypoint.clients.panels.alerts_panel",
     "waypoint.appointments.panels.chart_panel",
     "waypoint.goals.panels.goals_panel",
+    "waypoint.notes.panels.notes_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
     "waypoint.privacy.panels.chart_panel",

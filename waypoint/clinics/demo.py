@@ -32,6 +32,7 @@ DEMO_STEPS = [
     "waypoint.measures.demo.populate",
     "waypoint.privacy.demo.populate",
     "waypoint.appointments.demo.populate",
+    "waypoint.notes.demo.populate",
 ]
 
 

@@ -42,6 +42,7 @@ RECORD_PARTS = [
     "waypoint.diary.records.diary_notes_part",
     "waypoint.appointments.records.appointments_part",
     "waypoint.appointments.records.appointment_notes_part",
+    "waypoint.notes.records.notes_part",
 ]
 
 EXPORT_FORMAT = "waypoint-client-record"

@@ -27,6 +27,7 @@ ANONYMIZERS: list[str] = [
     "waypoint.goals.records.anonymize_goals",
     "waypoint.diary.records.anonymize_diary",
     "waypoint.appointments.records.anonymize_appointments",
+    "waypoint.notes.records.anonymize_notes",
 ]
 
 ANONYMIZED_NAME = "Anonymized client"
