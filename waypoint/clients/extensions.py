@@ -24,6 +24,7 @@ CASELOAD_COLUMNS = [
 CHART_PANELS = [
     "waypoint.clients.panels.alerts_panel",
     "waypoint.goals.panels.goals_panel",
+    "waypoint.plans.panels.chart_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
     "waypoint.privacy.panels.chart_panel",
@@ -32,6 +33,7 @@ CHART_PANELS = [
 PORTAL_PANELS: list[str] = [
     "waypoint.diary.panels.portal_progress_panel",
     "waypoint.goals.panels.portal_goals_panel",
+    "waypoint.plans.panels.portal_panel",
     "waypoint.measures.panels.portal_panel",
     "waypoint.privacy.panels.portal_panel",
 ]
