@@ -17,7 +17,10 @@ MARISOL_CRISIS = {
         "Thinking 'nobody would notice if I was gone'",
     ],
     "coping": ["Walk the long loop around Lake Merritt", "Cold shower, then tea", "Play piano"],
-    "distraction": ["Tuesday pottery class at the community center", "Coffee with neighbor Dolores"],
+    "distraction": [
+        "Tuesday pottery class at the community center",
+        "Coffee with neighbor Dolores",
+    ],
     "help_people": ["My sister Carmen, 555-0142", "Dolores next door, 555-0177"],
     "professionals": ["Maya Chen at the clinic, weekdays 9-5, 555-0100"],
     "environment": [
@@ -27,11 +30,16 @@ MARISOL_CRISIS = {
     "reasons": ["My nephew Teo's graduation in June", "Biscuit the terrier"],
 }
 MARISOL_OVERDOSE = {
-    "naloxone": ["Narcan in the front pocket of my denim bag", "A second kit in the bathroom drawer"],
+    "naloxone": [
+        "Narcan in the front pocket of my denim bag",
+        "A second kit in the bathroom drawer",
+    ],
     "naloxone_people": ["Carmen (trained at the pharmacy)"],
     "never_alone": ["Never take party pills alone; one at a time with Dolores around"],
     "drug_checking": ["Fentanyl test strips from the clinic front desk"],
-    "after_a_break": ["After a month off anything: half of what I used to take, with someone there"],
+    "after_a_break": [
+        "After a month off anything: half of what I used to take, with someone there"
+    ],
     "who_to_call": ["911", "Carmen, 555-0142"],
 }
 DEV_OVERDOSE = {

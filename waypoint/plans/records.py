@@ -19,9 +19,7 @@ from waypoint.privacy.records import RecordPart
 
 
 def plans_part(client, ctx):
-    plans = list(
-        SafetyPlan.objects.filter(client=client).prefetch_related("versions__saved_by")
-    )
+    plans = list(SafetyPlan.objects.filter(client=client).prefetch_related("versions__saved_by"))
     data, resources = [], []
     for plan in plans:
         versions = sorted(plan.versions.all(), key=lambda v: v.number)
