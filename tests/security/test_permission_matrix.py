@@ -68,6 +68,12 @@ PAGES = {
     "alert settings": ("get", "accounts-alert-settings", (), None, 200),
     "audit trail": ("get", "audit-log", (), None, 200),
     "measure norms": ("get", "measures-norms", (), None, 200),
+    "safety plan": ("get", "plans-detail", ("chart", "crisis"), None, 200),
+    "edit safety plan": ("get", "plans-edit", ("chart", "crisis"), None, 200),
+    "safety plan pdf": ("get", "plans-pdf", ("chart", "crisis"), None, 200),
+    "portal safety plan": ("get", "portal-plans", ("crisis",), None, 200),
+    "portal edit safety plan": ("get", "portal-plans-edit", ("crisis",), None, 200),
+    "portal safety plan pdf": ("get", "portal-plans-pdf", ("crisis",), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -95,6 +101,12 @@ MATRIX = {
     "alert settings": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "audit trail": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "measure norms": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "safety plan": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit safety plan": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "safety plan pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "portal safety plan": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal edit safety plan": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal safety plan pdf": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
 }
 
 CASES = [
@@ -124,6 +136,13 @@ def world(
     alert,
 ):
     from waypoint.accounts import actions as account_actions
+    from waypoint.plans import actions as plan_actions
+    from waypoint.plans.guide import guide
+
+    items = {key: ["An item"] for key in guide("crisis").section_keys}
+    plan_actions.save_plan(
+        client_chart, by=clinician, kind="crisis", items=items, client_may_edit=["coping"]
+    )
 
     invitation = account_actions.invite_staff(
         by=admin, email="new@clinic.test", full_name="New Person", role="clinician", base_url=""
@@ -146,6 +165,7 @@ def world(
             "alert": alert.pk,
             "maya": clinician.pk,
             "invitation": invitation.pk,
+            "crisis": "crisis",
         },
         "chart_url": client_chart.get_absolute_url(),
     }
