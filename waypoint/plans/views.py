@@ -57,6 +57,9 @@ def plan_context(client, kind, plan, version, *, portal: bool) -> dict:
         "country": country,
         "lines": lines,
         "portal": portal,
+        "editable_titles": [
+            s.title for s in guide.guide(kind).sections if plan and s.key in plan.client_may_edit
+        ],
     }
 
 
