@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "waypoint.goals",
     "waypoint.diary",
     "waypoint.notes",
+    "waypoint.plans",
     "waypoint.worker",
     "waypoint.api",
     "waypoint.exchange",

@@ -114,6 +114,12 @@ PAGES = {
         {},
         "/notes/settings/",
     ),
+    "safety plan": ("get", "plans-detail", ("chart", "crisis"), None, 200),
+    "edit safety plan": ("get", "plans-edit", ("chart", "crisis"), None, 200),
+    "safety plan pdf": ("get", "plans-pdf", ("chart", "crisis"), None, 200),
+    "portal safety plan": ("get", "portal-plans", ("crisis",), None, 200),
+    "portal edit safety plan": ("get", "portal-plans-edit", ("crisis",), None, 200),
+    "portal safety plan pdf": ("get", "portal-plans-pdf", ("crisis",), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -164,6 +170,12 @@ MATRIX = {
     "note settings": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "add note format": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "retire note format": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 404],
+    "safety plan": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit safety plan": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "safety plan pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "portal safety plan": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal edit safety plan": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal safety plan pdf": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
 }
 
 CASES = [
@@ -193,6 +205,13 @@ def world(
     alert,
 ):
     from waypoint.accounts import actions as account_actions
+    from waypoint.plans import actions as plan_actions
+    from waypoint.plans.guide import guide
+
+    items = {key: ["An item"] for key in guide("crisis").section_keys}
+    plan_actions.save_plan(
+        client_chart, by=clinician, kind="crisis", items=items, client_may_edit=["coping"]
+    )
 
     invitation = account_actions.invite_staff(
         by=admin, email="new@clinic.test", full_name="New Person", role="clinician", base_url=""
@@ -225,6 +244,7 @@ def world(
             "invitation": invitation.pk,
             "appointment": appointment.pk,
             **{key: obj.pk for key, obj in notes.items()},
+            "crisis": "crisis",
         },
         "chart_url": client_chart.get_absolute_url(),
         "redirects": {

@@ -32,6 +32,7 @@ CHART_PANELS = [
     "waypoint.appointments.panels.chart_panel",
     "waypoint.goals.panels.goals_panel",
     "waypoint.notes.panels.notes_panel",
+    "waypoint.plans.panels.chart_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
     "waypoint.privacy.panels.chart_panel",
@@ -41,6 +42,7 @@ PORTAL_PANELS: list[str] = [
     "waypoint.appointments.panels.portal_panel",
     "waypoint.diary.panels.portal_progress_panel",
     "waypoint.goals.panels.portal_goals_panel",
+    "waypoint.plans.panels.portal_panel",
     "waypoint.measures.panels.portal_panel",
     "waypoint.privacy.panels.portal_panel",
 ]

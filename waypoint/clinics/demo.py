@@ -30,6 +30,7 @@ DEMO_STEPS = [
     "waypoint.goals.demo.populate",
     "waypoint.diary.demo.populate",
     "waypoint.measures.demo.populate",
+    "waypoint.plans.demo.populate",
     "waypoint.privacy.demo.populate",
     "waypoint.appointments.demo.populate",
     "waypoint.notes.demo.populate",

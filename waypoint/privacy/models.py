@@ -38,6 +38,7 @@ class InfoKind(models.TextChoices):
     MEASURES = "measures", "Questionnaire scores (measures)"
     DIARY_GOALS = "diary_goals", "Diary and goals summaries"
     NOTES = "notes", "Session notes"
+    SAFETY_PLANS = "safety_plans", "Safety plans (overdose prevention and crisis plans)"
 
 
 def kind_labels(kinds) -> list[str]:

@@ -43,6 +43,7 @@ RECORD_PARTS = [
     "waypoint.appointments.records.appointments_part",
     "waypoint.appointments.records.appointment_notes_part",
     "waypoint.notes.records.notes_part",
+    "waypoint.plans.records.plans_part",
 ]
 
 EXPORT_FORMAT = "waypoint-client-record"

@@ -28,6 +28,7 @@ ANONYMIZERS: list[str] = [
     "waypoint.diary.records.anonymize_diary",
     "waypoint.appointments.records.anonymize_appointments",
     "waypoint.notes.records.anonymize_notes",
+    "waypoint.plans.records.anonymize_plans",
 ]
 
 ANONYMIZED_NAME = "Anonymized client"
