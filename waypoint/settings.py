@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "waypoint.measures",
     "waypoint.goals",
     "waypoint.diary",
+    "waypoint.assessment",
     "waypoint.worker",
     "waypoint.api",
     "waypoint.exchange",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("waypoint.measures.urls")),
     path("", include("waypoint.goals.urls")),
     path("", include("waypoint.diary.urls")),
+    path("", include("waypoint.assessment.urls")),
     path("", include("waypoint.clinics.urls")),
     path("", include("waypoint.api.urls")),
     path("", include("waypoint.exchange.urls")),

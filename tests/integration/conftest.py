@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from waypoint.assessment import actions as assessment_actions
 from waypoint.diary import actions as diary_actions
 from waypoint.goals import actions as goal_actions
 from waypoint.measures import actions as measure_actions
@@ -33,6 +34,11 @@ MARKERS = {
     "diary.DiaryEntry.setting_where": "Quillon uncle's garage",
     "diary.DiaryEntry.setting_with_whom": "Quillon cousin Bartholomew",
     "diary.AnchorEvent.label": "Quillon sister's wedding",
+    "assessment.StageOfChange.note": "Quillon thinking about weekends",
+    "assessment.DecisionalBalance.benefits_of_using": "Quillon laughs more at parties",
+    "assessment.DecisionalBalance.costs_of_using": "Quillon missed the bus twice",
+    "assessment.DecisionalBalance.benefits_of_changing": "Quillon saves for a bicycle",
+    "assessment.DecisionalBalance.costs_of_changing": "Quillon fears boring evenings",
 }
 # Free text the person wrote in their own words: only in the client's own copy.
 OWN_WORDS = (
@@ -164,6 +170,34 @@ def populate(chart, client_user, clinician, today, *, correction=True):
         day=today - days(40),
         kind="holiday",
         label=MARKERS["diary.AnchorEvent.label"],
+    )
+    # Assessment: a stage change and a decisional balance the person wrote in the portal.
+    assessment_actions.record_stage(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        stage="precontemplation",
+        noted_on=today - days(60),
+    )
+    assessment_actions.record_stage(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        stage="contemplation",
+        noted_on=today - days(20),
+        note=MARKERS["assessment.StageOfChange.note"],
+    )
+    assessment_actions.save_balance(
+        chart,
+        by=client_user,
+        substance="alcohol",
+        noted_on=today - days(15),
+        by_client=True,
+        **{
+            cell: MARKERS[f"assessment.DecisionalBalance.{cell}"]
+            for cell in ("benefits_of_using", "costs_of_using")
+            + ("benefits_of_changing", "costs_of_changing")
+        },
     )
     chart.refresh_from_db()
     return chart

@@ -68,6 +68,24 @@ PAGES = {
     "alert settings": ("get", "accounts-alert-settings", (), None, 200),
     "audit trail": ("get", "audit-log", (), None, 200),
     "measure norms": ("get", "measures-norms", (), None, 200),
+    "stages of change": ("get", "assessment-stages", ("chart",), None, 200),
+    "note a stage": ("get", "assessment-stage-add", ("chart",), None, 200),
+    "decisional balance": ("get", "assessment-balances", ("chart",), None, 200),
+    "edit decisional balance": (
+        "get",
+        "assessment-balance-edit",
+        ("chart", "substance"),
+        None,
+        200,
+    ),
+    "portal decisional balance": ("get", "assessment-portal-balances", (), None, 200),
+    "portal edit decisional balance": (
+        "get",
+        "assessment-portal-balance-edit",
+        ("substance",),
+        None,
+        200,
+    ),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -95,6 +113,12 @@ MATRIX = {
     "alert settings": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "audit trail": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     "measure norms": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "stages of change": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "note a stage": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "decisional balance": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit decisional balance": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "portal decisional balance": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal edit decisional balance": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
 }
 
 CASES = [
@@ -146,6 +170,7 @@ def world(
             "alert": alert.pk,
             "maya": clinician.pk,
             "invitation": invitation.pk,
+            "substance": "alcohol",
         },
         "chart_url": client_chart.get_absolute_url(),
     }

@@ -19,11 +19,13 @@ CASELOAD_COLUMNS = [
     ("Alerts", "clients/_cell_alerts.html", "waypoint.clients.panels.annotate_alerts"),
     ("Measures due", "measures/_cell_due.html", "waypoint.measures.panels.annotate_measures_due"),
     ("Diary, 12 weeks", "diary/_cell_outcomes.html", "waypoint.diary.panels.annotate_outcomes"),
+    ("Stage", "assessment/_cell_stages.html", "waypoint.assessment.panels.annotate_stages"),
 ]
 
 CHART_PANELS = [
     "waypoint.clients.panels.alerts_panel",
     "waypoint.goals.panels.goals_panel",
+    "waypoint.assessment.panels.chart_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
     "waypoint.privacy.panels.chart_panel",
@@ -32,6 +34,7 @@ CHART_PANELS = [
 PORTAL_PANELS: list[str] = [
     "waypoint.diary.panels.portal_progress_panel",
     "waypoint.goals.panels.portal_goals_panel",
+    "waypoint.assessment.panels.portal_panel",
     "waypoint.measures.panels.portal_panel",
     "waypoint.privacy.panels.portal_panel",
 ]

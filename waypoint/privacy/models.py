@@ -38,6 +38,7 @@ class InfoKind(models.TextChoices):
     MEASURES = "measures", "Questionnaire scores (measures)"
     DIARY_GOALS = "diary_goals", "Diary and goals summaries"
     NOTES = "notes", "Session notes"
+    ASSESSMENT = "assessment", "Assessments: stages of change, decisional balance, priorities"
 
 
 def kind_labels(kinds) -> list[str]:

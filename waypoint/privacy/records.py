@@ -40,6 +40,7 @@ RECORD_PARTS = [
     "waypoint.goals.records.goal_reasons_part",
     "waypoint.diary.records.diary_part",
     "waypoint.diary.records.diary_notes_part",
+    "waypoint.assessment.records.assessment_part",
 ]
 
 EXPORT_FORMAT = "waypoint-client-record"

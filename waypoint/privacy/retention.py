@@ -26,6 +26,7 @@ ANONYMIZERS: list[str] = [
     "waypoint.measures.records.anonymize_measures",
     "waypoint.goals.records.anonymize_goals",
     "waypoint.diary.records.anonymize_diary",
+    "waypoint.assessment.records.anonymize_assessment",
 ]
 
 ANONYMIZED_NAME = "Anonymized client"

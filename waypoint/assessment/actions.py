@@ -1,0 +1,69 @@
+"""Writes of the assessment app: each is a new dated row (history kept by never editing in
+place), with an audit event that names the substance and stage but never the free text."""
+
+import datetime
+
+from django.db import transaction
+
+from waypoint.assessment.models import CELLS, DecisionalBalance, Stage, StageOfChange
+from waypoint.audit.actions import record
+from waypoint.audit.models import AuditAction
+from waypoint.goals.models import Substance
+
+
+def _check_substance(substance: str) -> None:
+    if substance not in Substance.values:
+        raise ValueError(f"unknown substance {substance!r}")
+
+
+@transaction.atomic
+def record_stage(
+    client, *, by, substance: str, stage: str, noted_on: datetime.date, note: str = ""
+) -> StageOfChange:
+    """Note the person's stage of change for one substance (a new row; earlier ones stay)."""
+    _check_substance(substance)
+    if stage not in Stage.values:
+        raise ValueError(f"unknown stage {stage!r}")
+    row = StageOfChange.objects.create(
+        client=client,
+        substance=substance,
+        stage=stage,
+        noted_on=noted_on,
+        note=note,
+        recorded_by=by,
+    )
+    record(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=row,
+        client=client,
+        detail={"substance": substance, "stage": stage},
+    )
+    return row
+
+
+@transaction.atomic
+def save_balance(
+    client, *, by, substance: str, noted_on: datetime.date, by_client: bool = False, **cells
+) -> DecisionalBalance:
+    """Save a new version of the decisional balance for one substance (earlier ones stay)."""
+    _check_substance(substance)
+    unknown = set(cells) - set(CELLS)
+    if unknown:
+        raise TypeError(f"unknown cells: {sorted(unknown)}")
+    row = DecisionalBalance.objects.create(
+        client=client,
+        substance=substance,
+        noted_on=noted_on,
+        by_client=by_client,
+        recorded_by=by,
+        **{cell: cells.get(cell, "") for cell in CELLS},
+    )
+    record(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=row,
+        client=client,
+        detail={"substance": substance, "by_client": by_client},
+    )
+    return row

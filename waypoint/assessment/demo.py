@@ -1,0 +1,135 @@
+"""Demo stages of change and decisional balances, matched to the goals demo's profiles.
+
+Runs after the goals and diary steps (it reads `client.demo_profile`, set by the goals demo).
+Each profile moves through the stages the way its goals story does; Marisol (the portal login)
+writes her own decisional balance for alcohol in the portal, and a clinician added one earlier.
+"""
+
+import datetime
+
+from waypoint.assessment import actions
+
+# profile -> substance -> [(days ago, stage, note)]
+STAGES = {
+    "moderating_alcohol": {
+        "alcohol": [
+            (180, "contemplation", "Part of me wants to cut down, part of me doesn't."),
+            (176, "preparation", ""),
+            (170, "action", "Sticking to my weekday limit so far."),
+        ],
+        "cannabis": [(180, "precontemplation", "Weed is how I get to sleep.")],
+    },
+    "safer_opioids": {
+        "opioids": [
+            (155, "precontemplation", ""),
+            (120, "contemplation", "Scared after my friend's overdose in the spring."),
+        ],
+        "cannabis": [(155, "precontemplation", "")],
+    },
+    "meth_abstinence": {
+        "methamphetamine": [
+            (125, "preparation", "Wants to stop before the new shift schedule starts."),
+            (118, "action", ""),
+        ],
+        "cannabis": [(125, "maintenance", "")],
+    },
+    "alcohol_to_abstinence": {
+        "alcohol": [
+            (172, "action", ""),
+            (95, "contemplation", "Moderation kept slipping; thinking about a break."),
+            (82, "action", "Taking a break from drinking, one month at a time."),
+            (20, "maintenance", ""),
+        ],
+    },
+    "no_change_alcohol": {
+        "alcohol": [(100, "precontemplation", "Drinking is not why I came in.")],
+    },
+    "safer_stimulants": {
+        "cocaine": [(132, "preparation", ""), (128, "action", "")],
+        "alcohol": [(132, "contemplation", "")],
+    },
+    "benzo_safer": {
+        "benzodiazepines": [
+            (112, "contemplation", ""),
+            (60, "preparation", "Talked with her prescriber about a slower taper."),
+            (45, "action", ""),
+        ],
+        "alcohol": [(112, "action", "")],
+    },
+}
+
+# profile -> (substance, cells written by the clinician, days ago)
+BALANCES = {
+    "safer_opioids": (
+        "opioids",
+        {
+            "benefits_of_using": "Takes the edge off the back pain from the warehouse injury.",
+            "costs_of_using": "Afraid of fentanyl in everything now. Money runs out mid-month.",
+            "benefits_of_changing": "Keep my apartment. My sister would let me see the kids.",
+            "costs_of_changing": "Withdrawal, and I lose the people I use with.",
+        },
+        118,
+    ),
+    "benzo_safer": (
+        "benzodiazepines",
+        {
+            "benefits_of_using": "Panic attacks stop within half an hour.",
+            "costs_of_using": "Foggy at work; scared of mixing with wine.",
+            "benefits_of_changing": "Clearer head, fewer blackouts on weekends.",
+            "costs_of_changing": "The panic comes back and I have nothing for it.",
+        },
+        58,
+    ),
+}
+
+MARISOL_EARLIER = {
+    "benefits_of_using": "Relaxing after long shifts at the bakery.",
+    "costs_of_using": "Hungover on Mondays.",
+    "benefits_of_changing": "",
+    "costs_of_changing": "Less time with friends at the Thursday quiz night.",
+}
+MARISOL_OWN = {
+    "benefits_of_using": "Unwinding after the bakery shift, and the Thursday quiz night crowd.",
+    "costs_of_using": "Monday hangovers; spending more than I planned on weekend rounds.",
+    "benefits_of_changing": "Feeling sharp for early bakes; saving for the trip to Oaxaca.",
+    "costs_of_changing": "Feeling left out when everyone orders another round.",
+}
+
+
+def populate(ctx):
+    today = ctx.today
+    ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
+    for client in ctx.clients:
+        profile = getattr(client, "demo_profile", None)
+        if profile is None:
+            continue
+        clinician = client.primary_clinician or ctx.users["clinician"]
+        for substance, steps in STAGES.get(profile, {}).items():
+            for days, stage, note in steps:
+                actions.record_stage(
+                    client,
+                    by=clinician,
+                    substance=substance,
+                    stage=stage,
+                    noted_on=ago(days),
+                    note=note,
+                )
+        if profile in BALANCES:
+            substance, cells, days = BALANCES[profile]
+            actions.save_balance(
+                client, by=clinician, substance=substance, noted_on=ago(days), **cells
+            )
+    if ctx.clients and ctx.client_user is not None:
+        marisol = ctx.clients[0]
+        clinician = marisol.primary_clinician or ctx.users["clinician"]
+        actions.save_balance(
+            marisol, by=clinician, substance="alcohol", noted_on=ago(175), **MARISOL_EARLIER
+        )
+        actions.save_balance(
+            marisol,
+            by=ctx.client_user,
+            substance="alcohol",
+            noted_on=ago(30),
+            by_client=True,
+            **MARISOL_OWN,
+        )

@@ -1,0 +1,110 @@
+"""Assessment tools of harm reduction psychotherapy, per substance (issue #11, "Assessment").
+
+- `StageOfChange`: where the person is with a substance, in the five stages of Prochaska &
+  DiClemente (Prochaska, DiClemente & Norcross 1992, *Am Psychol* 47:1102). Each change is a new
+  dated row with who recorded it; the latest row per substance is the current stage. Stages are
+  per substance because harm reduction weighs each drug separately (Denning & Little 2012).
+- `DecisionalBalance`: the four cells (benefits and costs of using, benefits and costs of
+  changing; Janis & Mann 1977, used in MI: Miller & Rollnick 2013). Each save is a new version;
+  the latest per substance is current. Written by the clinician in the chart or by the person in
+  the portal (`by_client`).
+
+Substances are the goals app's list (`waypoint.goals.models.Substance`), shared with the diary.
+Free text is encrypted at rest (`waypoint/lib/fields.py`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from waypoint.goals.models import Substance
+from waypoint.lib.fields import EncryptedTextField
+
+
+class Stage(models.TextChoices):
+    PRECONTEMPLATION = "precontemplation", "Precontemplation"
+    CONTEMPLATION = "contemplation", "Contemplation"
+    PREPARATION = "preparation", "Preparation"
+    ACTION = "action", "Action"
+    MAINTENANCE = "maintenance", "Maintenance"
+
+
+STAGE_ORDER = {stage: i for i, stage in enumerate(Stage.values)}
+
+
+class LatestPerSubstance(models.QuerySet):
+    def latest_per_substance(self) -> dict:
+        """{(client_id, substance): newest row} for the rows of this queryset (one query)."""
+        newest = {}
+        for row in self.order_by("client_id", "substance", "-noted_on", "-id"):
+            newest.setdefault((row.client_id, row.substance), row)
+        return newest
+
+
+class StageOfChange(models.Model):
+    """The stage of change for one substance, as noted on `noted_on`."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="stages_of_change"
+    )
+    substance = models.CharField(max_length=20, choices=Substance.choices)
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    noted_on = models.DateField("date")
+    note = EncryptedTextField(
+        "what the person said", blank=True, help_text="In their words, if they want it noted."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LatestPerSubstance.as_manager()
+
+    class Meta:
+        ordering = ["substance", "-noted_on", "-id"]
+        indexes = [models.Index(fields=["client", "substance", "noted_on"])]
+
+    def __str__(self):
+        return f"{self.get_substance_display()}: {self.get_stage_display()}"
+
+    def audit_label(self) -> str:
+        return f"Stage of change #{self.pk}"
+
+    @property
+    def substance_short(self) -> str:
+        """The substance's label without its examples, for the caseload cell ("Opioids")."""
+        return self.get_substance_display().split(" (")[0].split(" or ")[0]
+
+
+class DecisionalBalance(models.Model):
+    """One version of the decisional balance for one substance."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="decisional_balances"
+    )
+    substance = models.CharField(max_length=20, choices=Substance.choices)
+    benefits_of_using = EncryptedTextField("good things about using", blank=True)
+    costs_of_using = EncryptedTextField("not-so-good things about using", blank=True)
+    benefits_of_changing = EncryptedTextField("good things about changing", blank=True)
+    costs_of_changing = EncryptedTextField("not-so-good things about changing", blank=True)
+    noted_on = models.DateField("date")
+    by_client = models.BooleanField("written by the person in the portal", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LatestPerSubstance.as_manager()
+
+    class Meta:
+        ordering = ["substance", "-noted_on", "-id"]
+        indexes = [models.Index(fields=["client", "substance", "noted_on"])]
+
+    def __str__(self):
+        return f"Decisional balance: {self.get_substance_display()}"
+
+    def audit_label(self) -> str:
+        return f"Decisional balance #{self.pk}"
+
+
+CELLS = ("benefits_of_using", "costs_of_using", "benefits_of_changing", "costs_of_changing")

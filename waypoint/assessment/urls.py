@@ -1,0 +1,20 @@
+from django.urls import path
+
+from waypoint.assessment import views
+
+urlpatterns = [
+    path("clients/<int:pk>/stages/", views.stage_list, name="assessment-stages"),
+    path("clients/<int:pk>/stages/add/", views.stage_add, name="assessment-stage-add"),
+    path("clients/<int:pk>/balance/", views.balance_list, name="assessment-balances"),
+    path(
+        "clients/<int:pk>/balance/<str:substance>/",
+        views.balance_edit,
+        name="assessment-balance-edit",
+    ),
+    path("portal/balance/", views.portal_balance_list, name="assessment-portal-balances"),
+    path(
+        "portal/balance/<str:substance>/",
+        views.portal_balance_edit,
+        name="assessment-portal-balance-edit",
+    ),
+]

@@ -1,0 +1,178 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from waypoint.accounts.decorators import client_required, staff_required
+from waypoint.assessment import actions
+from waypoint.assessment.forms import BalanceForm, StageForm
+from waypoint.assessment.models import CELLS, DecisionalBalance, StageOfChange
+from waypoint.assessment.suggestions import suggestions_for
+from waypoint.clients.access import get_client_for_user, portal_client_for_user
+from waypoint.goals.models import Substance
+
+
+def _substance_or_404(substance: str) -> str:
+    if substance not in Substance.values:
+        raise Http404("Unknown substance")
+    return substance
+
+
+def stage_timelines(client) -> list[dict]:
+    """Per substance: the current stage, its suggestions and the dated history, newest first."""
+    by_substance: dict[str, list] = {}
+    for row in StageOfChange.objects.filter(client=client).select_related("recorded_by"):
+        by_substance.setdefault(row.substance, []).append(row)
+    return [
+        {
+            "substance": substance,
+            "label": Substance(substance).label,
+            "current": rows[0],
+            "history": rows,
+            "suggestions": suggestions_for(rows[0].stage),
+        }
+        for substance, rows in sorted(by_substance.items())
+    ]
+
+
+@require_GET
+@staff_required
+def stage_list(request, pk):
+    access = get_client_for_user(request.user, pk, page="stages of change")
+    return TemplateResponse(
+        request,
+        "assessment/stage_list.html",
+        {
+            "client": access.client,
+            "timelines": stage_timelines(access.client),
+            "can_write": access.can_write,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def stage_add(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="stage add").client
+    today = client.organization.today()
+    initial = {"noted_on": today}
+    if request.GET.get("substance") in Substance.values:
+        initial["substance"] = request.GET["substance"]
+    form = StageForm(request.POST or None, today=today, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.record_stage(client, by=request.user, **form.cleaned_data)
+        messages.success(request, "Stage of change noted. Earlier stages stay in the history.")
+        return redirect("assessment-stages", client.pk)
+    return TemplateResponse(request, "assessment/stage_form.html", {"form": form, "client": client})
+
+
+def _balance_versions(client, substance):
+    return list(
+        DecisionalBalance.objects.filter(client=client, substance=substance).select_related(
+            "recorded_by"
+        )
+    )
+
+
+def _balance_initial(versions) -> dict:
+    return {cell: getattr(versions[0], cell) for cell in CELLS} if versions else {}
+
+
+@require_GET
+@staff_required
+def balance_list(request, pk):
+    access = get_client_for_user(request.user, pk, page="decisional balance")
+    current = DecisionalBalance.objects.filter(client=access.client).latest_per_substance()
+    balances = sorted(current.values(), key=lambda b: b.substance)
+    return TemplateResponse(
+        request,
+        "assessment/balance_list.html",
+        {
+            "client": access.client,
+            "balances": balances,
+            "substances": Substance.choices,
+            "can_write": access.can_write,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def balance_edit(request, pk, substance):
+    _substance_or_404(substance)
+    client = get_client_for_user(
+        request.user, pk, write=True, page="decisional balance edit"
+    ).client
+    versions = _balance_versions(client, substance)
+    form = BalanceForm(request.POST or None, initial=_balance_initial(versions))
+    if request.method == "POST" and form.is_valid():
+        actions.save_balance(
+            client,
+            by=request.user,
+            substance=substance,
+            noted_on=client.organization.today(),
+            **form.cleaned_data,
+        )
+        messages.success(request, "Decisional balance saved. Earlier versions are kept.")
+        return redirect("assessment-balances", client.pk)
+    return TemplateResponse(
+        request,
+        "assessment/balance_form.html",
+        {
+            "form": form,
+            "client": client,
+            "substance_label": Substance(substance).label,
+            "versions": versions,
+            "portal": False,
+        },
+    )
+
+
+@require_GET
+@client_required
+def portal_balance_list(request):
+    client = portal_client_for_user(request.user, page="decisional balance")
+    current = DecisionalBalance.objects.filter(client=client).latest_per_substance()
+    return TemplateResponse(
+        request,
+        "assessment/portal_balance_list.html",
+        {
+            "client": client,
+            "balances": sorted(current.values(), key=lambda b: b.substance),
+            "substances": Substance.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def portal_balance_edit(request, substance):
+    _substance_or_404(substance)
+    client = portal_client_for_user(request.user, page="decisional balance edit")
+    versions = _balance_versions(client, substance)
+    form = BalanceForm(request.POST or None, initial=_balance_initial(versions))
+    if request.method == "POST" and form.is_valid():
+        actions.save_balance(
+            client,
+            by=request.user,
+            substance=substance,
+            noted_on=client.organization.today(),
+            by_client=True,
+            **form.cleaned_data,
+        )
+        messages.success(
+            request, "Saved. Your care team can see it, and earlier versions are kept."
+        )
+        return redirect("assessment-portal-balances")
+    return TemplateResponse(
+        request,
+        "assessment/balance_form.html",
+        {
+            "form": form,
+            "client": client,
+            "substance_label": Substance(substance).label,
+            "versions": versions[:5],
+            "portal": True,
+        },
+    )
