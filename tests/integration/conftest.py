@@ -39,6 +39,7 @@ MARKERS = {
     "assessment.DecisionalBalance.costs_of_using": "Quillon missed the bus twice",
     "assessment.DecisionalBalance.benefits_of_changing": "Quillon saves for a bicycle",
     "assessment.DecisionalBalance.costs_of_changing": "Quillon fears boring evenings",
+    "assessment.NeedsPriorities.note": "Quillon needs a steady room first",
 }
 # Free text the person wrote in their own words: only in the client's own copy.
 OWN_WORDS = (
@@ -198,6 +199,14 @@ def populate(chart, client_user, clinician, today, *, correction=True):
             for cell in ("benefits_of_using", "costs_of_using")
             + ("benefits_of_changing", "costs_of_changing")
         },
+    )
+    assessment_actions.save_priorities(
+        chart,
+        by=client_user,
+        order=["housing", "money", "health", "relationships", "work", "substance_use", "legal"],
+        note=MARKERS["assessment.NeedsPriorities.note"],
+        noted_on=today - days(15),
+        by_client=True,
     )
     chart.refresh_from_db()
     return chart

@@ -132,6 +132,7 @@ def test_rotate_keys_covers_measures_goals_diary_and_privacy(privacy_rows, setti
         "privacy.Disclosure",
         "assessment.StageOfChange",
         "assessment.DecisionalBalance",
+        "assessment.NeedsPriorities",
     } <= labels
     before = {}
     for model, fields in columns:

@@ -86,6 +86,9 @@ PAGES = {
         None,
         200,
     ),
+    "priorities": ("get", "assessment-priorities", ("chart",), None, 200),
+    "edit priorities": ("get", "assessment-priorities-edit", ("chart",), None, 200),
+    "portal priorities": ("get", "assessment-portal-priorities", (), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -119,6 +122,9 @@ MATRIX = {
     "edit decisional balance": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "portal decisional balance": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
     "portal edit decisional balance": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "priorities": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit priorities": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "portal priorities": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
 }
 
 CASES = [

@@ -5,7 +5,14 @@ import datetime
 
 from django.db import transaction
 
-from waypoint.assessment.models import CELLS, DecisionalBalance, Stage, StageOfChange
+from waypoint.assessment.models import (
+    CELLS,
+    DecisionalBalance,
+    NeedsPriorities,
+    Stage,
+    StageOfChange,
+    is_permutation_of_areas,
+)
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.goals.models import Substance
@@ -65,5 +72,36 @@ def save_balance(
         obj=row,
         client=client,
         detail={"substance": substance, "by_client": by_client},
+    )
+    return row
+
+
+@transaction.atomic
+def save_priorities(
+    client,
+    *,
+    by,
+    order: list[str],
+    noted_on: datetime.date,
+    by_client: bool = False,
+    note: str = "",
+) -> NeedsPriorities:
+    """Save a new version of the person's priorities (every life area once, in their order)."""
+    if not is_permutation_of_areas(order):
+        raise ValueError("Order every life area exactly once.")
+    row = NeedsPriorities.objects.create(
+        client=client,
+        order=list(order),
+        note=note,
+        noted_on=noted_on,
+        by_client=by_client,
+        recorded_by=by,
+    )
+    record(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=row,
+        client=client,
+        detail={"by_client": by_client},
     )
     return row

@@ -96,6 +96,35 @@ MARISOL_OWN = {
 }
 
 
+# profile -> (order, note, days ago): the person's own priorities; use is rarely first.
+PRIORITIES = {
+    "safer_opioids": (
+        ["housing", "health", "relationships", "money", "substance_use", "legal", "work"],
+        "Keeping the room at the shelter comes before everything.",
+        140,
+    ),
+    "meth_abstinence": (
+        ["work", "substance_use", "money", "relationships", "health", "housing", "legal"],
+        "",
+        115,
+    ),
+    "benzo_safer": (
+        ["health", "relationships", "substance_use", "work", "money", "housing", "legal"],
+        "Sleep and the panic first. My partner and I are doing better.",
+        100,
+    ),
+    "no_change_alcohol": (
+        ["health", "work", "relationships", "money", "housing", "legal", "substance_use"],
+        "",
+        95,
+    ),
+}
+MARISOL_PRIORITIES = (
+    ["money", "work", "relationships", "health", "substance_use", "housing", "legal"],
+    "Saving for Oaxaca, and keeping the early shifts at the bakery.",
+)
+
+
 def populate(ctx):
     today = ctx.today
     ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
@@ -114,6 +143,11 @@ def populate(ctx):
                     noted_on=ago(days),
                     note=note,
                 )
+        if profile in PRIORITIES:
+            order, note, days = PRIORITIES[profile]
+            actions.save_priorities(
+                client, by=clinician, order=order, note=note, noted_on=ago(days)
+            )
         if profile in BALANCES:
             substance, cells, days = BALANCES[profile]
             actions.save_balance(
@@ -132,4 +166,8 @@ def populate(ctx):
             noted_on=ago(30),
             by_client=True,
             **MARISOL_OWN,
+        )
+        order, note = MARISOL_PRIORITIES
+        actions.save_priorities(
+            marisol, by=ctx.client_user, order=order, note=note, noted_on=ago(28), by_client=True
         )

@@ -1,6 +1,6 @@
 from django import forms
 
-from waypoint.assessment.models import CELLS, DecisionalBalance, Stage
+from waypoint.assessment.models import CELLS, DecisionalBalance, LifeArea, Stage
 from waypoint.goals.models import Substance
 
 
@@ -49,3 +49,48 @@ class BalanceForm(forms.Form):
         if not any((data.get(cell) or "").strip() for cell in CELLS):
             raise forms.ValidationError("Write something in at least one of the four boxes.")
         return data
+
+
+class PrioritiesForm(forms.Form):
+    """A rank per life area (1 = most important); the ranks must be 1 to 7, each used once."""
+
+    note = forms.CharField(
+        label="Anything to add, in your own words (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        count = len(LifeArea.values)
+        rank_fields = {}
+        for code, label in LifeArea.choices:
+            rank_fields[f"rank_{code}"] = forms.TypedChoiceField(
+                label=label,
+                choices=[("", "—")] + [(str(i), str(i)) for i in range(1, count + 1)],
+                coerce=int,
+            )
+        self.fields = {**rank_fields, **self.fields}
+
+    def rank_fields(self):
+        return [self[f"rank_{code}"] for code in LifeArea.values]
+
+    def clean(self):
+        data = super().clean()
+        ranks = {code: data.get(f"rank_{code}") for code in LifeArea.values}
+        if all(rank is not None for rank in ranks.values()):
+            seen = {}
+            for code, rank in ranks.items():
+                seen.setdefault(rank, []).append(code)
+            for rank, codes in seen.items():
+                if len(codes) > 1:
+                    for code in codes:
+                        self.add_error(f"rank_{code}", f"Rank {rank} is used more than once.")
+            if not self.errors:
+                data["order"] = sorted(ranks, key=ranks.get)
+        return data
+
+    @staticmethod
+    def initial_from(order: list[str]) -> dict:
+        return {f"rank_{code}": str(i) for i, code in enumerate(order, start=1)}

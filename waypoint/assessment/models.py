@@ -4,6 +4,9 @@
   DiClemente (Prochaska, DiClemente & Norcross 1992, *Am Psychol* 47:1102). Each change is a new
   dated row with who recorded it; the latest row per substance is the current stage. Stages are
   per substance because harm reduction weighs each drug separately (Denning & Little 2012).
+- `NeedsPriorities`: the person's own order of priorities across life areas (the "hierarchy of
+  needs" of harm reduction psychotherapy: Denning & Little 2012; substance use is one area among
+  others and need not come first). Each save is a new dated version.
 - `DecisionalBalance`: the four cells (benefits and costs of using, benefits and costs of
   changing; Janis & Mann 1977, used in MI: Miller & Rollnick 2013). Each save is a new version;
   the latest per substance is current. Written by the clinician in the chart or by the person in
@@ -108,3 +111,47 @@ class DecisionalBalance(models.Model):
 
 
 CELLS = ("benefits_of_using", "costs_of_using", "benefits_of_changing", "costs_of_changing")
+
+
+class LifeArea(models.TextChoices):
+    HOUSING = "housing", "Housing"
+    HEALTH = "health", "Health"
+    RELATIONSHIPS = "relationships", "Relationships"
+    SUBSTANCE_USE = "substance_use", "Substance use"
+    WORK = "work", "Work"
+    LEGAL = "legal", "Legal"
+    MONEY = "money", "Money"
+
+
+def is_permutation_of_areas(order) -> bool:
+    return isinstance(order, list) and sorted(order) == sorted(LifeArea.values)
+
+
+class NeedsPriorities(models.Model):
+    """One dated version of the person's priorities: every life area, most important first."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="needs_priorities"
+    )
+    order = models.JSONField(help_text="Every LifeArea code once, most important first")
+    note = EncryptedTextField("in the person's words", blank=True)
+    noted_on = models.DateField("date")
+    by_client = models.BooleanField("ordered by the person in the portal", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-noted_on", "-id"]
+        indexes = [models.Index(fields=["client", "noted_on"])]
+
+    def __str__(self):
+        return f"Priorities of {self.noted_on}"
+
+    def audit_label(self) -> str:
+        return f"Priorities #{self.pk}"
+
+    def labels(self) -> list[str]:
+        names = dict(LifeArea.choices)
+        return [names.get(code, code) for code in self.order]

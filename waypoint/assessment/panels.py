@@ -1,6 +1,6 @@
 """The assessment's caseload column, chart panel and portal panel."""
 
-from waypoint.assessment.models import DecisionalBalance, StageOfChange
+from waypoint.assessment.models import DecisionalBalance, NeedsPriorities, StageOfChange
 from waypoint.clients.extensions import Panel
 
 
@@ -26,6 +26,7 @@ def chart_panel(request, access):
         {
             "timelines": stage_timelines(client),
             "balances": sorted(balances.values(), key=lambda b: b.substance),
+            "priorities": NeedsPriorities.objects.filter(client=client).first(),
             "can_write": access.can_write,
         },
     )
@@ -35,5 +36,8 @@ def portal_panel(request, client):
     balances = DecisionalBalance.objects.filter(client=client).latest_per_substance()
     return Panel(
         "assessment/_panel_portal.html",
-        {"balances": sorted(balances.values(), key=lambda b: b.substance)},
+        {
+            "balances": sorted(balances.values(), key=lambda b: b.substance),
+            "priorities": NeedsPriorities.objects.filter(client=client).first(),
+        },
     )

@@ -1,13 +1,13 @@
 """The assessment in the client's record (privacy registries) and its retention anonymizer.
 
 - `assessment_part` (kind `InfoKind.ASSESSMENT`): stages of change per substance with their
-  dated history, and every version of the decisional balance. A disclosure includes it only
-  when the consent names assessments (42 CFR 2.31(a)(3)).
-- `anonymize_assessment` (ANONYMIZERS): blanks the free text (stage notes, the four cells) and
-  keeps substances, stages and dates for de-identified reports.
+  dated history, every version of the decisional balance, and of the person's priorities. A
+  disclosure includes it only when the consent names assessments (42 CFR 2.31(a)(3)).
+- `anonymize_assessment` (ANONYMIZERS): blanks the free text (stage notes, the four cells,
+  priority notes) and keeps substances, stages, orders and dates for de-identified reports.
 """
 
-from waypoint.assessment.models import CELLS, DecisionalBalance, StageOfChange
+from waypoint.assessment.models import CELLS, DecisionalBalance, NeedsPriorities, StageOfChange
 from waypoint.privacy.models import InfoKind
 from waypoint.privacy.records import RecordPart
 
@@ -19,7 +19,8 @@ def assessment_part(client, ctx):
     balances = list(
         DecisionalBalance.objects.filter(client=client).order_by("substance", "noted_on", "id")
     )
-    if not stages and not balances:
+    priorities = list(NeedsPriorities.objects.filter(client=client).order_by("noted_on", "id"))
+    if not stages and not balances and not priorities:
         return None
     return RecordPart(
         key="assessment",
@@ -50,6 +51,17 @@ def assessment_part(client, ctx):
                 }
                 for row in balances
             ],
+            "priorities": [
+                {
+                    "id": row.pk,
+                    "noted_on": row.noted_on.isoformat(),
+                    "by_client": row.by_client,
+                    "order": row.order,
+                    "order_labels": row.labels(),
+                    "note": row.note,
+                }
+                for row in priorities
+            ],
         },
     )
 
@@ -58,3 +70,4 @@ def anonymize_assessment(client) -> None:
     """Blank the assessment's free text; substances, stages and dates stay."""
     StageOfChange.objects.filter(client=client).update(note="")
     DecisionalBalance.objects.filter(client=client).update(**{cell: "" for cell in CELLS})
+    NeedsPriorities.objects.filter(client=client).update(note="")

@@ -17,4 +17,11 @@ urlpatterns = [
         views.portal_balance_edit,
         name="assessment-portal-balance-edit",
     ),
+    path("clients/<int:pk>/priorities/", views.priorities, name="assessment-priorities"),
+    path(
+        "clients/<int:pk>/priorities/edit/",
+        views.priorities_edit,
+        name="assessment-priorities-edit",
+    ),
+    path("portal/priorities/", views.portal_priorities, name="assessment-portal-priorities"),
 ]

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.accounts.decorators import client_required, staff_required
 from waypoint.assessment import actions
-from waypoint.assessment.forms import BalanceForm, StageForm
-from waypoint.assessment.models import CELLS, DecisionalBalance, StageOfChange
+from waypoint.assessment.forms import BalanceForm, PrioritiesForm, StageForm
+from waypoint.assessment.models import CELLS, DecisionalBalance, NeedsPriorities, StageOfChange
 from waypoint.assessment.suggestions import suggestions_for
 from waypoint.clients.access import get_client_for_user, portal_client_for_user
 from waypoint.goals.models import Substance
@@ -175,4 +175,75 @@ def portal_balance_edit(request, substance):
             "versions": versions[:5],
             "portal": True,
         },
+    )
+
+
+def _priorities_versions(client):
+    return list(NeedsPriorities.objects.filter(client=client).select_related("recorded_by"))
+
+
+def _priorities_form(request, versions):
+    initial = PrioritiesForm.initial_from(versions[0].order) if versions else {}
+    return PrioritiesForm(request.POST or None, initial=initial)
+
+
+@require_GET
+@staff_required
+def priorities(request, pk):
+    access = get_client_for_user(request.user, pk, page="priorities")
+    return TemplateResponse(
+        request,
+        "assessment/priorities.html",
+        {
+            "client": access.client,
+            "versions": _priorities_versions(access.client),
+            "can_write": access.can_write,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def priorities_edit(request, pk):
+    client = get_client_for_user(request.user, pk, write=True, page="priorities edit").client
+    versions = _priorities_versions(client)
+    form = _priorities_form(request, versions)
+    if request.method == "POST" and form.is_valid():
+        actions.save_priorities(
+            client,
+            by=request.user,
+            order=form.cleaned_data["order"],
+            note=form.cleaned_data["note"],
+            noted_on=client.organization.today(),
+        )
+        messages.success(request, "Priorities saved. Earlier versions are kept.")
+        return redirect("assessment-priorities", client.pk)
+    return TemplateResponse(
+        request,
+        "assessment/priorities_form.html",
+        {"form": form, "client": client, "versions": versions, "portal": False},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def portal_priorities(request):
+    client = portal_client_for_user(request.user, page="priorities")
+    versions = _priorities_versions(client)
+    form = _priorities_form(request, versions)
+    if request.method == "POST" and form.is_valid():
+        actions.save_priorities(
+            client,
+            by=request.user,
+            order=form.cleaned_data["order"],
+            note=form.cleaned_data["note"],
+            noted_on=client.organization.today(),
+            by_client=True,
+        )
+        messages.success(request, "Saved. Your care team can see your priorities.")
+        return redirect("assessment-portal-priorities")
+    return TemplateResponse(
+        request,
+        "assessment/priorities_form.html",
+        {"form": form, "client": client, "versions": versions[:5], "portal": True},
     )
