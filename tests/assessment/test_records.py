@@ -36,11 +36,16 @@ def assessed(client_chart, clinician):
 
 
 def test_record_part_is_assessment_kind_with_stages_and_balances(assessed):
-    part = {p.key: p for p in build_parts(assessed)}["assessment"]
+    parts = {p.key: p for p in build_parts(assessed)}
+    part = parts["assessment"]
     assert part.kind == InfoKind.ASSESSMENT
     assert part.data["stages"][0]["stage_label"] == "Preparation"
-    assert part.data["stages"][0]["note"] == "Tapering before the trip"
-    assert part.data["decisional_balances"][0]["benefits_of_using"] == "Energy for double shifts"
+    assert part.data["decisional_balances"][0]["substance_label"] == "Kratom"
+    assert "Energy" not in str(part.data) and "Tapering" not in str(part.data)
+    words = parts["assessment_words"]
+    assert words.kind is None  # the person's own words: their own copy only
+    assert words.data["stage_notes"][0]["note"] == "Tapering before the trip"
+    assert words.data["decisional_balances"][0]["benefits_of_using"] == "Energy for double shifts"
 
 
 def test_no_part_without_assessment(client_chart):
@@ -56,4 +61,6 @@ def test_anonymizer_blanks_free_text_and_keeps_stages(assessed):
 
 def test_disclosures_include_it_only_when_the_consent_names_assessments(assessed):
     assert "assessment" not in {p.key for p in build_parts(assessed, kinds=[InfoKind.MEASURES])}
-    assert "assessment" in {p.key for p in build_parts(assessed, kinds=[InfoKind.ASSESSMENT])}
+    disclosed = {p.key for p in build_parts(assessed, kinds=list(InfoKind.values))}
+    assert "assessment" in disclosed
+    assert "assessment_words" not in disclosed  # never, whatever the consent covers

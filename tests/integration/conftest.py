@@ -48,6 +48,12 @@ OWN_WORDS = (
     "diary.DiaryEntry.setting_where",
     "diary.DiaryEntry.setting_with_whom",
     "diary.AnchorEvent.label",
+    "assessment.StageOfChange.note",
+    "assessment.DecisionalBalance.benefits_of_using",
+    "assessment.DecisionalBalance.costs_of_using",
+    "assessment.DecisionalBalance.benefits_of_changing",
+    "assessment.DecisionalBalance.costs_of_changing",
+    "assessment.NeedsPriorities.note",
 )
 
 

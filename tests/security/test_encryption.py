@@ -15,6 +15,7 @@ from waypoint.lib import encryption, keyrotation
 
 DISTINCTIVE_NAME = "Zephyrine Quorrabelle"
 DISTINCTIVE_ADDRESS = "77 Xylophonic Causeway"
+DISTINCTIVE_BALANCE = "Gorgonzola accordion rehearsals"  # a decisional-balance cell
 
 
 def _raw(table, column, pk):
@@ -38,6 +39,15 @@ def distinctive_chart(clinic, admin, clinician):
     )
     chart.phone = "555-0199"
     client_actions.update_client(chart, by=admin, changed_fields=["phone"])  # a history row too
+    from waypoint.assessment import actions as assessment_actions
+
+    assessment_actions.save_balance(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        noted_on=datetime.date(2026, 2, 2),
+        benefits_of_changing=DISTINCTIVE_BALANCE,
+    )
     return chart
 
 
@@ -53,7 +63,8 @@ def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path)
     data = path.read_bytes()
     assert len(data) > 10_000  # a real database, not an empty file
     assert b"Z-900" in data  # the chart number is deliberately clear text: proves we read it
-    for secret in [DISTINCTIVE_NAME, "Zephyrine", "Quorrabelle", DISTINCTIVE_ADDRESS, "1979-11-23"]:
+    secrets = [DISTINCTIVE_NAME, "Zephyrine", "Quorrabelle", DISTINCTIVE_ADDRESS, "1979-11-23"]
+    for secret in [*secrets, DISTINCTIVE_BALANCE]:
         for encoded in (
             secret.encode("utf-8"),
             secret.lower().encode(),

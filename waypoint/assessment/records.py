@@ -1,10 +1,15 @@
 """The assessment in the client's record (privacy registries) and its retention anonymizer.
 
 - `assessment_part` (kind `InfoKind.ASSESSMENT`): stages of change per substance with their
-  dated history, every version of the decisional balance, and of the person's priorities. A
-  disclosure includes it only when the consent names assessments (42 CFR 2.31(a)(3)).
-- `anonymize_assessment` (ANONYMIZERS): blanks the free text (stage notes, the four cells,
-  priority notes) and keeps substances, stages, orders and dates for de-identified reports.
+  dated history, the person's order of priorities across life areas (each version), and the
+  dates of each decisional-balance version. A disclosure includes it only when the consent names
+  assessments (42 CFR 2.31(a)(3)).
+- `assessment_words_part` (kind None: only the client's own copy): the words themselves — the
+  four decisional-balance cells, stage notes, priority notes. Like the goal reasons and diary
+  notes they are the person's own voice and can name other people, so no disclosure carries
+  them (minimum necessary, 42 CFR 2.13(a)); docs/privacy.md.
+- `anonymize_assessment` (ANONYMIZERS): blanks that free text and keeps substances, stages,
+  orders and dates for de-identified reports.
 """
 
 from waypoint.assessment.models import CELLS, DecisionalBalance, NeedsPriorities, StageOfChange
@@ -12,7 +17,7 @@ from waypoint.privacy.models import InfoKind
 from waypoint.privacy.records import RecordPart
 
 
-def assessment_part(client, ctx):
+def _rows(client):
     stages = list(
         StageOfChange.objects.filter(client=client).order_by("substance", "noted_on", "id")
     )
@@ -20,6 +25,11 @@ def assessment_part(client, ctx):
         DecisionalBalance.objects.filter(client=client).order_by("substance", "noted_on", "id")
     )
     priorities = list(NeedsPriorities.objects.filter(client=client).order_by("noted_on", "id"))
+    return stages, balances, priorities
+
+
+def assessment_part(client, ctx):
+    stages, balances, priorities = _rows(client)
     if not stages and not balances and not priorities:
         return None
     return RecordPart(
@@ -36,7 +46,6 @@ def assessment_part(client, ctx):
                     "stage": row.stage,
                     "stage_label": row.get_stage_display(),
                     "noted_on": row.noted_on.isoformat(),
-                    "note": row.note,
                 }
                 for row in stages
             ],
@@ -47,7 +56,6 @@ def assessment_part(client, ctx):
                     "substance_label": row.get_substance_display(),
                     "noted_on": row.noted_on.isoformat(),
                     "by_client": row.by_client,
-                    **{cell: getattr(row, cell) for cell in CELLS},
                 }
                 for row in balances
             ],
@@ -58,7 +66,6 @@ def assessment_part(client, ctx):
                     "by_client": row.by_client,
                     "order": row.order,
                     "order_labels": row.labels(),
-                    "note": row.note,
                 }
                 for row in priorities
             ],
@@ -66,8 +73,49 @@ def assessment_part(client, ctx):
     )
 
 
+def assessment_words_part(client, ctx):
+    stages, balances, priorities = _rows(client)
+    data = {
+        "stage_notes": [
+            {
+                "stage_id": row.pk,
+                "substance_label": row.get_substance_display(),
+                "stage_label": row.get_stage_display(),
+                "noted_on": row.noted_on.isoformat(),
+                "note": row.note,
+            }
+            for row in stages
+            if row.note
+        ],
+        "decisional_balances": [
+            {
+                "id": row.pk,
+                "substance_label": row.get_substance_display(),
+                "noted_on": row.noted_on.isoformat(),
+                "by_client": row.by_client,
+                **{cell: getattr(row, cell) for cell in CELLS},
+            }
+            for row in balances
+        ],
+        "priority_notes": [
+            {"priorities_id": row.pk, "noted_on": row.noted_on.isoformat(), "note": row.note}
+            for row in priorities
+            if row.note
+        ],
+    }
+    if not any(data.values()):
+        return None
+    return RecordPart(
+        key="assessment_words",
+        title="Weighing it up and what matters to you, in your words",
+        kind=None,
+        template="assessment/parts/_words.html",
+        data=data,
+    )
+
+
 def anonymize_assessment(client) -> None:
-    """Blank the assessment's free text; substances, stages and dates stay."""
+    """Blank the assessment's free text; substances, stages, orders and dates stay."""
     StageOfChange.objects.filter(client=client).update(note="")
     DecisionalBalance.objects.filter(client=client).update(**{cell: "" for cell in CELLS})
     NeedsPriorities.objects.filter(client=client).update(note="")

@@ -41,6 +41,7 @@ RECORD_PARTS = [
     "waypoint.diary.records.diary_part",
     "waypoint.diary.records.diary_notes_part",
     "waypoint.assessment.records.assessment_part",
+    "waypoint.assessment.records.assessment_words_part",
 ]
 
 EXPORT_FORMAT = "waypoint-client-record"
