@@ -140,7 +140,11 @@ def portal_balance_list(request):
         {
             "client": client,
             "balances": sorted(current.values(), key=lambda b: b.substance),
-            "substances": Substance.choices,
+            "substances": [
+                (value, label)
+                for value, label in Substance.choices
+                if (client.pk, value) not in current
+            ],
         },
     )
 
