@@ -64,3 +64,29 @@ def test_disclosures_include_it_only_when_the_consent_names_assessments(assessed
     disclosed = {p.key for p in build_parts(assessed, kinds=list(InfoKind.values))}
     assert "assessment" in disclosed
     assert "assessment_words" not in disclosed  # never, whatever the consent covers
+
+
+def test_drug_set_setting_in_the_record_and_anonymized(assessed, clinician):
+    from waypoint.assessment.models import DrugSetSetting
+
+    actions.save_drug_set_setting(
+        assessed,
+        by=clinician,
+        substance="kratom",
+        noted_on=DAY,
+        route="swallowed",
+        does_for_them="Gets me through the warehouse shift",
+        setting_notes="Buys it at the corner shop",
+    )
+    parts = {p.key: p for p in build_parts(assessed, kinds=[InfoKind.ASSESSMENT])}
+    dss = parts["assessment"].data["drug_set_setting"][0]
+    assert (dss["route_label"], dss["setting_notes"]) == (
+        "Swallowed (drink, pill, edible)",
+        "Buys it at the corner shop",
+    )
+    assert "warehouse" not in str(parts["assessment"].data)  # the person's words: own copy
+    own = {p.key: p for p in build_parts(assessed)}["assessment_words"]
+    assert own.data["drug_set_setting"][0]["does_for_them"].startswith("Gets me through")
+    anonymize_assessment(assessed)
+    row = DrugSetSetting.objects.get()
+    assert (row.route, row.does_for_them, row.setting_notes) == ("swallowed", "", "")

@@ -40,6 +40,11 @@ MARKERS = {
     "assessment.DecisionalBalance.benefits_of_changing": "Quillon saves for a bicycle",
     "assessment.DecisionalBalance.costs_of_changing": "Quillon fears boring evenings",
     "assessment.NeedsPriorities.note": "Quillon needs a steady room first",
+    "assessment.DrugSetSetting.amount_and_frequency": "Quillon three evenings weekly",
+    "assessment.DrugSetSetting.does_for_them": "Quillon feels braver talking",
+    "assessment.DrugSetSetting.costs_them": "Quillon loses Sunday mornings",
+    "assessment.DrugSetSetting.set_notes": "Quillon hopeful but anxious",
+    "assessment.DrugSetSetting.setting_notes": "Quillon shares a flat with drinkers",
 }
 # Free text the person wrote in their own words: only in the client's own copy.
 OWN_WORDS = (
@@ -54,6 +59,8 @@ OWN_WORDS = (
     "assessment.DecisionalBalance.benefits_of_changing",
     "assessment.DecisionalBalance.costs_of_changing",
     "assessment.NeedsPriorities.note",
+    "assessment.DrugSetSetting.does_for_them",
+    "assessment.DrugSetSetting.costs_them",
 )
 
 
@@ -213,6 +220,21 @@ def populate(chart, client_user, clinician, today, *, correction=True):
         note=MARKERS["assessment.NeedsPriorities.note"],
         noted_on=today - days(15),
         by_client=True,
+    )
+    assessment_actions.save_drug_set_setting(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        noted_on=today - days(15),
+        route="swallowed",
+        age_first_use=17,
+        continuum_client="use",
+        continuum_clinician="misuse",
+        **{
+            name: MARKERS[f"assessment.DrugSetSetting.{name}"]
+            for name in ("amount_and_frequency", "does_for_them", "costs_them")
+            + ("set_notes", "setting_notes")
+        },
     )
     chart.refresh_from_db()
     return chart

@@ -133,6 +133,7 @@ def test_rotate_keys_covers_measures_goals_diary_and_privacy(privacy_rows, setti
         "assessment.StageOfChange",
         "assessment.DecisionalBalance",
         "assessment.NeedsPriorities",
+        "assessment.DrugSetSetting",
     } <= labels
     before = {}
     for model, fields in columns:

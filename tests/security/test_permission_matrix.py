@@ -89,6 +89,8 @@ PAGES = {
     "priorities": ("get", "assessment-priorities", ("chart",), None, 200),
     "edit priorities": ("get", "assessment-priorities-edit", ("chart",), None, 200),
     "portal priorities": ("get", "assessment-portal-priorities", (), None, 200),
+    "drug set setting": ("get", "assessment-dss", ("chart",), None, 200),
+    "edit drug set setting": ("get", "assessment-dss-edit", ("chart", "substance"), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -125,6 +127,8 @@ MATRIX = {
     "priorities": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "edit priorities": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "portal priorities": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "drug set setting": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit drug set setting": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
 }
 
 CASES = [

@@ -7,7 +7,9 @@ from django.db import transaction
 
 from waypoint.assessment.models import (
     CELLS,
+    DSS_TEXT,
     DecisionalBalance,
+    DrugSetSetting,
     NeedsPriorities,
     Stage,
     StageOfChange,
@@ -103,5 +105,38 @@ def save_priorities(
         obj=row,
         client=client,
         detail={"by_client": by_client},
+    )
+    return row
+
+
+DSS_FIELDS = (
+    *DSS_TEXT,
+    "route",
+    "age_first_use",
+    "continuum_client",
+    "continuum_clinician",
+)
+
+
+@transaction.atomic
+def save_drug_set_setting(
+    client, *, by, substance: str, noted_on: datetime.date, **fields
+) -> DrugSetSetting:
+    """Save a new version of the drug, set and setting assessment for one substance."""
+    _check_substance(substance)
+    unknown = set(fields) - set(DSS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    row = DrugSetSetting(
+        client=client, substance=substance, noted_on=noted_on, recorded_by=by, **fields
+    )
+    row.full_clean(exclude=["client", "recorded_by"])
+    row.save()
+    record(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=row,
+        client=client,
+        detail={"substance": substance, "fields": sorted(k for k, v in fields.items() if v)},
     )
     return row

@@ -125,6 +125,43 @@ MARISOL_PRIORITIES = (
 )
 
 
+# profile -> (substance, fields, days ago): the drug, set and setting assessment.
+DSS = {
+    "safer_opioids": (
+        "opioids",
+        {
+            "amount_and_frequency": "Most days; about a point, more when the back flares up.",
+            "route": "smoked",
+            "age_first_use": 24,
+            "does_for_them": "Kills the pain and the worry for a few hours.",
+            "costs_them": "Sick in the mornings; scared of what is in the supply.",
+            "continuum_client": "misuse",
+            "continuum_clinician": "dependence",
+            "set_notes": "Low mood since the injury; expects to feel worse before better.",
+            "setting_notes": (
+                "Shelter room; sister nearby; uses with two friends who carry naloxone."
+            ),
+        },
+        145,
+    ),
+    "moderating_alcohol": (
+        "alcohol",
+        {
+            "amount_and_frequency": "Four or five evenings a week, three to six drinks.",
+            "route": "swallowed",
+            "age_first_use": 16,
+            "does_for_them": "Unwinds after work, easier with people.",
+            "costs_them": "Tired and short-tempered the next day.",
+            "continuum_client": "use",
+            "continuum_clinician": "misuse",
+            "set_notes": "Some social anxiety; hopeful about cutting down.",
+            "setting_notes": "Stable housing and work; friends drink at the weekly quiz.",
+        },
+        178,
+    ),
+}
+
+
 def populate(ctx):
     today = ctx.today
     ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
@@ -147,6 +184,11 @@ def populate(ctx):
             order, note, days = PRIORITIES[profile]
             actions.save_priorities(
                 client, by=clinician, order=order, note=note, noted_on=ago(days)
+            )
+        if profile in DSS:
+            substance, fields, days = DSS[profile]
+            actions.save_drug_set_setting(
+                client, by=clinician, substance=substance, noted_on=ago(days), **fields
             )
         if profile in BALANCES:
             substance, cells, days = BALANCES[profile]

@@ -1,6 +1,6 @@
 from django import forms
 
-from waypoint.assessment.models import CELLS, DecisionalBalance, LifeArea, Stage
+from waypoint.assessment.models import CELLS, DecisionalBalance, DrugSetSetting, LifeArea, Stage
 from waypoint.goals.models import Substance
 
 
@@ -94,3 +94,41 @@ class PrioritiesForm(forms.Form):
     @staticmethod
     def initial_from(order: list[str]) -> dict:
         return {f"rank_{code}": str(i) for i, code in enumerate(order, start=1)}
+
+
+class DrugSetSettingForm(forms.ModelForm):
+    class Meta:
+        model = DrugSetSetting
+        fields = [
+            "amount_and_frequency",
+            "route",
+            "age_first_use",
+            "does_for_them",
+            "costs_them",
+            "continuum_client",
+            "continuum_clinician",
+            "set_notes",
+            "setting_notes",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "amount_and_frequency",
+                "does_for_them",
+                "costs_them",
+                "set_notes",
+                "setting_notes",
+            )
+        }
+
+    def clean_age_first_use(self):
+        age = self.cleaned_data.get("age_first_use")
+        if age is not None and not 3 <= age <= 100:
+            raise forms.ValidationError("Give an age between 3 and 100, or leave it empty.")
+        return age
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) not in (None, "") for name in self.Meta.fields):
+            raise forms.ValidationError("Fill in at least one part of the assessment.")
+        return data

@@ -7,6 +7,11 @@
 - `NeedsPriorities`: the person's own order of priorities across life areas (the "hierarchy of
   needs" of harm reduction psychotherapy: Denning & Little 2012; substance use is one area among
   others and need not come first). Each save is a new dated version.
+- `DrugSetSetting`: the multidimensional assessment per substance after Zinberg (*Drug, Set,
+  and Setting*, 1984) as Denning & Little use it: the drug (amount, frequency, route, age of
+  first use, what it does for and costs the person, and where the relationship sits on the
+  use → misuse → dependence continuum as the person and the clinician each see it), the set and
+  the setting. Each save is a new dated version.
 - `DecisionalBalance`: the four cells (benefits and costs of using, benefits and costs of
   changing; Janis & Mann 1977, used in MI: Miller & Rollnick 2013). Each save is a new version;
   the latest per substance is current. Written by the clinician in the chart or by the person in
@@ -155,3 +160,79 @@ class NeedsPriorities(models.Model):
     def labels(self) -> list[str]:
         names = dict(LifeArea.choices)
         return [names.get(code, code) for code in self.order]
+
+
+class Route(models.TextChoices):
+    SWALLOWED = "swallowed", "Swallowed (drink, pill, edible)"
+    SMOKED = "smoked", "Smoked or vaped"
+    SNORTED = "snorted", "Snorted"
+    INJECTED = "injected", "Injected"
+    OTHER = "other", "Other or several"
+
+
+class Continuum(models.TextChoices):
+    """Denning & Little's continuum of the relationship with a drug (not a diagnosis)."""
+
+    USE = "use", "Use"
+    MISUSE = "misuse", "Misuse"
+    DEPENDENCE = "dependence", "Dependence"
+
+
+DSS_TEXT = (
+    "amount_and_frequency",
+    "does_for_them",
+    "costs_them",
+    "set_notes",
+    "setting_notes",
+)
+
+
+class DrugSetSetting(models.Model):
+    """One dated version of the drug, set and setting assessment for one substance."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="drug_set_settings"
+    )
+    substance = models.CharField(max_length=20, choices=Substance.choices)
+    amount_and_frequency = EncryptedTextField("how much and how often", blank=True)
+    route = models.CharField(max_length=12, choices=Route.choices, blank=True)
+    age_first_use = models.PositiveSmallIntegerField("age of first use", null=True, blank=True)
+    does_for_them = EncryptedTextField("what it does for them, in their words", blank=True)
+    costs_them = EncryptedTextField("what it costs them, in their words", blank=True)
+    continuum_client = models.CharField(
+        "where the person sees it", max_length=12, choices=Continuum.choices, blank=True
+    )
+    continuum_clinician = models.CharField(
+        "where the clinician sees it", max_length=12, choices=Continuum.choices, blank=True
+    )
+    set_notes = EncryptedTextField(
+        "set", blank=True, help_text="Mental health, trauma, expectations, mood, personality"
+    )
+    setting_notes = EncryptedTextField(
+        "setting",
+        blank=True,
+        help_text="Housing, relationships, money, legal, work, community, supports, risks",
+    )
+    noted_on = models.DateField("date")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LatestPerSubstance.as_manager()
+
+    class Meta:
+        ordering = ["substance", "-noted_on", "-id"]
+        indexes = [models.Index(fields=["client", "substance", "noted_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(age_first_use__isnull=True) | models.Q(age_first_use__lte=120),
+                name="dss_age_first_use_plausible",
+            )
+        ]
+
+    def __str__(self):
+        return f"Drug, set and setting: {self.get_substance_display()}"
+
+    def audit_label(self) -> str:
+        return f"Drug, set and setting #{self.pk}"

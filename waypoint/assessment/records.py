@@ -4,15 +4,26 @@
   dated history, the person's order of priorities across life areas (each version), and the
   dates of each decisional-balance version. A disclosure includes it only when the consent names
   assessments (42 CFR 2.31(a)(3)).
+  It also carries each version of the drug, set and setting assessment: substance, route, age
+  of first use, the continuum as each sees it, how much and how often, and the clinician's set
+  and setting notes.
 - `assessment_words_part` (kind None: only the client's own copy): the words themselves — the
-  four decisional-balance cells, stage notes, priority notes. Like the goal reasons and diary
+  four decisional-balance cells, stage notes, priority notes, and what the drug does for and
+  costs the person. Like the goal reasons and diary
   notes they are the person's own voice and can name other people, so no disclosure carries
   them (minimum necessary, 42 CFR 2.13(a)); docs/privacy.md.
 - `anonymize_assessment` (ANONYMIZERS): blanks that free text and keeps substances, stages,
   orders and dates for de-identified reports.
 """
 
-from waypoint.assessment.models import CELLS, DecisionalBalance, NeedsPriorities, StageOfChange
+from waypoint.assessment.models import (
+    CELLS,
+    DSS_TEXT,
+    DecisionalBalance,
+    DrugSetSetting,
+    NeedsPriorities,
+    StageOfChange,
+)
 from waypoint.privacy.models import InfoKind
 from waypoint.privacy.records import RecordPart
 
@@ -28,9 +39,16 @@ def _rows(client):
     return stages, balances, priorities
 
 
+def _dss(client):
+    return list(
+        DrugSetSetting.objects.filter(client=client).order_by("substance", "noted_on", "id")
+    )
+
+
 def assessment_part(client, ctx):
     stages, balances, priorities = _rows(client)
-    if not stages and not balances and not priorities:
+    dss = _dss(client)
+    if not stages and not balances and not priorities and not dss:
         return None
     return RecordPart(
         key="assessment",
@@ -69,6 +87,23 @@ def assessment_part(client, ctx):
                 }
                 for row in priorities
             ],
+            "drug_set_setting": [
+                {
+                    "id": row.pk,
+                    "substance": row.substance,
+                    "substance_label": row.get_substance_display(),
+                    "noted_on": row.noted_on.isoformat(),
+                    "amount_and_frequency": row.amount_and_frequency,
+                    "route": row.route,
+                    "route_label": row.get_route_display() if row.route else "",
+                    "age_first_use": row.age_first_use,
+                    "continuum_client": row.continuum_client,
+                    "continuum_clinician": row.continuum_clinician,
+                    "set_notes": row.set_notes,
+                    "setting_notes": row.setting_notes,
+                }
+                for row in dss
+            ],
         },
     )
 
@@ -102,6 +137,17 @@ def assessment_words_part(client, ctx):
             for row in priorities
             if row.note
         ],
+        "drug_set_setting": [
+            {
+                "id": row.pk,
+                "substance_label": row.get_substance_display(),
+                "noted_on": row.noted_on.isoformat(),
+                "does_for_them": row.does_for_them,
+                "costs_them": row.costs_them,
+            }
+            for row in _dss(client)
+            if row.does_for_them or row.costs_them
+        ],
     }
     if not any(data.values()):
         return None
@@ -119,3 +165,4 @@ def anonymize_assessment(client) -> None:
     StageOfChange.objects.filter(client=client).update(note="")
     DecisionalBalance.objects.filter(client=client).update(**{cell: "" for cell in CELLS})
     NeedsPriorities.objects.filter(client=client).update(note="")
+    DrugSetSetting.objects.filter(client=client).update(**{name: "" for name in DSS_TEXT})

@@ -23,5 +23,11 @@ urlpatterns = [
         views.priorities_edit,
         name="assessment-priorities-edit",
     ),
+    path("clients/<int:pk>/drug-set-setting/", views.dss_list, name="assessment-dss"),
+    path(
+        "clients/<int:pk>/drug-set-setting/<str:substance>/",
+        views.dss_edit,
+        name="assessment-dss-edit",
+    ),
     path("portal/priorities/", views.portal_priorities, name="assessment-portal-priorities"),
 ]

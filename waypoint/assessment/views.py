@@ -6,11 +6,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.accounts.decorators import client_required, staff_required
 from waypoint.assessment import actions
-from waypoint.assessment.forms import BalanceForm, PrioritiesForm, StageForm
-from waypoint.assessment.models import CELLS, DecisionalBalance, NeedsPriorities, StageOfChange
+from waypoint.assessment.forms import BalanceForm, DrugSetSettingForm, PrioritiesForm, StageForm
+from waypoint.assessment.models import (
+    CELLS,
+    DecisionalBalance,
+    DrugSetSetting,
+    NeedsPriorities,
+    StageOfChange,
+)
 from waypoint.assessment.suggestions import suggestions_for
 from waypoint.clients.access import get_client_for_user, portal_client_for_user
 from waypoint.goals.models import Substance
+
+
+def _posted(request):
+    """The POST data on a POST (even an empty one, so the form is bound and shows errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _substance_or_404(substance: str) -> str:
@@ -59,7 +70,7 @@ def stage_add(request, pk):
     initial = {"noted_on": today}
     if request.GET.get("substance") in Substance.values:
         initial["substance"] = request.GET["substance"]
-    form = StageForm(request.POST or None, today=today, initial=initial)
+    form = StageForm(_posted(request), today=today, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.record_stage(client, by=request.user, **form.cleaned_data)
         messages.success(request, "Stage of change noted. Earlier stages stay in the history.")
@@ -105,7 +116,7 @@ def balance_edit(request, pk, substance):
         request.user, pk, write=True, page="decisional balance edit"
     ).client
     versions = _balance_versions(client, substance)
-    form = BalanceForm(request.POST or None, initial=_balance_initial(versions))
+    form = BalanceForm(_posted(request), initial=_balance_initial(versions))
     if request.method == "POST" and form.is_valid():
         actions.save_balance(
             client,
@@ -155,7 +166,7 @@ def portal_balance_edit(request, substance):
     _substance_or_404(substance)
     client = portal_client_for_user(request.user, page="decisional balance edit")
     versions = _balance_versions(client, substance)
-    form = BalanceForm(request.POST or None, initial=_balance_initial(versions))
+    form = BalanceForm(_posted(request), initial=_balance_initial(versions))
     if request.method == "POST" and form.is_valid():
         actions.save_balance(
             client,
@@ -188,7 +199,7 @@ def _priorities_versions(client):
 
 def _priorities_form(request, versions):
     initial = PrioritiesForm.initial_from(versions[0].order) if versions else {}
-    return PrioritiesForm(request.POST or None, initial=initial)
+    return PrioritiesForm(_posted(request), initial=initial)
 
 
 @require_GET
@@ -250,4 +261,61 @@ def portal_priorities(request):
         request,
         "assessment/priorities_form.html",
         {"form": form, "client": client, "versions": versions[:5], "portal": True},
+    )
+
+
+@require_GET
+@staff_required
+def dss_list(request, pk):
+    access = get_client_for_user(request.user, pk, page="drug set setting")
+    current = DrugSetSetting.objects.filter(client=access.client).latest_per_substance()
+    return TemplateResponse(
+        request,
+        "assessment/dss_list.html",
+        {
+            "client": access.client,
+            "assessments": sorted(current.values(), key=lambda a: a.substance),
+            "substances": Substance.choices,
+            "can_write": access.can_write,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def dss_edit(request, pk, substance):
+    _substance_or_404(substance)
+    client = get_client_for_user(request.user, pk, write=True, page="drug set setting edit").client
+    versions = list(
+        DrugSetSetting.objects.filter(client=client, substance=substance).select_related(
+            "recorded_by"
+        )
+    )
+    # A new version starts from the current one; saving never changes an earlier version.
+    template = versions[0] if versions else None
+    initial = (
+        {name: getattr(template, name) for name in DrugSetSettingForm.Meta.fields}
+        if template
+        else {}
+    )
+    form = DrugSetSettingForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.save_drug_set_setting(
+            client,
+            by=request.user,
+            substance=substance,
+            noted_on=client.organization.today(),
+            **{name: form.cleaned_data[name] for name in DrugSetSettingForm.Meta.fields},
+        )
+        messages.success(request, "Assessment saved. Earlier versions are kept.")
+        return redirect("assessment-dss", client.pk)
+    return TemplateResponse(
+        request,
+        "assessment/dss_form.html",
+        {
+            "form": form,
+            "client": client,
+            "substance_label": Substance(substance).label,
+            "versions": versions,
+        },
     )
