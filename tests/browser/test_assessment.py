@@ -111,3 +111,21 @@ def test_clinician_sees_stage_on_chart_and_caseload(page, clinician, client_char
     expect(page.get_by_role("heading", name="Alcohol: preparation")).to_be_visible()
     axe_check(page)
     _shot(page, "stages-1366")
+
+
+def test_drug_set_setting_form_and_summary(page, clinician, client_chart):
+    sign_in(page, "maya@clinic.test")
+    page.goto(f"/clients/{client_chart.pk}/drug-set-setting/alcohol/")
+    page.get_by_label("How much and how often").fill("Three or four evenings a week")
+    page.get_by_label("Age of first use").fill("1")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_age_first_use_error")).to_contain_text("between 3 and 100")
+    page.get_by_label("Age of first use").fill("17")
+    page.get_by_label("Where the person sees it").select_option("use")
+    page.get_by_label("Where the clinician sees it").select_option("misuse")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The person: Use · the clinician: Misuse")).to_be_visible()
+    axe_check(page)
+    page.set_viewport_size(PHONE)
+    _check(page)
+    _shot(page, "dss-360")
