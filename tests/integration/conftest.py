@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from waypoint.appointments import actions as appointment_actions
+from waypoint.assessment import actions as assessment_actions
 from waypoint.diary import actions as diary_actions
 from waypoint.goals import actions as goal_actions
 from waypoint.measures import actions as measure_actions
@@ -36,6 +37,17 @@ MARKERS = {
     "diary.DiaryEntry.setting_with_whom": "Quillon cousin Bartholomew",
     "diary.AnchorEvent.label": "Quillon sister's wedding",
     "appointments.Appointment.note": "Quillon asked for afternoons",
+    "assessment.StageOfChange.note": "Quillon thinking about weekends",
+    "assessment.DecisionalBalance.benefits_of_using": "Quillon laughs more at parties",
+    "assessment.DecisionalBalance.costs_of_using": "Quillon missed the bus twice",
+    "assessment.DecisionalBalance.benefits_of_changing": "Quillon saves for a bicycle",
+    "assessment.DecisionalBalance.costs_of_changing": "Quillon fears boring evenings",
+    "assessment.NeedsPriorities.note": "Quillon needs a steady room first",
+    "assessment.DrugSetSetting.amount_and_frequency": "Quillon three evenings weekly",
+    "assessment.DrugSetSetting.does_for_them": "Quillon feels braver talking",
+    "assessment.DrugSetSetting.costs_them": "Quillon loses Sunday mornings",
+    "assessment.DrugSetSetting.set_notes": "Quillon hopeful but anxious",
+    "assessment.DrugSetSetting.setting_notes": "Quillon shares a flat with drinkers",
 }
 # Free text the person wrote in their own words: only in the client's own copy.
 OWN_WORDS = (
@@ -44,6 +56,14 @@ OWN_WORDS = (
     "diary.DiaryEntry.setting_where",
     "diary.DiaryEntry.setting_with_whom",
     "diary.AnchorEvent.label",
+    "assessment.StageOfChange.note",
+    "assessment.DecisionalBalance.benefits_of_using",
+    "assessment.DecisionalBalance.costs_of_using",
+    "assessment.DecisionalBalance.benefits_of_changing",
+    "assessment.DecisionalBalance.costs_of_changing",
+    "assessment.NeedsPriorities.note",
+    "assessment.DrugSetSetting.does_for_them",
+    "assessment.DrugSetSetting.costs_them",
 )
 
 
@@ -183,6 +203,58 @@ def populate(chart, client_user, clinician, today, *, correction=True):
     )
     appointment_actions.set_reminder_preference(
         chart, by=clinician, email_reminders=True, email="quillon.reminders@example.test"
+    )
+
+    # Assessment: a stage change and a decisional balance the person wrote in the portal.
+    assessment_actions.record_stage(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        stage="precontemplation",
+        noted_on=today - days(60),
+    )
+    assessment_actions.record_stage(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        stage="contemplation",
+        noted_on=today - days(20),
+        note=MARKERS["assessment.StageOfChange.note"],
+    )
+    assessment_actions.save_balance(
+        chart,
+        by=client_user,
+        substance="alcohol",
+        noted_on=today - days(15),
+        by_client=True,
+        **{
+            cell: MARKERS[f"assessment.DecisionalBalance.{cell}"]
+            for cell in ("benefits_of_using", "costs_of_using")
+            + ("benefits_of_changing", "costs_of_changing")
+        },
+    )
+    assessment_actions.save_priorities(
+        chart,
+        by=client_user,
+        order=["housing", "money", "health", "relationships", "work", "substance_use", "legal"],
+        note=MARKERS["assessment.NeedsPriorities.note"],
+        noted_on=today - days(15),
+        by_client=True,
+    )
+    assessment_actions.save_drug_set_setting(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        noted_on=today - days(15),
+        route="swallowed",
+        age_first_use=17,
+        continuum_client="use",
+        continuum_clinician="misuse",
+        **{
+            name: MARKERS[f"assessment.DrugSetSetting.{name}"]
+            for name in ("amount_and_frequency", "does_for_them", "costs_them")
+            + ("set_notes", "setting_notes")
+        },
     )
     chart.refresh_from_db()
     return chart

@@ -272,6 +272,20 @@ def test_disclosure_of_diary_and_goals_leaves_out_own_words(
     assert MARKERS["measures.Administration.target"] not in html
 
 
+def test_disclosure_of_assessments_has_stages_and_priorities_not_own_words(
+    login, clinician, rich_chart, make_consent
+):
+    consent = make_consent([InfoKind.ASSESSMENT])
+    disclosure = _disclose(rich_chart, clinician, consent, [InfoKind.ASSESSMENT])
+    snapshot = json.loads(disclosure.snapshot)
+    assert [p["key"] for p in snapshot["parts"]] == ["assessment"]
+    html = _document(login, clinician, rich_chart, disclosure)
+    assert "Contemplation" in html and "Housing" in html
+    for key in OWN_WORDS:
+        assert MARKERS[key].replace("'", "&#x27;") not in html, key
+        assert MARKERS[key] not in disclosure.snapshot, key
+
+
 def test_refused_when_the_consent_does_not_cover_measures(clinician, rich_chart, make_consent):
     consent = make_consent([InfoKind.DIARY_GOALS])
     with pytest.raises(privacy_actions.PrivacyRefused, match="does not cover"):

@@ -28,7 +28,7 @@ from waypoint.privacy.models import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("measures", "goals", "diary", "privacy", "appointments")
+APPS = ("measures", "goals", "diary", "privacy", "appointments", "assessment")
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
     b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8\x00\x00"
@@ -132,6 +132,10 @@ def test_rotate_keys_covers_measures_goals_diary_and_privacy(privacy_rows, setti
         "privacy.Disclosure",
         "appointments.Appointment",
         "appointments.ReminderPreference",
+        "assessment.StageOfChange",
+        "assessment.DecisionalBalance",
+        "assessment.NeedsPriorities",
+        "assessment.DrugSetSetting",
     } <= labels
     before = {}
     for model, fields in columns:
@@ -166,3 +170,4 @@ def test_rotate_keys_covers_measures_goals_diary_and_privacy(privacy_rows, setti
     keys = {part.key for part in build_parts(privacy_rows)}
     assert {"measures", "goals", "goal_reasons", "diary", "diary_notes", "consents"} <= keys
     assert {"appointments", "appointment_notes"} <= keys
+    assert "assessment" in keys

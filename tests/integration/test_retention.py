@@ -24,7 +24,7 @@ from waypoint.privacy.retention import add_years
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("measures", "goals", "diary", "appointments")
+APPS = ("measures", "goals", "diary", "appointments", "assessment")
 # Encrypted values that are numbers, not free text: the chosen options of a questionnaire.
 NUMBERS_NOT_TEXT = {"measures.Administration.answers"}
 

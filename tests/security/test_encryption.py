@@ -17,6 +17,7 @@ DISTINCTIVE_NAME = "Zephyrine Quorrabelle"
 DISTINCTIVE_ADDRESS = "77 Xylophonic Causeway"
 DISTINCTIVE_NOTE = "Wants Thursdays near the Gribblemoor depot"
 DISTINCTIVE_EMAIL = "zephyrine.reminders@example.test"
+DISTINCTIVE_BALANCE = "Gorgonzola accordion rehearsals"  # a decisional-balance cell
 
 
 def _raw(table, column, pk):
@@ -53,6 +54,15 @@ def distinctive_chart(clinic, admin, clinician):
     appointment_actions.set_reminder_preference(
         chart, by=clinician, email_reminders=True, email=DISTINCTIVE_EMAIL
     )
+    from waypoint.assessment import actions as assessment_actions
+
+    assessment_actions.save_balance(
+        chart,
+        by=clinician,
+        substance="alcohol",
+        noted_on=datetime.date(2026, 2, 2),
+        benefits_of_changing=DISTINCTIVE_BALANCE,
+    )
     return chart
 
 
@@ -68,16 +78,9 @@ def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path)
     data = path.read_bytes()
     assert len(data) > 10_000  # a real database, not an empty file
     assert b"Z-900" in data  # the chart number is deliberately clear text: proves we read it
-    for secret in [
-        DISTINCTIVE_NAME,
-        "Zephyrine",
-        "Quorrabelle",
-        DISTINCTIVE_ADDRESS,
-        "1979-11-23",
-        DISTINCTIVE_NOTE,
-        "Gribblemoor",
-        DISTINCTIVE_EMAIL,
-    ]:
+    secrets = [DISTINCTIVE_NAME, "Zephyrine", "Quorrabelle", DISTINCTIVE_ADDRESS, "1979-11-23"]
+    secrets += [DISTINCTIVE_NOTE, "Gribblemoor", DISTINCTIVE_EMAIL, DISTINCTIVE_BALANCE]
+    for secret in secrets:
         for encoded in (
             secret.encode("utf-8"),
             secret.lower().encode(),

@@ -120,6 +120,29 @@ PAGES = {
     "portal safety plan": ("get", "portal-plans", ("crisis",), None, 200),
     "portal edit safety plan": ("get", "portal-plans-edit", ("crisis",), None, 200),
     "portal safety plan pdf": ("get", "portal-plans-pdf", ("crisis",), None, 200),
+    "stages of change": ("get", "assessment-stages", ("chart",), None, 200),
+    "note a stage": ("get", "assessment-stage-add", ("chart",), None, 200),
+    "decisional balance": ("get", "assessment-balances", ("chart",), None, 200),
+    "edit decisional balance": (
+        "get",
+        "assessment-balance-edit",
+        ("chart", "substance"),
+        None,
+        200,
+    ),
+    "portal decisional balance": ("get", "assessment-portal-balances", (), None, 200),
+    "portal edit decisional balance": (
+        "get",
+        "assessment-portal-balance-edit",
+        ("substance",),
+        None,
+        200,
+    ),
+    "priorities": ("get", "assessment-priorities", ("chart",), None, 200),
+    "edit priorities": ("get", "assessment-priorities-edit", ("chart",), None, 200),
+    "portal priorities": ("get", "assessment-portal-priorities", (), None, 200),
+    "drug set setting": ("get", "assessment-dss", ("chart",), None, 200),
+    "edit drug set setting": ("get", "assessment-dss-edit", ("chart", "substance"), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -176,6 +199,17 @@ MATRIX = {
     "portal safety plan": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
     "portal edit safety plan": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
     "portal safety plan pdf": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "stages of change": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "note a stage": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "decisional balance": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit decisional balance": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "portal decisional balance": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal edit decisional balance": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "priorities": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit priorities": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "portal priorities": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "drug set setting": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "edit drug set setting": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
 }
 
 CASES = [
@@ -245,6 +279,7 @@ def world(
             "appointment": appointment.pk,
             **{key: obj.pk for key, obj in notes.items()},
             "crisis": "crisis",
+            "substance": "alcohol",
         },
         "chart_url": client_chart.get_absolute_url(),
         "redirects": {

@@ -25,6 +25,7 @@ CASELOAD_COLUMNS = [
         "appointments/_cell_next.html",
         "waypoint.appointments.panels.annotate_next_appointment",
     ),
+    ("Stage", "assessment/_cell_stages.html", "waypoint.assessment.panels.annotate_stages"),
 ]
 
 CHART_PANELS = [
@@ -33,6 +34,7 @@ CHART_PANELS = [
     "waypoint.goals.panels.goals_panel",
     "waypoint.notes.panels.notes_panel",
     "waypoint.plans.panels.chart_panel",
+    "waypoint.assessment.panels.chart_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
     "waypoint.privacy.panels.chart_panel",
@@ -43,6 +45,7 @@ PORTAL_PANELS: list[str] = [
     "waypoint.diary.panels.portal_progress_panel",
     "waypoint.goals.panels.portal_goals_panel",
     "waypoint.plans.panels.portal_panel",
+    "waypoint.assessment.panels.portal_panel",
     "waypoint.measures.panels.portal_panel",
     "waypoint.privacy.panels.portal_panel",
 ]

@@ -29,6 +29,7 @@ DEMO_STEPS = [
     "waypoint.clients.demo.populate",
     "waypoint.goals.demo.populate",
     "waypoint.diary.demo.populate",
+    "waypoint.assessment.demo.populate",
     "waypoint.measures.demo.populate",
     "waypoint.plans.demo.populate",
     "waypoint.privacy.demo.populate",

@@ -39,6 +39,7 @@ class InfoKind(models.TextChoices):
     DIARY_GOALS = "diary_goals", "Diary and goals summaries"
     NOTES = "notes", "Session notes"
     SAFETY_PLANS = "safety_plans", "Safety plans (overdose prevention and crisis plans)"
+    ASSESSMENT = "assessment", "Assessments: stages of change, decisional balance, priorities"
 
 
 def kind_labels(kinds) -> list[str]:

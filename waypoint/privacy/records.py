@@ -44,6 +44,8 @@ RECORD_PARTS = [
     "waypoint.appointments.records.appointment_notes_part",
     "waypoint.notes.records.notes_part",
     "waypoint.plans.records.plans_part",
+    "waypoint.assessment.records.assessment_part",
+    "waypoint.assessment.records.assessment_words_part",
 ]
 
 EXPORT_FORMAT = "waypoint-client-record"

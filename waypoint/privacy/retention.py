@@ -29,6 +29,7 @@ ANONYMIZERS: list[str] = [
     "waypoint.appointments.records.anonymize_appointments",
     "waypoint.notes.records.anonymize_notes",
     "waypoint.plans.records.anonymize_plans",
+    "waypoint.assessment.records.anonymize_assessment",
 ]
 
 ANONYMIZED_NAME = "Anonymized client"

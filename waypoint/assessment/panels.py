@@ -1,0 +1,43 @@
+"""The assessment's caseload column, chart panel and portal panel."""
+
+from waypoint.assessment.models import DecisionalBalance, NeedsPriorities, StageOfChange
+from waypoint.clients.extensions import Panel
+
+
+def annotate_stages(clients: list, user) -> None:
+    """Current stage per substance for every row: ONE query for the whole list."""
+    current = StageOfChange.objects.filter(
+        client_id__in=[c.pk for c in clients]
+    ).latest_per_substance()
+    per_client: dict[int, list] = {}
+    for (client_id, _), row in sorted(current.items()):
+        per_client.setdefault(client_id, []).append(row)
+    for client in clients:
+        client.current_stages = per_client.get(client.pk, [])
+
+
+def chart_panel(request, access):
+    from waypoint.assessment.views import stage_timelines
+
+    client = access.client
+    balances = DecisionalBalance.objects.filter(client=client).latest_per_substance()
+    return Panel(
+        "assessment/_panel_chart.html",
+        {
+            "timelines": stage_timelines(client),
+            "balances": sorted(balances.values(), key=lambda b: b.substance),
+            "priorities": NeedsPriorities.objects.filter(client=client).first(),
+            "can_write": access.can_write,
+        },
+    )
+
+
+def portal_panel(request, client):
+    balances = DecisionalBalance.objects.filter(client=client).latest_per_substance()
+    return Panel(
+        "assessment/_panel_portal.html",
+        {
+            "balances": sorted(balances.values(), key=lambda b: b.substance),
+            "priorities": NeedsPriorities.objects.filter(client=client).first(),
+        },
+    )
