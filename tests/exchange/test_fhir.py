@@ -267,6 +267,23 @@ def test_a_use_entry_without_its_substance_is_refused_not_a_database_error(
     assert not Client.objects.filter(organization=other_clinic).exists()
 
 
+def test_a_negative_goal_limit_is_refused_not_a_database_error(
+    rich_chart, other_clinic, other_clinician
+):
+    """Found by the fuzz test: a negative limit reached the goals' check constraint."""
+    bundle = _bundle(rich_chart)
+    changed = False
+    for entry in bundle["entry"]:
+        for extension in entry["resource"].get("extension", []):
+            if extension["url"].endswith("max-per-day") and "valueDecimal" in extension:
+                extension["valueDecimal"] = -2.0
+                changed = True
+    assert changed, "the rich chart exports a goal with a daily limit"
+    with pytest.raises(BundleError):
+        import_bundle(bundle, organization=other_clinic, by=other_clinician)
+    assert not Client.objects.filter(organization=other_clinic).exists()
+
+
 def test_an_answer_outside_the_options_is_refused(rich_chart, other_clinic, other_clinician):
     bundle = _bundle(rich_chart)
     for entry in bundle["entry"]:

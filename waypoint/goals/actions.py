@@ -78,7 +78,9 @@ def choose_goal(
     )
     _clear_unused(goal)
     goal._history_user = by
-    goal.full_clean(exclude=["client", "recorded_by"], validate_constraints=False)
+    # Check constraints too (limits not negative, review after start...): an import or the API
+    # then gets a reason instead of a database IntegrityError (found by the FHIR fuzz test).
+    goal.full_clean(exclude=["client", "recorded_by"])
     goal.save()
     rollups.refresh_client_from(client, started_on)
     record(
@@ -99,6 +101,7 @@ def update_goal(goal: Goal, *, by, changed_fields: list[str]) -> Goal:
     lock_client(goal.client)
     _clear_unused(goal)
     goal._history_user = by
+    goal.full_clean(exclude=["client", "recorded_by"])
     goal.save()
     rollups.refresh_client_from(goal.client, goal.started_on)
     record(
