@@ -46,7 +46,9 @@ def test_sign_consent_on_a_phone(page, client_user, client_chart, clinician):
     page.get_by_label("I have read this consent").check()
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign", exact=True).click()
-    expect(page.get_by_text("The name you typed is not the name in your record")).to_be_visible()
+    expect(page.locator("#id_confirm_name_error")).to_contain_text(
+        "The name you typed is not the name in your record"
+    )
     _shot(page, "consent-sign-mismatch-360")
     axe_check(page)
     consent.refresh_from_db()

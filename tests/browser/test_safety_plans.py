@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_check, sign_in
-from tests.browser.test_diary_portal import phone  # noqa: F401  (the phone fixture)
 from waypoint.plans import actions
 from waypoint.plans.guide import guide
 

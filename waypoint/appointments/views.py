@@ -25,6 +25,7 @@ from waypoint.appointments.models import (
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.clients.access import clients_visible_to, get_client_for_user
+from waypoint.lib import downloads
 
 FEED_PAST_DAYS = 30
 FEED_FUTURE_DAYS = 180
@@ -383,8 +384,7 @@ def feed(request, secret):
         now=now,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="appointments.ics"'
-    response["Cache-Control"] = "no-store, private"
+    downloads.inline(response, "appointments.ics")
     response["X-Robots-Tag"] = "noindex"
 
     return response

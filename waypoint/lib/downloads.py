@@ -55,3 +55,11 @@ def attachment(response, filename: str):
     response["Content-Disposition"] = attachment_header(filename)
     patch_cache_control(response, no_store=True, private=True)
     return response
+
+
+def inline(response, filename: str):
+    """Name `response` `filename` but let the client show or subscribe to it (a calendar feed),
+    never stored by a browser or proxy."""
+    response["Content-Disposition"] = content_disposition_header(False, safe_filename(filename))
+    patch_cache_control(response, no_store=True, private=True)
+    return response
