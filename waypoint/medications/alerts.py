@@ -34,9 +34,8 @@ def medication_combinations(entry, *, by=None) -> list[str]:
         return []
     tips = []
     for medication in Medication.objects.filter(client=entry.client).current_on(entry.day):
-        try:
-            taken = catalogue.resolve(medication.name)
-        except catalogue.UnknownSubstance:
+        taken = medication.catalogue_entry
+        if taken is None:
             continue  # never guess what an unknown name is
         for substance in used:
             found = catalogue.combination(taken, substance)

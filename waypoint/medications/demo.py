@@ -1,9 +1,9 @@
 """Demo medications: current and past lists, diagnoses, allergies, a prescriber contact, and
 one medication-combination alert.
 
-Dev (safer opioid use) takes buprenorphine/naloxone after years on methadone; a benzodiazepine
-he logged yesterday combines dangerously with it, so his chart shows the alert. Marisol takes
-sertraline (an SSRI) and once took naltrexone for drinking; Jun takes acamprosate.
+Dev (safer opioid use) takes Suboxone (buprenorphine/naloxone) after years on methadone; a
+benzodiazepine he logged yesterday combines dangerously with it, so his chart shows the alert.
+Marisol takes sertraline (an SSRI) and once took naltrexone for drinking; Jun takes acamprosate.
 """
 
 import datetime
@@ -36,8 +36,8 @@ def populate(ctx):
     actions.add_medication(
         dev,
         by=by,
-        name="Buprenorphine/naloxone",
-        dose="16/4 mg sublingual film daily",
+        name="Suboxone",
+        dose="buprenorphine/naloxone 16/4 mg sublingual film daily",
         prescriber="Dr. Imani Okonkwo-Reyes, Fruitvale Bridge Clinic",
         started_on=_ago(ctx, 219),
     )

@@ -12,8 +12,9 @@ class MedicationForm(forms.ModelForm):
         fields = ["name", "dose", "prescriber", "started_on", "stopped_on"]
         widgets = {"started_on": DATE, "stopped_on": DATE}
         help_texts = {
-            "name": "As prescribed, e.g. buprenorphine/naloxone or sertraline. Medications for "
-            "opioid or alcohol use disorder are recognised from the name.",
+            "name": "The name alone, generic or brand (e.g. Suboxone, sertraline); the strength "
+            "goes under dose. Medications for opioid or alcohol use disorder are recognised from "
+            "the name, and combinations with diary entries are checked when the name is known.",
             "stopped_on": "Leave empty while the person is taking it.",
         }
 

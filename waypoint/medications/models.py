@@ -66,6 +66,16 @@ class Medication(models.Model):
         return self.started_on <= day and (self.stopped_on is None or self.stopped_on >= day)
 
     @property
+    def catalogue_entry(self):
+        """The substance-catalogue entry this name stands for, or None (no combination check)."""
+        from waypoint.substances import catalogue
+
+        try:
+            return catalogue.resolve(self.name)
+        except catalogue.UnknownSubstance:
+            return None
+
+    @property
     def flags(self) -> reference.TreatmentFlags:
         return reference.treatment_flags(self.name)
 
