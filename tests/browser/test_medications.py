@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_check, sign_in
-from tests.browser.test_diary_portal import phone  # noqa: F401  (the phone fixture)
 from waypoint.medications import actions
 from waypoint.medications.models import Medication
 
@@ -24,7 +23,9 @@ def test_clinician_adds_a_medication(page, client_chart, clinician):
     page.get_by_label("Start date").fill("2026-02-10")
     page.get_by_label("Stop date").fill("2026-02-01")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("The stop date can't be before the start date.")).to_be_visible()
+    expect(page.locator("#id_stopped_on_error")).to_have_text(
+        "The stop date can't be before the start date."
+    )
     assert not Medication.objects.exists()
     axe_check(page)
     page.get_by_label("Stop date").fill("")
@@ -40,7 +41,7 @@ def test_clinician_adds_a_medication(page, client_chart, clinician):
     page.locator(".medications-panel").screenshot(path="/tmp/medications-panel.png")
 
 
-def test_medication_list_fits_a_phone(phone, client_chart, clinician):  # noqa: F811
+def test_medication_list_fits_a_phone(phone, client_chart, clinician):
     today = datetime.date.today()
     actions.add_medication(
         client_chart,
