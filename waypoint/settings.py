@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "waypoint.diary",
     "waypoint.notes",
     "waypoint.plans",
+    "waypoint.medications",
     "waypoint.assessment",
     "waypoint.worker",
     "waypoint.api",

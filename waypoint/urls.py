@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("waypoint.diary.urls")),
     path("", include("waypoint.notes.urls")),
     path("", include("waypoint.plans.urls")),
+    path("", include("waypoint.medications.urls")),
     path("", include("waypoint.assessment.urls")),
     path("", include("waypoint.clinics.urls")),
     path("", include("waypoint.substances.urls")),

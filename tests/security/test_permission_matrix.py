@@ -143,6 +143,12 @@ PAGES = {
     "portal priorities": ("get", "assessment-portal-priorities", (), None, 200),
     "drug set setting": ("get", "assessment-dss", ("chart",), None, 200),
     "edit drug set setting": ("get", "assessment-dss-edit", ("chart", "substance"), None, 200),
+    "medications": ("get", "medications-list", ("chart",), None, 200),
+    "add medication": ("get", "medications-add", ("chart",), None, 200),
+    "edit medication": ("get", "medications-edit", ("chart", "medication"), None, 200),
+    "add diagnosis": ("get", "medications-diagnosis-add", ("chart",), None, 200),
+    "add allergy": ("get", "medications-allergy-add", ("chart",), None, 200),
+    "note prescriber contact": ("get", "medications-coordination-add", ("chart",), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -210,6 +216,12 @@ MATRIX = {
     "portal priorities": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
     "drug set setting": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "edit drug set setting": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "medications": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "add medication": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "edit medication": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "add diagnosis": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "add allergy": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    "note prescriber contact": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
 }
 
 CASES = [
@@ -258,6 +270,11 @@ def world(
         duration_minutes=50,
     )
     notes = _notes(client_chart, clinician, admin)
+    from waypoint.medications import actions as medication_actions
+
+    medication = medication_actions.add_medication(
+        client_chart, by=clinician, name="Sertraline", started_on=datetime.date(2026, 1, 5)
+    )
     return {
         "people": {
             "anonymous": None,
@@ -277,6 +294,7 @@ def world(
             "maya": clinician.pk,
             "invitation": invitation.pk,
             "appointment": appointment.pk,
+            "medication": medication.pk,
             **{key: obj.pk for key, obj in notes.items()},
             "crisis": "crisis",
             "substance": "alcohol",

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from waypoint.clients import actions as client_actions
 from waypoint.clients.models import AlertSeverity
+from waypoint.medications import actions as medication_actions
 
 # Pages anyone may open without signing in.
 PUBLIC = {
@@ -103,6 +104,9 @@ def world(
         )
         client_actions.record_contact(
             chart, by=by, occurred_on=datetime.date(2026, 3, 2), kind="individual", minutes=50
+        )
+        medication_actions.add_medication(
+            chart, by=by, name="Sertraline", started_on=datetime.date(2026, 1, 5)
         )
     return {
         "clinic_chart": client_chart,

@@ -37,6 +37,7 @@ CHART_PANELS = [
     "waypoint.assessment.panels.chart_panel",
     "waypoint.diary.panels.outcomes_panel",
     "waypoint.measures.panels.chart_panel",
+    "waypoint.medications.panels.chart_panel",
     "waypoint.privacy.panels.chart_panel",
 ]
 

@@ -40,6 +40,7 @@ class InfoKind(models.TextChoices):
     NOTES = "notes", "Session notes"
     SAFETY_PLANS = "safety_plans", "Safety plans (overdose prevention and crisis plans)"
     ASSESSMENT = "assessment", "Assessments: stages of change, decisional balance, priorities"
+    MEDICATIONS = "medications", "Medications, allergies and contacts with prescribers"
 
 
 def kind_labels(kinds) -> list[str]:

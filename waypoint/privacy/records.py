@@ -46,6 +46,8 @@ RECORD_PARTS = [
     "waypoint.plans.records.plans_part",
     "waypoint.assessment.records.assessment_part",
     "waypoint.assessment.records.assessment_words_part",
+    "waypoint.medications.records.medications_part",
+    "waypoint.medications.records.diagnoses_part",
 ]
 
 EXPORT_FORMAT = "waypoint-client-record"

@@ -30,6 +30,7 @@ ANONYMIZERS: list[str] = [
     "waypoint.notes.records.anonymize_notes",
     "waypoint.plans.records.anonymize_plans",
     "waypoint.assessment.records.anonymize_assessment",
+    "waypoint.medications.records.anonymize_medications",
 ]
 
 ANONYMIZED_NAME = "Anonymized client"

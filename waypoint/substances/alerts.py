@@ -43,7 +43,15 @@ def check_entry(entry, *, by, today: datetime.date) -> list[str]:
     tips = []
     tips += _check_combinations(entry, by=by)
     tips += _check_tolerance(entry, by=by)
+    tips += _medication_combinations(entry, by=by)
     return tips
+
+
+def _medication_combinations(entry, *, by) -> list[str]:
+    # Imported here: the medications app depends on this catalogue, not the other way round.
+    from waypoint.medications.alerts import medication_combinations
+
+    return medication_combinations(entry, by=by)
 
 
 def _check_combinations(entry, *, by) -> list[str]:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MedicationsConfig(AppConfig):
+    name = "waypoint.medications"
+    label = "medications"

@@ -1,0 +1,17 @@
+"""The current-medications panel on the chart, placed right after the measures trend."""
+
+from waypoint.clients.extensions import Panel
+from waypoint.medications.models import Medication
+
+
+def chart_panel(request, access):
+    client = access.client
+    today = client.organization.today()
+    return Panel(
+        "medications/_panel_medications.html",
+        {
+            "current": list(Medication.objects.filter(client=client).current_on(today)),
+            "allergies": list(client.allergies.all()),
+            "can_write": access.can_write,
+        },
+    )
