@@ -267,7 +267,8 @@ def test_dangerous_combination_with_a_current_medication_alerts_once(clinician, 
     alerts = _alerts(client_chart)
     assert len(alerts) == 1
     assert alerts[0].severity == AlertSeverity.URGENT
-    assert "Benzodiazepines with Buprenorphine" in alerts[0].title
+    assert "Benzodiazepines with Buprenorphine" in alerts[0].detail
+    assert "Buprenorphine" not in alerts[0].title  # the title is stored in clear
     assert "Suboxone" in alerts[0].detail
     assert any("your Suboxone" in tip for tip in entry.safety_tips)
     _use(client_chart, clinician, today)  # a second entry the same day: still one alert

@@ -34,7 +34,8 @@ def test_dangerous_pair_on_one_day_raises_one_urgent_alert_and_a_tip(client_char
     second = _use(client_chart, clinician, today, "benzodiazepines")
     alert = Alert.objects.get(client=client_chart, kind="combination")
     assert alert.severity == AlertSeverity.URGENT
-    assert "Benzodiazepines with Opioids" in alert.title
+    assert "Benzodiazepines with Opioids" in alert.detail
+    assert "Opioid" not in alert.title and "Benzo" not in alert.title  # stored in clear
     assert second.safety_tips and "naloxone" in second.safety_tips[0]
     _use(client_chart, clinician, today, "benzodiazepines", amount=2)  # same pair, same day
     assert Alert.objects.filter(client=client_chart, kind="combination").count() == 1
@@ -67,7 +68,8 @@ def test_tolerance_loss_after_seven_days_without(client_chart, clinician, gap, a
     found = Alert.objects.filter(client=client_chart, kind="tolerance_loss")
     assert found.count() == alerts
     if alerts:
-        assert f"after {gap} days without" in found.get().title
+        assert f"after {gap} days without" in found.get().detail
+        assert "pioid" not in found.get().title
         assert TOLERANCE_TIP in entry.safety_tips
     else:
         assert entry.safety_tips == []

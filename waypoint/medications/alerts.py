@@ -9,10 +9,10 @@ Only pairs the combination table rates dangerous or unsafe raise an alert, once 
 substance and day, and each returns the tip the person sees when they log.
 """
 
-from waypoint.clients.actions import raise_alert
-from waypoint.clients.models import Alert, AlertSeverity
+from waypoint.clients.models import AlertSeverity
 from waypoint.medications.models import Medication
 from waypoint.substances import catalogue
+from waypoint.substances.alerts import raise_once
 
 MEDICATION_COMBINATION_KIND = "medication_combination"
 
@@ -42,25 +42,17 @@ def medication_combinations(entry, *, by=None) -> list[str]:
             if found is None or not found.raises_alert:
                 continue
             day = entry.day
-            # The title is stored in plain text, so it names catalogue entries only; the
-            # medication as written (free text) goes in the encrypted detail.
-            title = (
-                f"{found.label} combination with a current medication: {substance.name} with "
-                f"{taken.name} on {day:%b} {day.day}, {day.year}"
+            raise_once(
+                entry,
+                by=by,
+                kind=MEDICATION_COMBINATION_KIND,
+                title=f"{found.label} combination with a current medication on {day:%b} "
+                f"{day.day}, {day.year}",
+                what=f"{substance.name} with {taken.name} (current medication: {medication.name})",
+                why=found.reason,
+                severity=AlertSeverity.URGENT
+                if found.risk == "dangerous"
+                else AlertSeverity.WARNING,
             )
-            if not Alert.objects.filter(
-                client=entry.client, kind=MEDICATION_COMBINATION_KIND, title=title
-            ).exists():
-                raise_alert(
-                    entry.client,
-                    by=by,
-                    kind=MEDICATION_COMBINATION_KIND,
-                    title=title,
-                    detail=f"Current medication: {medication.name}. {found.reason}",
-                    severity=AlertSeverity.URGENT
-                    if found.risk == "dangerous"
-                    else AlertSeverity.WARNING,
-                    source=entry,
-                )
             tips.append(_tip(found, medication))
     return tips

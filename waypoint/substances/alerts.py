@@ -28,6 +28,28 @@ TOLERANCE_TIP = (
 )
 
 
+def raise_once(entry, *, by, kind: str, title: str, what: str, why: str, severity: str) -> None:
+    """One alert per kind, day and `what`. The title is stored in clear (it is listed on
+    caseloads and searched), so it names no substance or medication (42 CFR Part 2): `what`
+    and `why` go in the encrypted detail, which is compared here after decryption."""
+    same_day = Alert.objects.filter(client=entry.client, kind=kind, title=title)
+    if any(alert.detail.startswith(what) for alert in same_day):
+        return
+    raise_alert(
+        entry.client,
+        by=by,
+        kind=kind,
+        title=title,
+        detail=f"{what}. {why}",
+        severity=severity,
+        source=entry,
+    )
+
+
+def _on(day: datetime.date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
 def _combination_tip(found: catalogue.Combination) -> str:
     return (
         f"{found.a.name} with {found.b.name}: {found.reason} If you've taken both, stay with "
@@ -70,24 +92,17 @@ def _check_combinations(entry, *, by) -> list[str]:
                 found = catalogue.combination(first, second)
                 if found is None or not found.raises_alert:
                     continue
-                title = (
-                    f"{found.label} combination logged: {first.name} with {second.name} "
-                    f"on {entry.day:%b} {entry.day.day}, {entry.day.year}"
+                raise_once(
+                    entry,
+                    by=by,
+                    kind=COMBINATION_KIND,
+                    title=f"{found.label} combination logged on {_on(entry.day)}",
+                    what=f"{first.name} with {second.name} on the same day",
+                    why=found.reason,
+                    severity=AlertSeverity.URGENT
+                    if found.risk == "dangerous"
+                    else AlertSeverity.WARNING,
                 )
-                if not Alert.objects.filter(
-                    client=entry.client, kind=COMBINATION_KIND, title=title
-                ).exists():  # one alert per pair and day, however many entries show it
-                    raise_alert(
-                        entry.client,
-                        by=by,
-                        kind=COMBINATION_KIND,
-                        title=title,
-                        detail=found.reason,
-                        severity=AlertSeverity.URGENT
-                        if found.risk == "dangerous"
-                        else AlertSeverity.WARNING,
-                        source=entry,
-                    )
                 tips.append(_combination_tip(found))
     return tips
 
@@ -110,18 +125,13 @@ def _check_tolerance(entry, *, by) -> list[str]:
     days_without = (entry.day - before).days - 1
     if days_without < TOLERANCE_GAP_DAYS:
         return []
-    title = (
-        f"Opioid use after {days_without} days without (tolerance loss) on "
-        f"{entry.day:%b} {entry.day.day}, {entry.day.year}"
+    raise_once(
+        entry,
+        by=by,
+        kind=TOLERANCE_KIND,
+        title=f"Return to use after a break (tolerance loss) on {_on(entry.day)}",
+        what=f"Opioid use after {days_without} days without",
+        why=f"Last opioid use before this on record: {before.isoformat()}.",
+        severity=AlertSeverity.URGENT,
     )
-    if not Alert.objects.filter(client=entry.client, kind=TOLERANCE_KIND, title=title).exists():
-        raise_alert(
-            entry.client,
-            by=by,
-            kind=TOLERANCE_KIND,
-            title=title,
-            detail=f"Last opioid use before this on record: {before.isoformat()}.",
-            severity=AlertSeverity.URGENT,
-            source=entry,
-        )
     return [TOLERANCE_TIP]
