@@ -18,7 +18,10 @@ class GroupForm(forms.Form):
         "any stage, with no abstinence requirement.",
     )
     facilitators = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Staff who run the group. They open the group and write its notes.",
     )
     is_active = forms.BooleanField(label="The group is meeting", required=False, initial=True)
 

@@ -169,7 +169,7 @@ def group_edit(request, therapygroup_pk):
                 by=request.user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
-                facilitators=form.cleaned_data["facilitators"],
+                facilitators=_with_self(request.user, form.cleaned_data["facilitators"]),
                 is_active=form.cleaned_data["is_active"],
             )
         except actions.GroupError as error:
