@@ -22,6 +22,9 @@ TUESDAY_OWN = [
     "Took a naloxone kit and said they will carry it in the saffron-lantern backpack.",
     "Quiet this week; said they came because the group is the one place they can be honest.",
 ]
+# Session topics are clear-text labels (like group names); the themes are the encrypted shared part.
+TUESDAY_TOPICS = ["Holidays", "Cutting down", "Tolerance", "Ambivalence"]
+THURSDAY_TOPICS = ["Sleep", "Housing stress", "Mixing", "Looking back"]
 THURSDAY_THEMES = [
     "Stimulants and sleep: what helps come-downs, food and water, checking in with a friend.",
     "Housing stress as a trigger; members shared resources and what they tried.",
@@ -58,16 +61,16 @@ def populate(ctx):
         facilitators=[luis],
     )
     plans = [
-        (tuesday, active[:4], active[4:6], TUESDAY_THEMES, TUESDAY_OWN, maya),
-        (thursday, active[3:6], active[:1], THURSDAY_THEMES, THURSDAY_OWN, luis),
+        (tuesday, active[:4], active[4:6], TUESDAY_TOPICS, TUESDAY_THEMES, TUESDAY_OWN, maya),
+        (thursday, active[3:6], active[:1], THURSDAY_TOPICS, THURSDAY_THEMES, THURSDAY_OWN, luis),
     ]
-    for group, members, drop_ins, themes, own, by in plans:
+    for group, members, drop_ins, topics, themes, own, by in plans:
         start = today - datetime.timedelta(weeks=5)
         for client in members:
             actions.add_member(group, client, by=by, joined_on=start)
         for week in range(4):
             day = start + datetime.timedelta(weeks=week + 1)
-            session = actions.add_session(group, by=by, held_on=day, topic="")
+            session = actions.add_session(group, by=by, held_on=day, topic=topics[week])
             rows = {}
             for index, client in enumerate(members):
                 if (index + week) % 4 == 3:
@@ -81,7 +84,7 @@ def populate(ctx):
             actions.record_session(
                 session,
                 by=by,
-                topic=themes[week].split(":")[0],
+                topic=topics[week],
                 shared_note=themes[week],
                 rows=rows,
             )
