@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "waypoint.goals",
     "waypoint.diary",
     "waypoint.notes",
+    "waypoint.groups",
     "waypoint.plans",
     "waypoint.medications",
     "waypoint.assessment",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("waypoint.goals.urls")),
     path("", include("waypoint.diary.urls")),
     path("", include("waypoint.notes.urls")),
+    path("", include("waypoint.groups.urls")),
     path("", include("waypoint.plans.urls")),
     path("", include("waypoint.medications.urls")),
     path("", include("waypoint.assessment.urls")),

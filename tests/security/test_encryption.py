@@ -18,6 +18,7 @@ DISTINCTIVE_ADDRESS = "77 Xylophonic Causeway"
 DISTINCTIVE_NOTE = "Wants Thursdays near the Gribblemoor depot"
 DISTINCTIVE_EMAIL = "zephyrine.reminders@example.test"
 DISTINCTIVE_BALANCE = "Gorgonzola accordion rehearsals"  # a decisional-balance cell
+DISTINCTIVE_GROUP_NOTES = ["Pumpernickel lighthouse themes", "Own part: quokka harmonica"]
 
 
 def _raw(table, column, pk):
@@ -63,6 +64,15 @@ def distinctive_chart(clinic, admin, clinician):
         noted_on=datetime.date(2026, 2, 2),
         benefits_of_changing=DISTINCTIVE_BALANCE,
     )
+    from waypoint.groups import actions as group_actions
+
+    group = group_actions.create_group(clinic, by=clinician, name="Open group")
+    group_actions.add_member(group, chart, by=clinician, joined_on=datetime.date(2026, 2, 1))
+    session = group_actions.add_session(group, by=clinician, held_on=datetime.date(2026, 2, 4))
+    shared, own = DISTINCTIVE_GROUP_NOTES
+    group_actions.record_session(
+        session, by=clinician, topic="", shared_note=shared, rows={chart.pk: ("present", own)}
+    )
     return chart
 
 
@@ -80,6 +90,7 @@ def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path)
     assert b"Z-900" in data  # the chart number is deliberately clear text: proves we read it
     secrets = [DISTINCTIVE_NAME, "Zephyrine", "Quorrabelle", DISTINCTIVE_ADDRESS, "1979-11-23"]
     secrets += [DISTINCTIVE_NOTE, "Gribblemoor", DISTINCTIVE_EMAIL, DISTINCTIVE_BALANCE]
+    secrets += [*DISTINCTIVE_GROUP_NOTES, "quokka"]
     for secret in secrets:
         for encoded in (
             secret.encode("utf-8"),

@@ -141,6 +141,12 @@ PAGES = {
     "priorities": ("get", "assessment-priorities", ("chart",), None, 200),
     "edit priorities": ("get", "assessment-priorities-edit", ("chart",), None, 200),
     "portal priorities": ("get", "assessment-portal-priorities", (), None, 200),
+    "groups": ("get", "groups-list", (), None, 200),
+    "new group": ("get", "groups-add", (), None, 200),
+    "group": ("get", "groups-detail", ("group",), None, 200),
+    "edit group": ("get", "groups-edit", ("group",), None, 200),
+    "add group member": ("get", "groups-members", ("group",), None, 200),
+    "group session": ("get", "groups-session", ("group", "group_session"), None, 200),
     "drug set setting": ("get", "assessment-dss", ("chart",), None, 200),
     "edit drug set setting": ("get", "assessment-dss-edit", ("chart", "substance"), None, 200),
     "medications": ("get", "medications-list", ("chart",), None, 200),
@@ -214,6 +220,13 @@ MATRIX = {
     "priorities": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "edit priorities": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "portal priorities": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    # Groups open to their facilitators (Maya) and admins; everyone else: 404.
+    "groups": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
+    "new group": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
+    "group": [LOGIN, OK, 404, 404, OK, 404, 404, 403, 404, 404],
+    "edit group": [LOGIN, OK, 404, 404, OK, 404, 404, 403, 404, 404],
+    "add group member": [LOGIN, OK, 404, 404, OK, 404, 404, 403, 404, 404],
+    "group session": [LOGIN, OK, 404, 404, OK, 404, 404, 403, 404, 404],
     "drug set setting": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "edit drug set setting": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "medications": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
@@ -275,6 +288,7 @@ def world(
     medication = medication_actions.add_medication(
         client_chart, by=clinician, name="Sertraline", started_on=datetime.date(2026, 1, 5)
     )
+    group, group_session = _group(client_chart, clinician)
     return {
         "people": {
             "anonymous": None,
@@ -296,6 +310,8 @@ def world(
             "appointment": appointment.pk,
             "medication": medication.pk,
             **{key: obj.pk for key, obj in notes.items()},
+            "group": group.pk,
+            "group_session": group_session.pk,
             "crisis": "crisis",
             "substance": "alcohol",
         },
@@ -331,6 +347,16 @@ def _notes(chart, maya, admin):
         chart.organization, by=admin, name="Outreach", description="", sections=[]
     )
     return {"note": write(), "signed": signed, "pending": pending, "note_template": template}
+
+
+def _group(chart, maya):
+    """Maya's group with Robin on the roster and one session."""
+    from waypoint.groups import actions
+
+    group = actions.create_group(chart.organization, by=maya, name="Tuesday group")
+    today = chart.organization.today()
+    actions.add_member(group, chart, by=maya, joined_on=today)
+    return group, actions.add_session(group, by=maya, held_on=today)
 
 
 @pytest.mark.parametrize(("page", "person", "expected"), CASES)

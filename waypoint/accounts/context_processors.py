@@ -19,6 +19,7 @@ def navigation(request):
             ("caseload", "Caseload"),
             ("clients-list", "Clients"),
             ("appointments-week", "Week"),
+            ("groups-list", "Groups"),
             ("diary-report", "Outcomes"),
             ("measures-library", "Measures"),
         ]

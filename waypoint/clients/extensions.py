@@ -33,6 +33,7 @@ CHART_PANELS = [
     "waypoint.appointments.panels.chart_panel",
     "waypoint.goals.panels.goals_panel",
     "waypoint.notes.panels.notes_panel",
+    "waypoint.groups.panels.chart_panel",
     "waypoint.plans.panels.chart_panel",
     "waypoint.assessment.panels.chart_panel",
     "waypoint.diary.panels.outcomes_panel",

@@ -36,6 +36,7 @@ DEMO_STEPS = [
     "waypoint.appointments.demo.populate",
     "waypoint.notes.demo.populate",
     "waypoint.medications.demo.populate",
+    "waypoint.groups.demo.populate",
 ]
 
 

@@ -43,6 +43,8 @@ RECORD_PARTS = [
     "waypoint.appointments.records.appointments_part",
     "waypoint.appointments.records.appointment_notes_part",
     "waypoint.notes.records.notes_part",
+    "waypoint.groups.records.group_attendance_part",
+    "waypoint.groups.records.group_notes_part",
     "waypoint.plans.records.plans_part",
     "waypoint.assessment.records.assessment_part",
     "waypoint.assessment.records.assessment_words_part",

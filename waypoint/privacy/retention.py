@@ -28,6 +28,7 @@ ANONYMIZERS: list[str] = [
     "waypoint.diary.records.anonymize_diary",
     "waypoint.appointments.records.anonymize_appointments",
     "waypoint.notes.records.anonymize_notes",
+    "waypoint.groups.records.anonymize_groups",
     "waypoint.plans.records.anonymize_plans",
     "waypoint.assessment.records.anonymize_assessment",
     "waypoint.medications.records.anonymize_medications",
