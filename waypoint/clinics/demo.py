@@ -35,6 +35,7 @@ DEMO_STEPS = [
     "waypoint.privacy.demo.populate",
     "waypoint.appointments.demo.populate",
     "waypoint.notes.demo.populate",
+    "waypoint.library.demo.populate",
 ]
 
 
