@@ -1,9 +1,15 @@
 from django import forms
+from django.db import models
 
 from waypoint.library import isbn as isbn_rules
 from waypoint.library.models import Article, BookReview
 
-COMMON = ["title", "slug", "audience", "summary", "body", "published"]
+
+
+def _formfield(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # Django 6's default, now
+    return db_field.formfield(**kwargs)
 
 
 class ArticleForm(forms.ModelForm):
@@ -19,6 +25,7 @@ class ArticleForm(forms.ModelForm):
 class BookReviewForm(forms.ModelForm):
     class Meta:
         model = BookReview
+        formfield_callback = _formfield
         fields = [
             "title", "slug", "authors", "publisher", "year", "edition", "isbn", "publisher_url",
             "reviewer", "reviewer_credentials", "rating", "audience", "summary", "body",
