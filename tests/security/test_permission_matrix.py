@@ -143,6 +143,10 @@ PAGES = {
     "portal priorities": ("get", "assessment-portal-priorities", (), None, 200),
     "drug set setting": ("get", "assessment-dss", ("chart",), None, 200),
     "edit drug set setting": ("get", "assessment-dss-edit", ("chart", "substance"), None, 200),
+    "library editing": ("get", "library-manage", (), None, 200),
+    "new library article": ("get", "library-article-add", (), None, 200),
+    "edit library review": ("get", "library-review-edit", ("review",), None, 200),
+    "library draft": ("get", "library-detail", ("draft",), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -210,6 +214,12 @@ MATRIX = {
     "portal priorities": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
     "drug set setting": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "edit drug set setting": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    # Public content: admins of any organization (EDIT_PUBLIC_CONTENT) and granted editors.
+    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    # A draft is a 404 to everyone but editors (published pages are open to all).
+    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, OK],
 }
 
 CASES = [
@@ -258,6 +268,7 @@ def world(
         duration_minutes=50,
     )
     notes = _notes(client_chart, clinician, admin)
+    library = _library()
     return {
         "people": {
             "anonymous": None,
@@ -280,6 +291,7 @@ def world(
             **{key: obj.pk for key, obj in notes.items()},
             "crisis": "crisis",
             "substance": "alcohol",
+            **library,
         },
         "chart_url": client_chart.get_absolute_url(),
         "redirects": {
@@ -288,6 +300,36 @@ def world(
             "notes": reverse("notes-list", args=[client_chart.pk]),
         },
     }
+
+
+def _library():
+    """A published book review and a draft article in the public library."""
+    from waypoint.library.models import Article, BookReview
+
+    review = BookReview.objects.create(
+        title="Over the Influence",
+        slug="over-the-influence",
+        authors="Patt Denning and Jeannie Little",
+        publisher="Guilford Press",
+        year=2017,
+        isbn="9781462528646",
+        reviewer="Maya Clinician",
+        reviewer_credentials="LCSW",
+        rating=4,
+        audience="People who use drugs",
+        summary="A self-help book.",
+        body="Worksheets.",
+        published=True,
+    )
+    draft = Article.objects.create(
+        title="Draft",
+        slug="a-draft",
+        authors="Sol",
+        audience="Anyone",
+        summary="Not yet.",
+        body="Draft.",
+    )
+    return {"review": review.pk, "draft": draft.slug}
 
 
 def _notes(chart, maya, admin):
