@@ -102,7 +102,7 @@ def test_drafts_and_unknown_slugs_are_404_for_visitors(client, login, admin):
 
 def test_markdown_is_sanitized():
     html = render_markdown(
-        '<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n'
+        "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n"
         "[ok](https://example.org) **bold**"
     )
     assert "<script" not in html and "<img" not in html  # shown as text, never as tags
