@@ -5,7 +5,6 @@ from waypoint.library import isbn as isbn_rules
 from waypoint.library.models import Article, BookReview
 
 
-
 def _formfield(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs["assume_scheme"] = "https"  # Django 6's default, now
