@@ -25,4 +25,4 @@ def render_markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean)  # noqa: S308  # nosec B308 B703 - sanitized by nh3 just above
+    return mark_safe(clean)  # noqa: S308  # nosec B308 B703 - nh3.clean above
