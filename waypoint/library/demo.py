@@ -72,9 +72,9 @@ want, not with a rule that they must stop.
 - **Any positive change counts.** Using less, using more safely, stopping one substance but not
   another, or stopping altogether are all real goals.
 - **People first.** Someone who uses drugs is a person with a life, not a diagnosis. We do not
-  use words like "addict" or "clean".
-- **Safety now.** Not using alone, carrying naloxone and checking combinations keep people alive
-  while they work out what they want.
+  use labels that reduce a person to their drug use.
+- **Safety now.** Having someone with you when you use, carrying naloxone and checking
+  combinations keep people alive while they work out what they want.
 - **Choice and pace.** Goals can change. A return to use is information about what is hard, not
   a reason to give up on someone.
 
