@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -140,6 +141,7 @@ INSTALLED_APPS = [
     "waypoint.exchange",
     "waypoint.substances",
     "waypoint.appointments",
+    "waypoint.library",
     "ninja",
 ]
 

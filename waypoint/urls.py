@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("waypoint.api.urls")),
     path("", include("waypoint.exchange.urls")),
     path("", include("waypoint.appointments.urls")),
+    path("", include("waypoint.library.urls")),
 ]
 
 handler400 = "waypoint.errors.bad_request"

@@ -58,8 +58,26 @@ def test_core_pages_render_on_the_demo_data(db):
         reverse("appointments-add", args=[chart.pk]),
         reverse("appointments-drop-in", args=[chart.pk]),
         reverse("appointments-reminders", args=[chart.pk]),
+        reverse("library-manage"),
+        reverse("library-review-edit", args=[1]),
+        reverse("library-article-add"),
     ]:
         assert admin.get(url).status_code == 200, url
+
+    # The public site on the demo library, signed out.
+    visitor = Browser()
+    for url in [
+        "/",
+        "/library/",
+        "/library/practicing-harm-reduction-psychotherapy/",
+        "/library/over-the-influence/",
+        "/library/naloxone-basics/",
+        "/library/feed/",
+        "/sitemap.xml",
+        "/robots.txt",
+    ]:
+        assert visitor.get(url).status_code == 200, url
+    assert visitor.get("/library/finding-a-harm-reduction-therapist/").status_code == 404  # draft
 
     # Every demo chart's page renders (with every feature's panels) for the admin.
     for client in demo.clients:

@@ -155,6 +155,10 @@ PAGES = {
     "add diagnosis": ("get", "medications-diagnosis-add", ("chart",), None, 200),
     "add allergy": ("get", "medications-allergy-add", ("chart",), None, 200),
     "note prescriber contact": ("get", "medications-coordination-add", ("chart",), None, 200),
+    "library editing": ("get", "library-manage", (), None, 200),
+    "new library article": ("get", "library-article-add", (), None, 200),
+    "edit library review": ("get", "library-review-edit", ("review",), None, 200),
+    "library draft": ("get", "library-detail", ("draft",), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -235,6 +239,12 @@ MATRIX = {
     "add diagnosis": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "add allergy": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "note prescriber contact": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
+    # Public content: admins of any organization (EDIT_PUBLIC_CONTENT) and granted editors.
+    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    # A draft is a 404 to everyone but editors (published pages are open to all).
+    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, OK],
 }
 
 CASES = [
@@ -289,6 +299,7 @@ def world(
         client_chart, by=clinician, name="Sertraline", started_on=datetime.date(2026, 1, 5)
     )
     group, group_session = _group(client_chart, clinician)
+    library = _library()
     return {
         "people": {
             "anonymous": None,
@@ -314,6 +325,7 @@ def world(
             "group_session": group_session.pk,
             "crisis": "crisis",
             "substance": "alcohol",
+            **library,
         },
         "chart_url": client_chart.get_absolute_url(),
         "redirects": {
@@ -322,6 +334,36 @@ def world(
             "notes": reverse("notes-list", args=[client_chart.pk]),
         },
     }
+
+
+def _library():
+    """A published book review and a draft article in the public library."""
+    from waypoint.library.models import Article, BookReview
+
+    review = BookReview.objects.create(
+        title="Over the Influence",
+        slug="over-the-influence",
+        authors="Patt Denning and Jeannie Little",
+        publisher="Guilford Press",
+        year=2017,
+        isbn="9781462528646",
+        reviewer="Maya Clinician",
+        reviewer_credentials="LCSW",
+        rating=4,
+        audience="People who use drugs",
+        summary="A self-help book.",
+        body="Worksheets.",
+        published=True,
+    )
+    draft = Article.objects.create(
+        title="Draft",
+        slug="a-draft",
+        authors="Sol",
+        audience="Anyone",
+        summary="Not yet.",
+        body="Draft.",
+    )
+    return {"review": review.pk, "draft": draft.slug}
 
 
 def _notes(chart, maya, admin):

@@ -46,6 +46,12 @@ PUBLIC = {
     "substances-combination",  # the public "Check a combination" page
     "openapi-json",  # the API's OpenAPI document and its docs page: no data, only the shapes
     "openapi-view",
+    "home",  # the public front door for visitors (signed-in people are sent on)
+    "library",  # the public library, its items, feed, sitemap and robots.txt (waypoint.library)
+    "library-detail",
+    "library-feed",
+    "sitemap",
+    "robots-txt",
 }
 # Pages a signed-in client may use besides the portal itself: their own account.
 CLIENT_SELF_SERVICE = {

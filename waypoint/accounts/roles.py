@@ -28,6 +28,7 @@ class Permission(StrEnum):
     SEE_SUPERVISEE_CHARTS = "see_supervisee_charts"
     USE_PORTAL = "use_portal"
     MANAGE_MEASURE_NORMS = "manage_measure_norms"
+    EDIT_PUBLIC_CONTENT = "edit_public_content"  # the public library (waypoint.library)
 
 
 ROLE_DESCRIPTIONS = {
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.SEE_ALL_CHARTS,
             Permission.WRITE_ALL_CHARTS,
             Permission.MANAGE_MEASURE_NORMS,
+            Permission.EDIT_PUBLIC_CONTENT,
         }
     ),
     Role.SUPERVISOR: frozenset(

@@ -49,7 +49,9 @@ def keepalive(request):
 
 def home(request):
     if not request.user.is_authenticated:
-        return redirect("login")
+        from waypoint.library.views import public_home
+
+        return public_home(request)  # the public front door (waypoint.library)
     if request.user.is_client:
         return redirect("portal-home")
     return redirect("caseload")

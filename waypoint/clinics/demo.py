@@ -37,6 +37,7 @@ DEMO_STEPS = [
     "waypoint.notes.demo.populate",
     "waypoint.medications.demo.populate",
     "waypoint.groups.demo.populate",
+    "waypoint.library.demo.populate",
 ]
 
 

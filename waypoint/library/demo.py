@@ -1,0 +1,197 @@
+"""Demo library: two book reviews and two short articles, written for this project.
+
+Book facts checked against the publisher's catalogue (Guilford Press): Denning & Little,
+*Practicing Harm Reduction Psychotherapy*, 2nd ed., 2012, ISBN 978-1-4625-0216-5; *Over the
+Influence*, 2nd ed., 2017, ISBN 978-1-4625-2864-6. Both ISBN-13 check digits pass
+(tests/library/test_isbn.py). Naloxone facts: FDA, "Information about naloxone and nalmefene"
+(2024) and SAMHSA Overdose Prevention and Response Toolkit (2023); see /work/shared/domain.md.
+"""
+
+from django.utils import timezone
+
+from waypoint.library import actions
+from waypoint.library.models import Article, BookReview
+
+PHRP = """\
+Patt Denning and Jeannie Little set out the model most harm reduction therapists work from:
+start where the person is, treat every substance on its own terms, and let the person's own goals
+lead, whether that is stopping, using less, or using more safely.
+
+## What is in it
+
+- **The "drug, set and setting" frame** (after Norman Zinberg): what the substance does, what
+  the person brings to it, and where and with whom they use.
+- **Assessment as treatment.** The first sessions are a conversation about what each substance
+  does *for* the person, not only what it costs them.
+- **Working with more than one substance and more than one problem**, including trauma and
+  mental health, at the same time rather than in sequence.
+- **Goals along a spectrum**, from no change yet to moderation to stopping, revisited as life
+  changes.
+
+## What works well
+
+The case material is honest about setbacks, and the authors treat a return to use as something
+to understand together. The chapters on the therapeutic relationship are useful for any
+clinician, harm reduction or not.
+
+## What to know
+
+It is a clinician's book: dense in places, and written mainly for US outpatient practice. It
+predates the fentanyl era, so pair it with current overdose-prevention guidance.
+"""
+
+OTI = """\
+The companion book for the people Denning and Little work with: readers who use drugs or
+alcohol and want to think about it without being told what to do.
+
+## What is in it
+
+- A plain explanation of harm reduction and why "all or nothing" fails many people.
+- Worksheets for looking at what each substance gives you and what it costs, per substance.
+- Practical chapters on moderation, safer use, and what to do if you decide to stop.
+- A chapter for family and friends.
+
+## What works well
+
+It speaks to the reader as an adult. The exercises are short enough to do between appointments,
+and many of our clinicians hand it to clients early on.
+
+## What to know
+
+Some readers will want more on specific drugs; it is about change, not pharmacology. It is not a
+substitute for medical advice on withdrawal, which can be dangerous with alcohol and
+benzodiazepines.
+"""
+
+WHAT_IS = """\
+Harm reduction is a way of helping people who use drugs or alcohol that starts with what *they*
+want, not with a rule that they must stop.
+
+## The basics
+
+- **Any positive change counts.** Using less, using more safely, stopping one substance but not
+  another, or stopping altogether are all real goals.
+- **People first.** Someone who uses drugs is a person with a life, not a diagnosis. We do not
+  use labels that reduce a person to their drug use.
+- **Safety now.** Having someone with you when you use, carrying naloxone and checking
+  combinations keep people alive while they work out what they want.
+- **Choice and pace.** Goals can change. A return to use is information about what is hard, not
+  a reason to give up on someone.
+
+## In therapy
+
+A harm reduction therapist asks what a substance does for you, what it costs, and what you would
+like to be different. You set the goal for each substance; the therapist helps you get there and
+helps you keep safe on the way.
+"""
+
+NALOXONE = """\
+Naloxone (brand names include Narcan) reverses an opioid overdose for a while. In the US the
+nasal spray is sold without a prescription, and many pharmacies and harm reduction programs give
+it away.
+
+## Signs of an opioid overdose
+
+- Cannot be woken, or will not respond to their name or a firm rub on the breastbone
+- Slow, shallow or no breathing; snoring or gurgling sounds
+- Blue or grey lips and fingertips; pinpoint pupils
+
+## What to do
+
+1. **Call your local emergency number** (911 in the US). Many places have Good Samaritan laws
+   that protect people who call for help at an overdose.
+2. **Give naloxone**: one spray into one nostril.
+3. **Give rescue breaths** if you know how, or put the person on their side.
+4. **Stay with them.** If there is no response after 2 to 3 minutes, give another dose.
+   Naloxone can wear off before the opioids do, so the person needs watching even after they
+   wake.
+
+## Good to know
+
+Naloxone only works on opioids, including fentanyl, but it does no harm if the overdose is from
+something else, so give it when in doubt. It can bring on withdrawal; expect the person to feel
+sick and upset, and keep them company.
+"""
+
+
+def populate(ctx):
+    admin = ctx.users["admin"]
+    editor = ctx.users["clinician2"]
+    actions.grant_editor(editor, by=admin)
+    now = timezone.now()
+    items = [
+        BookReview(
+            title="Practicing Harm Reduction Psychotherapy",
+            slug="practicing-harm-reduction-psychotherapy",
+            authors="Patt Denning and Jeannie Little",
+            publisher="Guilford Press",
+            year=2012,
+            edition="2nd edition",
+            isbn="9781462502165",
+            publisher_url="https://www.guilford.com/books/Practicing-Harm-Reduction-Psychotherapy/Denning-Little/9781462502165",
+            reviewer="Luis Romero",
+            reviewer_credentials="LMFT, harm reduction therapist",
+            rating=5,
+            audience="Therapists, counselors and students who work with people who use drugs",
+            summary=(
+                "The standard clinical text on harm reduction therapy: integrative, practical, "
+                "and respectful of the people it describes."
+            ),
+            body=PHRP,
+            published=True,
+            published_at=now - timezone.timedelta(days=40),
+        ),
+        BookReview(
+            title="Over the Influence",
+            slug="over-the-influence",
+            authors="Patt Denning and Jeannie Little",
+            publisher="Guilford Press",
+            year=2017,
+            edition="2nd edition",
+            isbn="9781462528646",
+            publisher_url="https://www.guilford.com/books/Over-the-Influence/Denning-Little/9781462528646",
+            reviewer="Maya Chen",
+            reviewer_credentials="LCSW",
+            rating=4,
+            audience="People who use drugs or alcohol, and their families and friends",
+            summary=(
+                "A self-help book that treats the reader as an adult: worksheets for working out "
+                "your own goals, substance by substance."
+            ),
+            body=OTI,
+            published=True,
+            published_at=now - timezone.timedelta(days=25),
+        ),
+        Article(
+            title="What is harm reduction?",
+            slug="what-is-harm-reduction",
+            authors="Sam Okafor, PsyD",
+            audience="Anyone: people who use drugs, families, and professionals new to it",
+            summary="Help that starts from what you want, with safety along the way.",
+            body=WHAT_IS,
+            published=True,
+            published_at=now - timezone.timedelta(days=60),
+        ),
+        Article(
+            title="Naloxone basics: reversing an opioid overdose",
+            slug="naloxone-basics",
+            authors="Maya Chen, LCSW",
+            audience="Anyone who uses opioids or is around people who do",
+            summary="How to spot an opioid overdose and use naloxone nasal spray, step by step.",
+            body=NALOXONE,
+            published=True,
+            published_at=now - timezone.timedelta(days=10),
+        ),
+        Article(
+            title="Finding a harm reduction therapist (draft)",
+            slug="finding-a-harm-reduction-therapist",
+            authors="Luis Romero, LMFT",
+            audience="People looking for a therapist",
+            summary="Questions to ask before you book a first appointment.",
+            body="Draft: questions to ask, and what a good answer sounds like.",
+            published=False,
+        ),
+    ]
+    for item in items:
+        item.full_clean()
+        actions.save_item(item, by=editor if item.kind == "review" else admin)

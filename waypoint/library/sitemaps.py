@@ -1,0 +1,27 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from waypoint.library.models import Article, BookReview
+
+
+class PublicPagesSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["home", "library", "substances-combination", "helplines"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class LibrarySitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return [*Article.objects.filter(published=True), *BookReview.objects.filter(published=True)]
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {"pages": PublicPagesSitemap, "library": LibrarySitemap}
