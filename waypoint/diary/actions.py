@@ -78,7 +78,6 @@ def _apply(entry: DiaryEntry, fields: dict, country: str) -> None:
     entry.practices = list(entry.practices or [])
 
 
-@transaction.atomic
 def _require_substance(entry: DiaryEntry) -> None:
     """A use entry names its substance (the diary_entry_kind_and_substance_agree constraint):
     refused here as a ValidationError, so an import or the API gets a reason, not a 500."""
@@ -86,6 +85,7 @@ def _require_substance(entry: DiaryEntry) -> None:
         raise ValidationError({"substance": "A use entry needs a substance."})
 
 
+@transaction.atomic
 def add_entry(client: Client, *, by, source: str, **fields) -> DiaryEntry:
     """Add one use entry (a substance and amount) for a day."""
     lock_client(client)
