@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from waypoint.accounts.models import User
 from waypoint.clinics.demo import build_demo
+from waypoint.library.models import BookReview
 
 
 def _signed_in(email) -> Browser:
@@ -59,7 +60,10 @@ def test_core_pages_render_on_the_demo_data(db):
         reverse("appointments-drop-in", args=[chart.pk]),
         reverse("appointments-reminders", args=[chart.pk]),
         reverse("library-manage"),
-        reverse("library-review-edit", args=[1]),
+        reverse(
+            "library-review-edit",
+            args=[BookReview.objects.get(slug="over-the-influence").pk],
+        ),
         reverse("library-article-add"),
     ]:
         assert admin.get(url).status_code == 200, url
