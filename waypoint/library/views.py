@@ -75,7 +75,7 @@ def manage(request):
 def edit(request, kind, pk=None):
     model, form_class, label = KINDS[kind]
     instance = get_object_or_404(model, pk=pk) if pk is not None else None
-    form = form_class(request.POST or None, instance=instance)
+    form = form_class(request.POST if request.method == "POST" else None, instance=instance)
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
