@@ -60,6 +60,11 @@ def test_public_home_for_visitors(client):
         assert word not in body.lower()
 
 
+def test_the_front_door_refuses_a_post(client):
+    assert client.post("/", {"q": "x"}).status_code == 405
+    assert client.head("/").status_code == 200
+
+
 def test_signed_in_people_are_still_sent_on(login, clinician, client_user):
     assert login(clinician).get("/")["Location"] == reverse("caseload")
     assert login(client_user).get("/")["Location"] == reverse("portal-home")

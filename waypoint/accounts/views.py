@@ -7,7 +7,12 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from waypoint.accounts import actions, twofactor
 from waypoint.accounts.decorators import permission_required
@@ -47,6 +52,7 @@ def keepalive(request):
     return JsonResponse({"signed_in": True, "seconds": request.session.get_expiry_age()})
 
 
+@require_safe
 def home(request):
     if not request.user.is_authenticated:
         from waypoint.library.views import public_home
