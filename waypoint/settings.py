@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "waypoint.accounts.middleware.NoStoreMiddleware",
+    "waypoint.accounts.middleware.ClinicTimeZoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "waypoint.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
