@@ -248,3 +248,26 @@ def test_demo_builds_the_library():
     assert BookReview.objects.get(slug="over-the-influence").isbn == "9781462528646"
     assert Article.objects.filter(published=True).count() == 2
     assert Article.objects.filter(published=False).count() == 1
+
+
+def test_only_the_publishing_organization_edits_the_public_site(
+    settings, admin, other_admin, other_clinician, clinic, other_clinic
+):
+    # Default: the oldest organization publishes; another clinic's admin may not edit.
+    assert can_edit_public_content(admin)
+    assert not can_edit_public_content(other_admin)
+    with pytest.raises(ValueError, match="PUBLIC_SITE_ORGANIZATION"):
+        actions.grant_editor(other_clinician, by=other_admin)
+    assert not Editor.objects.exists()
+    # Named by slug: the other clinic publishes instead.
+    settings.PUBLIC_SITE_ORGANIZATION = other_clinic.slug
+    assert can_edit_public_content(other_admin)
+    assert not can_edit_public_content(admin)
+
+
+def test_a_misnamed_publishing_organization_is_a_configuration_error(settings, admin):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.PUBLIC_SITE_ORGANIZATION = "no-such-clinic"
+    with pytest.raises(ImproperlyConfigured, match="no-such-clinic"):
+        can_edit_public_content(admin)

@@ -239,12 +239,13 @@ MATRIX = {
     "add diagnosis": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "add allergy": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "note prescriber contact": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
-    # Public content: admins of any organization (EDIT_PUBLIC_CONTENT) and granted editors.
-    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
-    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
-    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    # Public content: admins (EDIT_PUBLIC_CONTENT) and granted editors of the organization that
+    # runs the public site (PUBLIC_SITE_ORGANIZATION; here the oldest, Demo) — not Other Clinic's.
+    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
     # A draft is a 404 to everyone but editors (published pages are open to all).
-    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, OK],
+    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, 404],
 }
 
 CASES = [

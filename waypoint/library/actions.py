@@ -5,6 +5,7 @@ from django.db import transaction
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.library.models import Editor
+from waypoint.library.permissions import public_site_organization
 
 
 @transaction.atomic
@@ -27,6 +28,12 @@ def save_item(item, *, by):
 def grant_editor(user, *, by=None) -> Editor:
     if not user.is_clinic_staff:
         raise ValueError("Only clinic staff can be library editors.")
+    publisher = public_site_organization()
+    if publisher is None or user.organization_id != publisher.pk:
+        raise ValueError(
+            "Only staff of the organization that runs the public site"
+            " (PUBLIC_SITE_ORGANIZATION) can be library editors."
+        )
     editor, _ = Editor.objects.get_or_create(user=user, defaults={"granted_by": by})
     record(by=by, action=AuditAction.ACCOUNT, obj=user, detail={"library_editor": "granted"})
     return editor
