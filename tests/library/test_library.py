@@ -75,7 +75,7 @@ def test_library_lists_published_items_only_in_few_queries(client, django_assert
         _article(slug=f"article-{n}", title=f"Article {n}")
         _review(slug=f"review-{n}", title=f"Review {n}")
     _article(slug="a-draft", title="Secret draft", published=False)
-    with django_assert_num_queries(2):  # articles, reviews; no query per item
+    with django_assert_num_queries(5):  # articles + topics, reviews + topics, topic index
         response = client.get(reverse("library"))
     assert response.status_code == 200
     body = response.content.decode()

@@ -159,6 +159,8 @@ PAGES = {
     "new library article": ("get", "library-article-add", (), None, 200),
     "edit library review": ("get", "library-review-edit", ("review",), None, 200),
     "library draft": ("get", "library-detail", ("draft",), None, 200),
+    "library revisions": ("get", "library-review-revisions", ("review",), None, 200),
+    "library topic": ("get", "library-topic", ("topic",), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -246,6 +248,8 @@ MATRIX = {
     "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
     # A draft is a 404 to everyone but editors (published pages are open to all).
     "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "library revisions": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "library topic": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],  # public
 }
 
 CASES = [
@@ -339,7 +343,7 @@ def world(
 
 def _library():
     """A published book review and a draft article in the public library."""
-    from waypoint.library.models import Article, BookReview
+    from waypoint.library.models import Article, BookReview, Topic
 
     review = BookReview.objects.create(
         title="Over the Influence",
@@ -364,7 +368,9 @@ def _library():
         summary="Not yet.",
         body="Draft.",
     )
-    return {"review": review.pk, "draft": draft.slug}
+    topic = Topic.objects.create(name="Safer use", slug="safer-use")
+    review.topics.add(topic)
+    return {"review": review.pk, "draft": draft.slug, "topic": topic.slug}
 
 
 def _notes(chart, maya, admin):
