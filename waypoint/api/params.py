@@ -3,11 +3,12 @@ refusal of parameters an operation does not have (docs/api.md)."""
 
 import datetime
 import functools
+import re
 
 from django.conf import settings
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 PAGE_PARAMETERS = frozenset({"limit", "offset"})
 
@@ -73,11 +74,25 @@ def known_query(*names):
     return decorate
 
 
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_day(value):
+    """Only `YYYY-MM-DD`: pydantic would also read a number as seconds since 1970 (`from=0`)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or not ISO_DAY.match(value):
+        raise ValueError("Enter a date as YYYY-MM-DD.")
+    return value
+
+
 class DateRange(BaseModel):
     """`?since=&until=` of the diary (the first operation; kept as it was published)."""
 
     since: datetime.date | None = None
     until: datetime.date | None = None
+
+    _iso = field_validator("since", "until", mode="before")(iso_day)
 
 
 class DateWindow(BaseModel):
@@ -87,6 +102,8 @@ class DateWindow(BaseModel):
 
     start: datetime.date | None = Field(None, alias="from", description="first day, included")
     end: datetime.date | None = Field(None, alias="to", description="last day, included")
+
+    _iso = field_validator("start", "end", mode="before")(iso_day)
 
     def checked(self) -> "DateWindow":
         if self.start and self.end and self.start > self.end:
