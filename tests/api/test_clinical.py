@@ -576,3 +576,28 @@ def test_the_openapi_document_has_the_new_resources(client):
         "/api/v1/groups/{group_id}/sessions",
     ]:
         assert set(paths[path]) == {"get"}, path
+
+
+def test_the_group_list_runs_the_same_queries_for_1_and_6_groups(
+    clinic, clinician, colleague, make_token, api, client_chart
+):
+    from waypoint.groups import actions as group_actions
+
+    def make(n, start):
+        for i in range(start, start + n):
+            group = group_actions.create_group(
+                clinic, by=clinician, name=f"Group {i}", facilitators=[clinician, colleague]
+            )
+            group_actions.add_member(group, client_chart, by=clinician, joined_on=clinic.today())
+            group_actions.add_session(group, by=clinician, held_on=clinic.today())
+
+    caller = api(make_token(clinician))
+    make(1, 0)
+    caller.get("/api/v1/groups")  # settle the token's last-used time
+    with CaptureQueriesContext(connection) as few:
+        assert len(_items(caller.get("/api/v1/groups"))) == 1
+    make(5, 1)
+    with CaptureQueriesContext(connection) as many:
+        items = _items(caller.get("/api/v1/groups"))
+    assert len(items) == 6 and {len(g["facilitators"]) for g in items} == {2}
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
