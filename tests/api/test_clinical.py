@@ -206,6 +206,8 @@ def test_the_calendar_is_ones_own_from_today(booked, clinician, make_token, api,
     items = _items(caller.get("/api/v1/appointments"))
     assert [i["id"] for i in items] == [soon.pk]
     assert items[0]["client_label"] == "C-001" and "name" not in items[0]
+    yesterday = (clinic.today() - datetime.timedelta(days=1)).isoformat()
+    assert [i["id"] for i in _items(caller.get("/api/v1/appointments", to=yesterday))] == [past.pk]
     earlier = (clinic.today() - datetime.timedelta(days=30)).isoformat()
     assert [i["id"] for i in _items(caller.get("/api/v1/appointments", **{"from": earlier}))] == [
         past.pk,

@@ -82,8 +82,8 @@ def _calendar_page(request, rows) -> None:
 @known_query("clinician", "from", "to")
 def list_calendar(request, calendar: Query[CalendarQuery], dates: Query[DateWindow]):
     """A clinician's calendar, soonest first: your own, or (`clinician=ID`) one you may open on
-    the web (a supervisor: their supervisees'; an admin: any staff member's). Without `from`,
-    it starts today."""
+    the web (a supervisor: their supervisees'; an admin: any staff member's). Without `from`
+    or `to`, from today on."""
     user = request.user
     organization = user.organization
     person = user
@@ -91,8 +91,8 @@ def list_calendar(request, calendar: Query[CalendarQuery], dates: Query[DateWind
         person = calendar_people(user).filter(pk=calendar.clinician).first()
         if person is None:
             raise Http404("No such calendar")
-    if dates.start is None:
-        dates = DateWindow(start=organization.today(), end=dates.end)
+    if dates.start is None and dates.end is None:
+        dates = DateWindow(start=organization.today())
     rows = Appointment.objects.filter(clinician=person, client__organization=organization)
     rows = dates.filter_moments(rows, "starts_at", organization.zone)
     return rows.select_related("client").order_by("starts_at", "id")
