@@ -22,8 +22,9 @@ class Page(LimitOffsetPagination):
 
     `shown`, if given, is called as `shown(request, items)` with the rows of the page about to
     be answered: operations whose rows name charts other than the one in the path (a
-    clinician's calendar, a group's sessions) record one audit event per chart shown, as their
-    web pages do, and only for the charts actually sent.
+    clinician's calendar, a group's sessions) decide there what each row may show (with one
+    query for the page) and record one audit event per chart shown, as their web pages do, and
+    only for the charts actually sent.
     """
 
     class Input(Schema):
