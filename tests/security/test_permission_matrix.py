@@ -159,6 +159,9 @@ PAGES = {
     "new library article": ("get", "library-article-add", (), None, 200),
     "edit library review": ("get", "library-review-edit", ("review",), None, 200),
     "library draft": ("get", "library-detail", ("draft",), None, 200),
+    "assessment summary": ("get", "assessment-summary", ("chart",), None, 200),
+    "assessment summary pdf": ("get", "assessment-summary-pdf", ("chart",), None, 200),
+    "portal medications": ("get", "medications-portal", (), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -245,6 +248,10 @@ MATRIX = {
     "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     # A draft is a 404 to everyone but editors (published pages are open to all).
     "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, OK],
+    # The one-page drug, set and setting summary: whoever may read the chart.
+    "assessment summary": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "assessment summary pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "portal medications": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
 }
 
 CASES = [
