@@ -235,3 +235,24 @@ def test_every_demo_summary_fits_one_page(client):
     marisol = demo.clients[0]
     text = _text(client.get(reverse("assessment-summary-pdf", args=[marisol.pk])).content)
     assert "Oaxaca" in text  # her own decisional balance, written in the portal
+
+
+def test_summary_queries_do_not_grow_with_versions(
+    client_chart, clinician, assessed, django_assert_num_queries
+):
+    from waypoint.assessment.summary import summary_for
+
+    with django_assert_num_queries(4):
+        before = summary_for(client_chart)
+    for n in range(5):
+        actions.save_drug_set_setting(
+            client_chart, by=clinician, substance="opioids", noted_on=DAY, set_notes=f"v{n}"
+        )
+        actions.save_balance(
+            client_chart, by=clinician, substance="opioids", noted_on=DAY, costs_of_using=f"v{n}"
+        )
+    with django_assert_num_queries(4):
+        after = summary_for(client_chart)
+    assert after.substance_codes == [*before.substance_codes, "opioids"]
+    assert after.substances[-1].dss.set_notes == "v4"
+    assert after.text_limit < before.text_limit  # three substances share the page now
