@@ -161,6 +161,9 @@ PAGES = {
     "library draft": ("get", "library-detail", ("draft",), None, 200),
     "library revisions": ("get", "library-review-revisions", ("review",), None, 200),
     "library topic": ("get", "library-topic", ("topic",), None, 200),
+    "assessment summary": ("get", "assessment-summary", ("chart",), None, 200),
+    "assessment summary pdf": ("get", "assessment-summary-pdf", ("chart",), None, 200),
+    "portal medications": ("get", "medications-portal", (), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -250,6 +253,10 @@ MATRIX = {
     "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, 404],
     "library revisions": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
     "library topic": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],  # public
+    # The one-page drug, set and setting summary: whoever may read the chart.
+    "assessment summary": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "assessment summary pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "portal medications": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
 }
 
 CASES = [
