@@ -13,6 +13,8 @@ from fhir.resources.R4B.bundle import Bundle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from waypoint.appointments import actions as appointment_actions
+from waypoint.assessment import actions as assessment_actions
 from waypoint.audit.models import AuditEvent
 from waypoint.clients import actions as client_actions
 from waypoint.clients.models import Client
@@ -21,6 +23,8 @@ from waypoint.exchange.fhir_export import client_bundle
 from waypoint.exchange.fhir_import import BundleError, import_bundle
 from waypoint.goals import actions as goal_actions
 from waypoint.measures import actions as measure_actions
+from waypoint.medications import actions as medication_actions
+from waypoint.plans import actions as plan_actions
 from waypoint.privacy import actions as privacy_actions
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +112,7 @@ def rich_chart(client_chart, clinician, clinic):
         answers=PHQ9,
         administered_at=timezone.now() - datetime.timedelta(days=5),
     )
+    _later_parts(client, clinician, today)
     privacy_actions.create_consent(
         client,
         by=clinician,
@@ -118,6 +123,138 @@ def rich_chart(client_chart, clinician, clinic):
         expires_on=today + datetime.timedelta(days=90),
     )
     return client
+
+
+OVERDOSE_PLAN = {
+    "naloxone": ["Narcan in the blue backpack"],
+    "naloxone_people": ["Sam"],
+    "never_alone": ["Text Sam before I use"],
+    "after_a_break": ["Half the amount after any break"],
+    "who_to_call": ["911", "Sam, 555-0199"],
+}
+CRISIS_PLAN = {
+    "warning_signs": ["Not sleeping"],
+    "coping": ["Walk the dog"],
+    "help_people": ["Sam"],
+    "environment": ["Sam keeps the pills"],
+    "reasons": ["My dog Pepper"],
+}
+
+
+def _later_parts(client, clinician, today):
+    """Medications, diagnoses, allergies, safety plans, appointments and assessments."""
+    ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
+    medication_actions.add_medication(
+        client,
+        by=clinician,
+        name="Methadone",
+        dose="60 mg liquid daily",
+        prescriber="Eastbay OTP",
+        started_on=ago(400),
+        stopped_on=ago(150),
+    )
+    medication_actions.add_medication(
+        client, by=clinician, name="Suboxone", dose="16/4 mg film", started_on=ago(149)
+    )
+    medication_actions.add_medication(client, by=clinician, name="Sertraline", started_on=ago(149))
+    medication_actions.add_diagnosis(
+        client, by=clinician, description="Opioid use disorder", code="F11.20", noted_on=ago(149)
+    )
+    medication_actions.add_diagnosis(
+        client, by=clinician, description="Trouble sleeping after moving", noted_on=ago(20)
+    )
+    medication_actions.add_allergy(client, by=clinician, text="Penicillin: hives", noted_on=ago(90))
+    earlier = timezone.now() - datetime.timedelta(days=40)
+    plan_actions.save_plan(
+        client, by=clinician, kind="overdose", items=OVERDOSE_PLAN, saved_at=earlier
+    )
+    plan_actions.save_plan(
+        client,
+        by=clinician,
+        kind="overdose",
+        items={"after_a_break": ["Out of jail: a quarter of the old amount", "Narcan out"]},
+        client_may_edit=["naloxone_people", "who_to_call"],
+    )
+    plan_actions.save_plan(client, by=clinician, kind="crisis", items=CRISIS_PLAN)
+    now = timezone.now()
+    start = now - datetime.timedelta(days=7)
+    past = appointment_actions.schedule_appointment(
+        client,
+        by=clinician,
+        clinician=clinician,
+        starts_at=start,
+        duration_minutes=50,
+        note="Talked about the move",
+        now=start - datetime.timedelta(days=3),
+    )
+    appointment_actions.update_appointment(past, by=clinician, status="did_not_attend")
+    appointment_actions.record_drop_in(
+        client,
+        by=clinician,
+        clinician=clinician,
+        starts_at=now - datetime.timedelta(days=2),
+        duration_minutes=20,
+    )
+    appointment_actions.schedule_appointment(
+        client,
+        by=clinician,
+        clinician=clinician,
+        starts_at=now + datetime.timedelta(days=5),
+        duration_minutes=45,
+    )
+    assessment_actions.record_stage(
+        client, by=clinician, substance="opioids", stage="contemplation", noted_on=ago(60)
+    )
+    assessment_actions.record_stage(
+        client,
+        by=clinician,
+        substance="opioids",
+        stage="action",
+        noted_on=ago(10),
+        note="Using with Sam around",
+    )
+    assessment_actions.record_stage(
+        client, by=clinician, substance="alcohol", stage="preparation", noted_on=ago(10)
+    )
+    assessment_actions.save_balance(
+        client,
+        by=clinician,
+        substance="alcohol",
+        noted_on=ago(30),
+        benefits_of_using="Relaxes me",
+        costs_of_changing="Friends drink",
+    )
+    assessment_actions.save_balance(
+        client,
+        by=clinician,
+        substance="alcohol",
+        noted_on=ago(5),
+        by_client=True,
+        benefits_of_using="Relaxes me",
+        costs_of_using="Mornings",
+        benefits_of_changing="Weekends back",
+    )
+    assessment_actions.save_drug_set_setting(
+        client,
+        by=clinician,
+        substance="opioids",
+        noted_on=ago(30),
+        amount_and_frequency="A point most days",
+        route="smoked",
+        age_first_use=19,
+        does_for_them="Quiets the pain",
+        continuum_client="misuse",
+        continuum_clinician="dependence",
+        setting_notes="Shares a flat with Sam",
+    )
+    assessment_actions.save_priorities(
+        client,
+        by=clinician,
+        order=["housing", "health", "money", "relationships", "substance_use", "work", "legal"],
+        noted_on=ago(30),
+        note="A lease first",
+        by_client=True,
+    )
 
 
 def _by_type(bundle):
@@ -136,6 +273,8 @@ def _comparable(bundle):
         "patient",
         "expressedBy",
         "derivedFrom",
+        "replaces",
+        "valueReference",
         "author",
         "performer",
         "source",
@@ -160,15 +299,86 @@ def test_export_is_a_valid_r4_bundle_with_every_kind(rich_chart):
     kinds = _by_type(bundle)
     assert {k: len(v) for k, v in kinds.items()} == {
         "Patient": 1,
-        "Encounter": 2,
+        "Encounter": 5,  # two episodes, three appointments
         "Goal": 2,
-        "Observation": 5,
-        "QuestionnaireResponse": 1,
+        "Observation": 8,  # three diary entries, two scores, three stages of change
+        "QuestionnaireResponse": 5,  # PHQ-9, two balances, drug-set-setting, priorities
+        "MedicationStatement": 3,
+        "Condition": 2,
+        "AllergyIntolerance": 1,
+        "CarePlan": 3,  # two versions of the overdose plan, the crisis plan
         "Consent": 1,
     }
     patient = kinds["Patient"][0]
     assert patient["birthDate"] == "1990-04-12"
     assert {"use": "official", "text": rich_chart.legal_name} in patient["name"]
+
+
+def _ext(resource, name):
+    return next(
+        {k: v for k, v in e.items() if k != "url"}
+        for e in resource.get("extension", [])
+        if e["url"] == f"urn:waypoint:fhir:extension:{name}"
+    )
+
+
+def test_the_later_chart_parts_map_to_standard_elements(rich_chart):
+    kinds = _by_type(client_bundle(rich_chart))
+    methadone, suboxone, sertraline = kinds["MedicationStatement"]
+    assert methadone["status"] == "completed" and suboxone["status"] == "active"
+    assert methadone["medicationCodeableConcept"] == {"text": "Methadone"}
+    assert methadone["dosage"] == [{"text": "60 mg liquid daily"}]
+    assert set(methadone["effectivePeriod"]) == {"start", "end"}
+    assert _ext(methadone, "prescriber") == {"valueString": "Eastbay OTP"}
+    assert _ext(suboxone, "for-opioid-use-disorder") == {"valueBoolean": True}
+    assert _ext(sertraline, "for-opioid-use-disorder") == {"valueBoolean": False}
+    coded, words_only = kinds["Condition"]
+    assert coded["code"]["coding"] == [
+        {
+            "system": "http://hl7.org/fhir/sid/icd-10-cm",
+            "code": "F11.20",
+            "display": "Opioid dependence, uncomplicated",
+        }
+    ]
+    assert "coding" not in words_only["code"]
+    assert kinds["AllergyIntolerance"][0]["code"] == {"text": "Penicillin: hives"}
+    crisis, first, current = kinds["CarePlan"]
+    assert (first["status"], current["status"], crisis["status"]) == ("revoked", "active", "active")
+    assert current["replaces"] == [{"reference": f"urn:uuid:{first['id']}"}]
+    assert current["category"][0]["coding"][0] == {
+        "system": "urn:waypoint:safety-plan",
+        "code": "overdose",
+    }
+    sections = [a["detail"]["code"]["coding"][0]["code"] for a in current["activity"]]
+    assert sections.count("after_a_break") == 2 and sections[0] == "naloxone"
+    assert json.loads(_ext(current, "client-may-edit")["valueString"]) == [
+        "naloxone_people",
+        "who_to_call",
+    ]
+    appointments = [e for e in kinds["Encounter"] if "type" in e]
+    assert [e["status"] for e in appointments] == ["cancelled", "finished", "planned"]
+    assert _ext(appointments[0], "appointment-status") == {"valueString": "did_not_attend"}
+    assert appointments[1]["type"][0]["coding"][0]["code"] == "drop_in"
+    assert appointments[1]["length"]["value"] == 20
+    stages = [
+        o for o in kinds["Observation"] if o["code"]["coding"][0]["code"] == "stage-of-change"
+    ]
+    assert [s["valueCodeableConcept"]["coding"][0]["code"] for s in stages] == [
+        "contemplation",
+        "action",
+        "preparation",
+    ]
+    assessments = [
+        r["questionnaire"]
+        for r in kinds["QuestionnaireResponse"]
+        if "assessment" in r["questionnaire"]
+    ]
+    assert assessments == [
+        "urn:waypoint:assessment:decisional-balance",
+        "urn:waypoint:assessment:decisional-balance",
+        "urn:waypoint:assessment:drug-set-setting",
+        "urn:waypoint:assessment:priorities",
+    ]
 
 
 def test_round_trip_keeps_every_exported_field(rich_chart, other_clinic, other_clinician):
@@ -287,7 +497,7 @@ def test_a_negative_goal_limit_is_refused_not_a_database_error(
 def test_an_answer_outside_the_options_is_refused(rich_chart, other_clinic, other_clinician):
     bundle = _bundle(rich_chart)
     for entry in bundle["entry"]:
-        if entry["resource"]["resourceType"] == "QuestionnaireResponse":
+        if entry["resource"].get("questionnaire", "").startswith("urn:waypoint:questionnaire:"):
             entry["resource"]["item"][0]["answer"][0]["valueCoding"]["code"] = "nope"
     with pytest.raises(BundleError, match="not one of the item's options"):
         import_bundle(bundle, organization=other_clinic, by=other_clinician)
@@ -396,3 +606,43 @@ def test_cli_refuses_with_the_path(tmp_path, rich_chart, other_clinic, other_cli
         "fhir-import", str(path), "--organization", other_clinic.slug, "--by", other_clinician.email
     )
     assert Client.objects.filter(organization=other_clinic).count() == 1
+
+
+def _assert_same(again, exported, chart):
+    """Equal, or fail naming the first resource that differs (the whole dicts are unreadable)."""
+    assert sorted(again) == sorted(exported), chart
+    for kind, resources in exported.items():
+        assert len(again[kind]) == len(resources), (chart, kind)
+        for before, after in zip(resources, again[kind], strict=True):
+            assert after == before, (chart, kind)
+
+
+@pytest.mark.slow
+def test_every_demo_chart_survives_a_round_trip():
+    """The demo clinic's charts (every part the Bundle carries, written by each app's demo step)
+    exported, imported into the other clinic under a new number, and exported again."""
+    from waypoint.clinics.demo import build_demo
+
+    demo = build_demo()
+    importer = demo.users["other"]
+    charts = Client.objects.filter(organization=demo.clinic).order_by("pk")
+    seen = set()
+    for number, chart in enumerate(charts, start=1):
+        exported = client_bundle(chart)
+        seen |= set(_by_type(exported))
+        result = import_bundle(
+            json.loads(json.dumps(exported)),
+            organization=demo.other_clinic,
+            by=importer,
+            chart_number=f"RT-{number}",
+        )
+        _assert_same(_comparable(client_bundle(result.client)), _comparable(exported), chart)
+    assert seen >= {
+        "MedicationStatement",
+        "Condition",
+        "AllergyIntolerance",
+        "CarePlan",
+        "Encounter",
+        "Observation",
+        "QuestionnaireResponse",
+    }
