@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import io
 import json
 from decimal import Decimal
 
@@ -602,10 +603,18 @@ def test_cli_refuses_with_the_path(tmp_path, rich_chart, other_clinic, other_cli
             other_clinician.email,
         )
     path.write_text(json.dumps(_bundle(rich_chart)))
+    out = io.StringIO()
     call_command(
-        "fhir-import", str(path), "--organization", other_clinic.slug, "--by", other_clinician.email
+        "fhir-import",
+        str(path),
+        "--organization",
+        other_clinic.slug,
+        "--by",
+        other_clinician.email,
+        stdout=out,
     )
     assert Client.objects.filter(organization=other_clinic).count() == 1
+    assert "3 medications, 2 diagnoses, 1 allergies, 3 safety plan versions" in out.getvalue()
 
 
 def _assert_same(again, exported, chart):
@@ -646,3 +655,311 @@ def test_every_demo_chart_survives_a_round_trip():
         "Observation",
         "QuestionnaireResponse",
     }
+
+
+def _first(bundle, predicate):
+    """(index, resource) of the first entry whose resource matches."""
+    return next(
+        (i, e["resource"]) for i, e in enumerate(bundle["entry"]) if predicate(e["resource"])
+    )
+
+
+def _kind(name):
+    return lambda r: r["resourceType"] == name
+
+
+def _questionnaire(name):
+    return lambda r: r.get("questionnaire") == f"urn:waypoint:assessment:{name}"
+
+
+def _is_appointment(status):
+    return lambda r: any(
+        e == {"url": "urn:waypoint:fhir:extension:appointment-status", "valueString": status}
+        for e in r.get("extension", [])
+    )
+
+
+def _set_ext(resource, name, **value):
+    url = f"urn:waypoint:fhir:extension:{name}"
+    resource["extension"] = [e for e in resource.get("extension", []) if e["url"] != url]
+    resource["extension"].append({"url": url, **value})
+
+
+def _stage(r):
+    return (
+        r["resourceType"] == "Observation"
+        and "valueCodeableConcept" in r
+        and any(c["code"] == "stage-of-change" for c in r["code"].get("coding", []))
+    )
+
+
+def _correct_phq9(client, by):
+    original = client.administrations.current().get()
+    return measure_actions.correct_administration(
+        original, by=by, answers=[1, 2, 0, 1, 3, 0, 1, 2, 1], reason="Item 9 was misread"
+    )
+
+
+LATER_BREAKS = [
+    # (which resource, how to break it, the path the refusal names, after "entry[i].resource")
+    (
+        _kind("MedicationStatement"),
+        lambda r: r.update(medicationCodeableConcept={"text": " "}),
+        ".medicationCodeableConcept.text",
+    ),
+    (
+        _kind("MedicationStatement"),
+        lambda r: r.update(effectivePeriod={"start": "2020-05-01", "end": "2020-04-01"}),
+        ".effectivePeriod.end",
+    ),
+    (_kind("MedicationStatement"), lambda r: r.pop("effectivePeriod"), ".effectivePeriod.start"),
+    (
+        _kind("Condition"),
+        lambda r: r["code"]["coding"][0].update(code="F11.2X"),
+        ".code.coding[0].code",
+    ),
+    (
+        _kind("Condition"),
+        lambda r: r["code"]["coding"][0].update(code="A00.0"),  # well formed, not on our list
+        ".code.coding[0].code",
+    ),
+    (_kind("Condition"), lambda r: r.pop("recordedDate"), ".recordedDate"),
+    (_kind("AllergyIntolerance"), lambda r: r.update(code={"text": ""}), ".code.text"),
+    (
+        _kind("CarePlan"),
+        lambda r: r["activity"][0]["detail"]["code"]["coding"][0].update(code="hopes"),
+        ".activity[0].detail.code",
+    ),
+    (
+        _kind("CarePlan"),
+        lambda r: r.update(activity=[a for a in r["activity"][1:]]),  # a required section gone
+        ".activity",
+    ),
+    (
+        _kind("CarePlan"),
+        lambda r: r["activity"][0]["detail"].update(description="x" * 201),
+        ".activity[0].detail.description",
+    ),
+    (
+        _kind("CarePlan"),
+        lambda r: r["category"][0]["coding"][0].update(code="relapse"),
+        ".category",
+    ),
+    (_kind("CarePlan"), lambda r: r.update(created="2026-01-01T10:00:00"), ".created"),
+    (
+        _is_appointment("scheduled"),  # in the future: nobody has attended it yet
+        lambda r: _set_ext(r, "appointment-status", valueString="attended"),
+        ".extension",
+    ),
+    (
+        _is_appointment("attended"),
+        lambda r: r["period"].update(end=r["period"]["start"]),
+        ".period.end",
+    ),
+    (
+        _is_appointment("attended"),
+        lambda r: r["type"][0]["coding"][0].update(code="group"),
+        ".type",
+    ),
+    (
+        _is_appointment("attended"),
+        lambda r: r.update(
+            period={"start": "0001-01-01T00:00:00+00:00", "end": "0001-01-01T00:20:00+00:00"}
+        ),
+        ".period.start",
+    ),
+    (
+        _is_appointment("did_not_attend"),
+        lambda r: _set_ext(r, "appointment-status", valueString="no_show"),
+        ".extension",
+    ),
+    (
+        _stage,
+        lambda r: r["valueCodeableConcept"]["coding"][0].update(code="relapse"),
+        ".valueCodeableConcept",
+    ),
+    (_stage, lambda r: _set_ext(r, "substance", valueString="sugar"), ".extension"),
+    (
+        _questionnaire("decisional-balance"),
+        lambda r: r["item"][0].update(linkId="pros"),
+        ".item[0].linkId",
+    ),
+    (
+        _questionnaire("decisional-balance"),
+        lambda r: _set_ext(r, "by-client", valueString="yes"),
+        ".extension",
+    ),
+    (
+        _questionnaire("drug-set-setting"),
+        lambda r: next(i for i in r["item"] if i["linkId"] == "age_first_use")["answer"][0].update(
+            valueInteger=300
+        ),
+        ".item[4].answer[0].valueInteger",  # after three answers in words and the route
+    ),
+    (
+        _questionnaire("drug-set-setting"),
+        lambda r: next(i for i in r["item"] if i["linkId"] == "route")["answer"][0][
+            "valueCoding"
+        ].update(code="IV"),
+        "",
+    ),
+    (
+        _questionnaire("priorities"),
+        lambda r: r["item"][0]["answer"].pop(),
+        ".item[0].answer",
+    ),
+]
+
+
+def _later_counts(organization):
+    from waypoint.appointments.models import Appointment
+    from waypoint.assessment.models import DecisionalBalance, StageOfChange
+    from waypoint.medications.models import Diagnosis, Medication
+    from waypoint.plans.models import SafetyPlanVersion
+
+    return [
+        model.objects.filter(
+            **{
+                "plan__client__organization"
+                if model is SafetyPlanVersion
+                else "client__organization": organization
+            }
+        ).count()
+        for model in (
+            Medication,
+            Diagnosis,
+            SafetyPlanVersion,
+            Appointment,
+            StageOfChange,
+            DecisionalBalance,
+        )
+    ] + [Client.objects.filter(organization=organization).count(), AuditEvent.objects.count()]
+
+
+@pytest.mark.parametrize("which,break_it,suffix", LATER_BREAKS)
+def test_a_broken_later_part_is_refused_with_its_path_and_creates_nothing(
+    rich_chart, other_clinic, other_clinician, which, break_it, suffix
+):
+    bundle = _bundle(rich_chart)
+    index, resource = _first(bundle, which)
+    break_it(resource)
+    before = _later_counts(other_clinic)
+    with pytest.raises(BundleError) as caught:
+        import_bundle(bundle, organization=other_clinic, by=other_clinician)
+    assert caught.value.path == f"entry[{index}].resource{suffix}", caught.value
+    assert caught.value.message
+    assert _later_counts(other_clinic) == before
+
+
+def test_a_measure_correction_travels_with_its_original(rich_chart, other_clinic, other_clinician):
+    correction = _correct_phq9(rich_chart, rich_chart.primary_clinician)
+    bundle = _bundle(rich_chart)
+    responses = [
+        r for r in _by_type(bundle)["QuestionnaireResponse"] if "phq-9" in r["questionnaire"]
+    ]
+    assert [r["status"] for r in responses] == ["completed", "amended"]
+    assert _ext(responses[1], "corrects") == {
+        "valueReference": {"reference": f"urn:uuid:{responses[0]['id']}"}
+    }
+    imported = import_bundle(bundle, organization=other_clinic, by=other_clinician).client
+    again = imported.administrations.current().get()
+    assert again.supersedes is not None and again.correction_reason == "Item 9 was misread"
+    assert again.total == correction.total and again.supersedes.total == correction.total - 1
+    _assert_same(_comparable(client_bundle(imported)), _comparable(bundle), imported)
+
+    broken = _bundle(rich_chart)
+    index, response = _first(broken, lambda r: r.get("status") == "amended")
+    _set_ext(response, "corrects", valueReference={"reference": "urn:uuid:nowhere"})
+    with pytest.raises(BundleError) as caught:
+        import_bundle(broken, organization=other_clinic, by=other_clinician, chart_number="N-2")
+    assert caught.value.path == f"entry[{index}].resource.extension"
+
+
+def test_the_import_writes_through_the_apps_actions_audited(
+    rich_chart, other_clinic, other_clinician
+):
+    result = import_bundle(_bundle(rich_chart), organization=other_clinic, by=other_clinician)
+    created = set(
+        AuditEvent.objects.filter(client_id=result.client.pk, action="create").values_list(
+            "object_type", flat=True
+        )
+    )
+    assert created >= {
+        "medications.medication",
+        "medications.diagnosis",
+        "medications.allergy",
+        "plans.safetyplan",
+        "plans.safetyplanversion",
+        "appointments.appointment",
+        "assessment.stageofchange",
+        "assessment.decisionalbalance",
+        "assessment.drugsetsetting",
+        "assessment.needspriorities",
+    }
+    assert result.counts["safety plan versions"] == 3 and result.counts["appointments"] == 3
+    # the importer is the appointments' clinician; what happened is kept
+    assert sorted(result.client.appointments.values_list("status", flat=True)) == [
+        "attended",
+        "did_not_attend",
+        "scheduled",
+    ]
+    assert set(result.client.appointments.values_list("clinician", flat=True)) == {
+        other_clinician.pk
+    }
+
+
+LATER_TYPES = {
+    "MedicationStatement",
+    "Condition",
+    "AllergyIntolerance",
+    "CarePlan",
+}
+
+
+def _later(resource) -> bool:
+    return (
+        resource["resourceType"] in LATER_TYPES
+        or "type" in resource  # appointments
+        or _stage(resource)
+        or resource.get("questionnaire", "").startswith("urn:waypoint:assessment:")
+        or "urn:waypoint:fhir:extension:corrects" in json.dumps(resource)
+    )
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_hostile_later_parts_never_crash_and_never_half_import(
+    rich_chart, other_clinic, other_clinician, data
+):
+    """As the test above, with junk only in the later parts (medications to assessments, and a
+    measure correction), so each of their importers meets hostile values."""
+    if not rich_chart.administrations.filter(supersedes__isnull=False).exists():
+        _correct_phq9(rich_chart, rich_chart.primary_clinician)
+    bundle = _bundle(rich_chart)
+    paths = [
+        ("entry", i, "resource", *p)
+        for i, entry in enumerate(bundle["entry"])
+        if _later(entry["resource"])
+        for p in _paths(entry["resource"])
+        if p
+    ]
+    path = data.draw(st.sampled_from(paths))
+    target = bundle
+    for part in path[:-1]:
+        target = target[part]
+    if data.draw(st.booleans()) and isinstance(target, dict):
+        del target[path[-1]]  # a missing element, as well as a wrong one
+    else:
+        target[path[-1]] = data.draw(JUNK)
+    before = _later_counts(other_clinic)[:-1]
+    try:
+        result = import_bundle(bundle, organization=other_clinic, by=other_clinician)
+    except BundleError as exc:
+        assert exc.path and exc.message
+        assert exc.path.startswith(("entry", "Bundle", "Patient")), exc.path
+        assert _later_counts(other_clinic)[:-1] == before
+    else:
+        result.client.delete()

@@ -25,7 +25,7 @@ from fhir.resources.R4B.bundle import Bundle
 from waypoint.appointments import actions as appointment_actions
 from waypoint.appointments.models import AppointmentKind, AppointmentStatus
 from waypoint.assessment import actions as assessment_actions
-from waypoint.assessment.models import CELLS, DSS_TEXT
+from waypoint.assessment.models import CELLS, DSS_TEXT, Stage
 from waypoint.clients import actions as client_actions
 from waypoint.clients.models import ChartStatus, Client, DrinkingThresholds
 from waypoint.diary import actions as diary_actions
@@ -47,6 +47,7 @@ from waypoint.exchange.fhir_export import (
     STAGE_SYSTEM,
 )
 from waypoint.goals import actions as goal_actions
+from waypoint.goals.models import Substance
 from waypoint.measures import actions as measure_actions
 from waypoint.measures import instruments
 from waypoint.measures.fhir import LOINC
@@ -126,6 +127,8 @@ def _at(path: str):
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ValidationError) as exc:
         raise BundleError(path, _reason(exc) or "missing or malformed element") from None
+    except OverflowError:  # a date at the edge of the calendar, moved by a minute
+        raise BundleError(path, "a date is out of range") from None
 
 
 def _key(resource: dict, *names) -> str:
@@ -602,6 +605,9 @@ def _import_medications(client, by, statements):
                 period.get("start") or resource.get("effectiveDateTime"),
                 f"{path}.effectivePeriod.start",
             )
+            stopped = _date(period.get("end"), f"{path}.effectivePeriod.end")
+            if stopped is not None and stopped < started:
+                raise BundleError(f"{path}.effectivePeriod.end", "is before the start")
             ext = _extensions(resource, path)
             dosage = resource.get("dosage") or [{}]
             try:
@@ -612,7 +618,7 @@ def _import_medications(client, by, statements):
                     dose=_text(dosage[0].get("text"), f"{path}.dosage[0].text", 120),
                     prescriber=_text(ext.get("prescriber"), f"{path}.extension", 120),
                     started_on=started,
-                    stopped_on=_date(period.get("end"), f"{path}.effectivePeriod.end"),
+                    stopped_on=stopped,
                 )
             except ValidationError as exc:
                 raise BundleError(path, _reason(exc)) from None
@@ -728,6 +734,14 @@ def _import_plans(client, by, careplans):
                     ) from None
 
 
+APPOINTMENT_YEARS = (1900, 2200)
+APPOINTMENT_FIELD_PATHS = {
+    "status": ".extension",
+    "start_date": ".period.start",
+    "duration_minutes": ".period.end",
+}
+
+
 def _import_appointments(client, by, encounters):
     """Each appointment is booked as it was (the action's clock set just before its start, as
     the demo does), then what happened is recorded now; the importer is its clinician."""
@@ -740,6 +754,8 @@ def _import_appointments(client, by, encounters):
             period = resource.get("period") or {}
             start = _datetime(period.get("start"), f"{path}.period.start")
             end = _datetime(period.get("end"), f"{path}.period.end")
+            if not APPOINTMENT_YEARS[0] <= start.year <= APPOINTMENT_YEARS[1]:
+                raise BundleError(f"{path}.period.start", "is not a plausible appointment time")
             minutes = (end - start).total_seconds() / 60
             if minutes != int(minutes):
                 raise BundleError(
@@ -778,21 +794,22 @@ def _import_appointments(client, by, encounters):
                         appointment, by=by, status=status, now=now
                     )
             except appointment_actions.AppointmentError as exc:
-                raise BundleError(path, str(exc)) from None
+                where = APPOINTMENT_FIELD_PATHS.get(exc.field, "")
+                raise BundleError(f"{path}{where}", str(exc)) from None
 
 
 def _import_stages(client, by, observations):
     for path, resource in sorted(observations, key=lambda o: _key(o[1], "effectiveDateTime")):
         with _at(path):
             stages = _codes(resource.get("valueCodeableConcept"), STAGE_SYSTEM)
-            if len(stages) != 1:
+            if len(stages) != 1 or stages[0] not in Stage.values:
                 raise BundleError(f"{path}.valueCodeableConcept", "must give one stage of change")
             ext = _extensions(resource, path)
             notes = resource.get("note") or [{}]
             assessment_actions.record_stage(
                 client,
                 by=by,
-                substance=_text(ext.get("substance"), f"{path}.extension", 20),
+                substance=_substance(ext, path),
                 stage=stages[0],
                 noted_on=_required_date(
                     resource.get("effectiveDateTime"), f"{path}.effectiveDateTime"
@@ -828,6 +845,13 @@ def _coded_answer(items: dict, name: str, system: str) -> str:
     return _text(codes[0], f"{where}[0].valueCoding.code", 20)
 
 
+def _substance(ext: dict, path: str) -> str:
+    substance = ext.get("substance")
+    if substance not in Substance.values:
+        raise BundleError(f"{path}.extension", "substance is missing or not one Waypoint knows")
+    return substance
+
+
 def _by_client(ext: dict, path: str) -> bool:
     value = ext.get("by-client", False)
     if not isinstance(value, bool):
@@ -848,7 +872,7 @@ def _import_assessments(client, by, responses):
             kind = str(resource.get("questionnaire")).split("|")[0][len(ASSESSMENT_QUESTIONNAIRE) :]
             ext = _extensions(resource, path)
             noted_on = _required_date(resource.get("authored"), f"{path}.authored")
-            substance = _text(ext.get("substance"), f"{path}.extension", 20)
+            substance = _substance(ext, path) if kind != "priorities" else ""
             try:
                 if kind == "decisional-balance":
                     items = _answer_items(resource, path, CELLS)
@@ -869,7 +893,7 @@ def _import_assessments(client, by, responses):
                     if "age_first_use" in items:
                         where, answers = items["age_first_use"]
                         age = answers[0].get("valueInteger")
-                        if not isinstance(age, int) or isinstance(age, bool) or age < 0:
+                        if not isinstance(age, int) or isinstance(age, bool) or not 0 <= age <= 120:
                             raise BundleError(f"{where}[0].valueInteger", "must be an age in years")
                     assessment_actions.save_drug_set_setting(
                         client,
