@@ -310,6 +310,8 @@ def test_export_is_a_valid_r4_bundle_with_every_kind(rich_chart):
         "CarePlan": 3,  # two versions of the overdose plan, the crisis plan
         "Consent": 1,
     }
+    # labelled as Part 2 information for whoever receives it (sending it is a disclosure)
+    assert {"42CFRPart2", "R", "ETH"} == {c["code"] for c in bundle["meta"]["security"]}
     patient = kinds["Patient"][0]
     assert patient["birthDate"] == "1990-04-12"
     assert {"use": "official", "text": rich_chart.legal_name} in patient["name"]

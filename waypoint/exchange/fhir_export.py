@@ -54,6 +54,27 @@ CONSENT_CATEGORY = [{"coding": [{"system": "http://loinc.org", "code": "59284-0"
 AMBULATORY = {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"}
 
 
+# The whole Bundle is 42 CFR Part 2 information (HL7 security labels, as the FHIR Data
+# Segmentation for Privacy guide uses them): restricted, under Part 2, substance use information.
+PART2_SECURITY_LABELS = [
+    {
+        "system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+        "code": "R",
+        "display": "restricted",
+    },
+    {
+        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+        "code": "42CFRPart2",
+        "display": "42 CFR Part2",
+    },
+    {
+        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+        "code": "ETH",
+        "display": "substance abuse information sensitivity",
+    },
+]
+
+
 def _id(kind: str, pk) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"waypoint:{kind}:{pk}"))
 
@@ -292,6 +313,7 @@ def client_bundle(client) -> dict:
     data = {
         "resourceType": "Bundle",
         "id": _id("bundle", client.pk),
+        "meta": {"security": PART2_SECURITY_LABELS},
         "type": "collection",
         "timestamp": timezone.now().isoformat(),
         "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
