@@ -165,6 +165,13 @@ def _later_parts(client, clinician, today):
         client, by=clinician, description="Trouble sleeping after moving", noted_on=ago(20)
     )
     medication_actions.add_allergy(client, by=clinician, text="Penicillin: hives", noted_on=ago(90))
+    medication_actions.add_coordination_note(
+        client,
+        by=clinician,
+        occurred_on=ago(15),
+        prescriber="Dr. Lee",
+        note="With Robin's consent: sleep after the move; no dose change.",
+    )
     earlier = timezone.now() - datetime.timedelta(days=40)
     plan_actions.save_plan(
         client, by=clinician, kind="overdose", items=OVERDOSE_PLAN, saved_at=earlier
@@ -307,6 +314,7 @@ def test_export_is_a_valid_r4_bundle_with_every_kind(rich_chart):
         "MedicationStatement": 3,
         "Condition": 2,
         "AllergyIntolerance": 1,
+        "Communication": 1,
         "CarePlan": 3,  # two versions of the overdose plan, the crisis plan
         "Consent": 1,
     }
@@ -345,6 +353,9 @@ def test_the_later_chart_parts_map_to_standard_elements(rich_chart):
     ]
     assert "coding" not in words_only["code"]
     assert kinds["AllergyIntolerance"][0]["code"] == {"text": "Penicillin: hives"}
+    contact = kinds["Communication"][0]
+    assert contact["recipient"] == [{"display": "Dr. Lee"}]
+    assert contact["payload"][0]["contentString"].startswith("With Robin's consent")
     crisis, first, current = kinds["CarePlan"]
     assert (first["status"], current["status"], crisis["status"]) == ("revoked", "active", "active")
     assert current["replaces"] == [{"reference": f"urn:uuid:{first['id']}"}]
@@ -616,7 +627,9 @@ def test_cli_refuses_with_the_path(tmp_path, rich_chart, other_clinic, other_cli
         stdout=out,
     )
     assert Client.objects.filter(organization=other_clinic).count() == 1
-    assert "3 medications, 2 diagnoses, 1 allergies, 3 safety plan versions" in out.getvalue()
+    assert "3 medications, 2 diagnoses, 1 allergies, 1 contacts with prescribers, 3 safety" in (
+        out.getvalue()
+    )
 
 
 def _assert_same(again, exported, chart):
@@ -727,6 +740,9 @@ LATER_BREAKS = [
     ),
     (_kind("Condition"), lambda r: r.pop("recordedDate"), ".recordedDate"),
     (_kind("AllergyIntolerance"), lambda r: r.update(code={"text": ""}), ".code.text"),
+    (_kind("Communication"), lambda r: r.pop("category"), ".category"),
+    (_kind("Communication"), lambda r: r.update(sent="last week"), ".sent"),
+    (_kind("Communication"), lambda r: r.update(payload=[{"contentString": " "}]), ""),
     (
         _kind("CarePlan"),
         lambda r: r["activity"][0]["detail"]["code"]["coding"][0].update(code="hopes"),
@@ -816,7 +832,7 @@ LATER_BREAKS = [
 def _later_counts(organization):
     from waypoint.appointments.models import Appointment
     from waypoint.assessment.models import DecisionalBalance, StageOfChange
-    from waypoint.medications.models import Diagnosis, Medication
+    from waypoint.medications.models import CoordinationNote, Diagnosis, Medication
     from waypoint.plans.models import SafetyPlanVersion
 
     return [
@@ -830,6 +846,7 @@ def _later_counts(organization):
         for model in (
             Medication,
             Diagnosis,
+            CoordinationNote,
             SafetyPlanVersion,
             Appointment,
             StageOfChange,
@@ -890,6 +907,7 @@ def test_the_import_writes_through_the_apps_actions_audited(
         "medications.medication",
         "medications.diagnosis",
         "medications.allergy",
+        "medications.coordinationnote",
         "plans.safetyplan",
         "plans.safetyplanversion",
         "appointments.appointment",
@@ -912,6 +930,7 @@ def test_the_import_writes_through_the_apps_actions_audited(
 
 LATER_TYPES = {
     "MedicationStatement",
+    "Communication",
     "Condition",
     "AllergyIntolerance",
     "CarePlan",

@@ -4,7 +4,8 @@ Resources, whichever the chart has: Patient; Encounter per episode of care; Goal
 Observation per diary entry; QuestionnaireResponse and its Observations per completed measure
 (from `waypoint.measures.fhir`; a correction "amended", naming the response it corrects, after
 its original); MedicationStatement per medication;
-Condition per diagnosis; AllergyIntolerance per allergy; CarePlan per safety-plan version;
+Condition per diagnosis; AllergyIntolerance per allergy; Communication per contact with a
+prescriber; CarePlan per safety-plan version;
 Encounter per appointment; Observation per stage of change; QuestionnaireResponse per decisional
 balance, drug-set-setting assessment and priorities; Consent per consent. Standard elements
 carry what FHIR has a place for; the rest of each field goes in Waypoint extensions
@@ -31,7 +32,7 @@ from waypoint.assessment.models import (
     StageOfChange,
 )
 from waypoint.measures import fhir as measures_fhir
-from waypoint.medications.models import Allergy, Diagnosis, Medication
+from waypoint.medications.models import Allergy, CoordinationNote, Diagnosis, Medication
 from waypoint.plans.models import SafetyPlan
 
 EXT = "urn:waypoint:fhir:extension:"
@@ -335,6 +336,7 @@ CONDITION_CATEGORY = {
         }
     ]
 }
+COMMUNICATION_SYSTEM = "urn:waypoint:communication"
 PLAN_SYSTEM = "urn:waypoint:safety-plan"
 PLAN_SECTION_SYSTEM = "urn:waypoint:safety-plan-section"
 APPOINTMENT_KIND_SYSTEM = "urn:waypoint:appointment-kind"
@@ -413,6 +415,20 @@ def allergy_intolerance(allergy) -> dict:
         "code": {"text": allergy.text},
         "patient": _subject(allergy.client),
         "recordedDate": allergy.noted_on.isoformat(),
+    }
+
+
+def communication(note) -> dict:
+    """A contact with a prescriber about the person's medications (made with their consent)."""
+    return {
+        "resourceType": "Communication",
+        "id": _id("coordination-note", note.pk),
+        "status": "completed",
+        "category": [{"coding": [_coding(COMMUNICATION_SYSTEM, "prescriber-coordination")]}],
+        "subject": _subject(note.client),
+        "sent": note.occurred_on.isoformat(),
+        "recipient": [{"display": note.prescriber}],
+        "payload": [{"contentString": note.note}],
     }
 
 
@@ -623,6 +639,10 @@ def chart_parts(client) -> list[dict]:
     resources += [
         allergy_intolerance(a)
         for a in Allergy.objects.filter(client=client).order_by("noted_on", "pk")
+    ]
+    resources += [
+        communication(n)
+        for n in CoordinationNote.objects.filter(client=client).order_by("occurred_on", "pk")
     ]
     for plan in (
         SafetyPlan.objects.filter(client=client).prefetch_related("versions").order_by("kind")

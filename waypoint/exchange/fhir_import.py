@@ -34,6 +34,7 @@ from waypoint.exchange.fhir_export import (
     APPOINTMENT_KIND_SYSTEM,
     ASSESSMENT_QUESTIONNAIRE,
     ASSESSMENT_SYSTEM,
+    COMMUNICATION_SYSTEM,
     CONTINUUM_SYSTEM,
     DIARY_FIELDS,
     DIARY_SYSTEM,
@@ -70,6 +71,7 @@ IMPORTED = {
     "Condition",
     "AllergyIntolerance",
     "CarePlan",
+    "Communication",
 }
 
 
@@ -448,6 +450,7 @@ def _import_all(client, by, grouped, diary, status) -> None:
     _import_medications(client, by, grouped.get("MedicationStatement", []))
     _import_diagnoses(client, by, grouped.get("Condition", []))
     _import_allergies(client, by, grouped.get("AllergyIntolerance", []))
+    _import_coordination_notes(client, by, grouped.get("Communication", []))
     _import_plans(client, by, grouped.get("CarePlan", []))
     _import_appointments(client, by, grouped.get("appointments", []))
     _import_stages(client, by, grouped.get("stages", []))
@@ -517,6 +520,7 @@ def import_bundle(data, *, organization, by, chart_number: str = "") -> ImportRe
             "medications": len(grouped.get("MedicationStatement", [])),
             "diagnoses": len(grouped.get("Condition", [])),
             "allergies": len(grouped.get("AllergyIntolerance", [])),
+            "contacts with prescribers": len(grouped.get("Communication", [])),
             "safety plan versions": len(grouped.get("CarePlan", [])),
             "appointments": len(grouped.get("appointments", [])),
             "stages of change": len(grouped.get("stages", [])),
@@ -670,6 +674,35 @@ def _import_allergies(client, by, allergies):
                 text=text,
                 noted_on=_required_date(resource.get("recordedDate"), f"{path}.recordedDate"),
             )
+
+
+def _import_coordination_notes(client, by, communications):
+    for path, resource in sorted(communications, key=lambda r: _key(r[1], "sent")):
+        with _at(path):
+            if "prescriber-coordination" not in _codes(
+                resource.get("category"), COMMUNICATION_SYSTEM
+            ):
+                raise BundleError(
+                    f"{path}.category", "Waypoint imports only contacts with prescribers"
+                )
+            recipients = resource.get("recipient") or [{}]
+            prescriber = _text(recipients[0].get("display"), f"{path}.recipient[0].display", 120)
+            payload = resource.get("payload") or [{}]
+            note = _text(payload[0].get("contentString"), f"{path}.payload[0].contentString", 5000)
+            if not prescriber.strip() or not note.strip():
+                raise BundleError(
+                    path, "a contact with a prescriber needs the prescriber and a note"
+                )
+            try:
+                medication_actions.add_coordination_note(
+                    client,
+                    by=by,
+                    occurred_on=_required_date(resource.get("sent"), f"{path}.sent"),
+                    prescriber=prescriber,
+                    note=note,
+                )
+            except ValidationError as exc:
+                raise BundleError(path, _reason(exc)) from None
 
 
 def _plan_items(kind: str, resource: dict, path: str) -> dict[str, list[str]]:
