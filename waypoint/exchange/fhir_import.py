@@ -303,7 +303,7 @@ def _import_goals(client, by, goals):
             ended = _date(ext.get("ended-on"), f"{path}.extension")
             if ended is not None and created.ended_on is None:
                 created.ended_on = ended
-                created.save(update_fields=["ended_on"])
+                goal_actions.update_goal(created, by=by, changed_fields=["ended_on"])
 
 
 def _reason(exc) -> str:
@@ -443,7 +443,7 @@ def _import_all(client, by, grouped, diary, status) -> None:
     _import_episodes(client, by, grouped.get("Encounter", []))
     if status in ChartStatus.values and client.status != status:
         client.status = status
-        client.save(update_fields=["status"])
+        client_actions.update_client(client, by=by, changed_fields=["status"])
     _import_goals(client, by, grouped.get("Goal", []))
     _import_diary(client, by, diary)
     _import_measures(client, by, grouped.get("QuestionnaireResponse", []))
