@@ -41,7 +41,10 @@ def import_bundle(request):
         except BundleError as exc:
             form.add_error("bundle", f"Nothing was created. {exc.path}: {exc.message}")
         else:
-            counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
+            counts = (
+                ", ".join(f"{n} {what}" for what, n in result.counts.items() if n)
+                or "no records besides the person's details"
+            )
             messages.success(request, f"Chart {result.client.chart_number} created: {counts}.")
             for note in result.skipped:
                 messages.info(request, f"Not imported: {note}.")
