@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "waypoint.substances",
     "waypoint.appointments",
     "waypoint.library",
+    "waypoint.reports",
     "ninja",
 ]
 
