@@ -11,9 +11,10 @@ What is counted (docs/outcomes.md, "Program outcome report"):
 - **Retention**: of those admitted at least 90 days before the period ends (their first admission
   to the program that overlaps the period), how many were still engaged 90 days after admission
   (the episode not closed before day 90).
-- **WHO drinking risk level**: of those whose diary put them above "no drinking" in the first
-  half of the period's weeks, with a level in the second half too, how many moved down at least
-  one level (`diary.outcomes.who_level_change`; Witkiewitz et al. 2019, 2020; Hasin et al. 2017).
+- **WHO drinking risk level**: of those whose diary put them above "no drinking" in their first
+  four reported weeks of the period, with at least eight reported weeks, how many were at a
+  lower level in their last four reported weeks (`diary.outcomes.who_level_change`;
+  Witkiewitz et al. 2019, 2020; Hasin et al. 2017).
 - **PHQ-9 and GAD-7**: of those with two or more completed scores in the period, how many show
   reliable improvement from the first to the last (Jacobson & Truax 1991, with the norms
   `measures.MeasureNorm.objects.norms_for` gives: the organization's own or the data file's).
@@ -31,8 +32,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from waypoint.clients.models import Client, Episode
+from waypoint.diary.models import WeekRollup
 from waypoint.diary.outcomes import OutcomeSums, WhoLevel, outcomes_from_sums, who_level_change
-from waypoint.diary.reports import sums_by_client
+from waypoint.diary.reports import SUM_FIELDS, sums_by_client, sums_from_row
 from waypoint.diary.rollups import week_start
 from waypoint.measures import instruments
 from waypoint.measures.models import Administration, MeasureNorm
@@ -65,7 +67,7 @@ COLUMN_LABELS = {
     "served": "People served",
     "retention_eligible": "Admitted 90+ days before the end",
     "retained": "Still engaged at 90 days",
-    "who_assessed": "Drinking above 'no drinking' at the start",
+    "who_assessed": "Drinking above 'no drinking' in their first weeks",
     "who_reduced": "Moved down a WHO risk level",
     "phq9_assessed": "PHQ-9 twice or more",
     "phq9_improved": "PHQ-9 reliable improvement",
@@ -194,20 +196,36 @@ def _plan_percent(ids, facts) -> float | None:
     return round(100 * within / plan_days, 1) if plan_days else None
 
 
+BASELINE_WEEKS = 4
+
+
 def _who_facts(ids, thresholds, weeks) -> dict:
-    """person -> 1 if they moved down a WHO level, 0 if not; only people above no drinking."""
-    if len(weeks) < 2:
+    """person -> 1 if they moved down a WHO level, 0 if not; only people above no drinking.
+
+    Each person's own first BASELINE_WEEKS reported weeks in the period against their last
+    BASELINE_WEEKS (so at least twice that many reported weeks): people start at different
+    times, and a period's first half may hold nothing for someone admitted in its second.
+    """
+    if not ids or not weeks:
         return {}
-    half = len(weeks) // 2
-    before = sums_by_client(ids, weeks[0], weeks[half - 1], with_substances=False)
-    after = sums_by_client(ids, weeks[half], weeks[-1], with_substances=False)
+    reported = defaultdict(list)
+    for row in (
+        WeekRollup.objects.filter(
+            client_id__in=ids, week_start__gte=weeks[0], week_start__lte=weeks[-1], known_days__gt=0
+        )
+        .order_by("client_id", "week_start")
+        .values("client_id", "week_start", *SUM_FIELDS)
+        .iterator(chunk_size=2000)
+    ):
+        reported[row["client_id"]].append(sums_from_row(row))
     facts = {}
-    for pk in ids:
-        b, a = before.get(pk, OutcomeSums()), after.get(pk, OutcomeSums())
-        if not b.known_days or not a.known_days:
+    for pk, sums in reported.items():
+        if len(sums) < 2 * BASELINE_WEEKS:
             continue
-        level_b = outcomes_from_sums(b, thresholds=thresholds[pk]).who_risk_level
-        level_a = outcomes_from_sums(a, thresholds=thresholds[pk]).who_risk_level
+        before = sum(sums[:BASELINE_WEEKS], OutcomeSums())
+        after = sum(sums[-BASELINE_WEEKS:], OutcomeSums())
+        level_b = outcomes_from_sums(before, thresholds=thresholds[pk]).who_risk_level
+        level_a = outcomes_from_sums(after, thresholds=thresholds[pk]).who_risk_level
         if level_b is None or level_a is None or level_b == WhoLevel.ABSTINENT:
             continue
         facts[pk] = 1 if (who_level_change(level_b, level_a) or 0) < 0 else 0
