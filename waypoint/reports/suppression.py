@@ -123,26 +123,36 @@ def suppress(
     suppressed = {key for key in protected if key not in hidden}
     while True:
         unknown = suppressed | hidden
-        fixed = derivable(relations, unknown)
-        if not fixed & protected:
+        leaks = sorted(derivable(relations, unknown) & protected, key=repr)
+        if not leaks:
             return suppressed
-        # Hide one more shown cell of a relation through which a value is being worked out.
-        candidates = _shown_cells(relations, fixed, unknown)
-        if not candidates:
-            candidates = _shown_cells(relations, unknown, unknown)
+        leak = leaks[0]
+        # The shown cells a derivation of the leak can use: those of the relations joined to it
+        # through unknown cells. Prefer the cheapest one whose hiding alone protects the leak.
+        candidates = _component_cells(relations, leak, unknown)
         if not candidates:
             return suppressed  # nothing left to hide; the relations themselves fix the value
-        suppressed.add(min(candidates, key=lambda c: _cost(c, values[c], relations)))
+        ordered = sorted(candidates, key=lambda c: _cost(c, values[c], relations))
+        choice = next(
+            (c for c in ordered if leak not in derivable(relations, unknown | {c})), ordered[0]
+        )
+        suppressed.add(choice)
 
 
-def _shown_cells(relations, touching, unknown) -> set:
-    return {
-        cell
-        for relation in relations
-        if set(relation.cells) & touching
-        for cell in relation.cells
-        if cell not in unknown
-    }
+def _component_cells(relations, leak, unknown) -> set:
+    """Shown cells of every relation linked to `leak` by a chain of shared unknown cells."""
+    reached_cells = {leak}
+    reached = set()
+    changed = True
+    while changed:
+        changed = False
+        for index, relation in enumerate(relations):
+            if index in reached or not set(relation.cells) & reached_cells:
+                continue
+            reached.add(index)
+            reached_cells |= {c for c in relation.cells if c in unknown}
+            changed = True
+    return {c for i in reached for c in relations[i].cells if c not in unknown}
 
 
 def _cost(cell, value: int, relations) -> tuple:
