@@ -28,7 +28,7 @@ from waypoint.privacy.models import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("measures", "goals", "diary", "privacy", "appointments", "assessment")
+APPS = ("measures", "goals", "diary", "privacy", "appointments", "assessment", "reports")
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
     b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8\x00\x00"
@@ -88,6 +88,11 @@ def privacy_rows(rich_chart, clinician, client_user, today):
         exception_kind=ExceptionKind.MEDICAL_EMERGENCY,
         exception_reason="Unresponsive on arrival",
     )
+    # A finished record export (reports app): the file is an encrypted column too.
+    from waypoint.reports import actions as report_actions
+
+    job = report_actions.request_export("record_pdf", by=client_user, client=rich_chart)
+    report_actions.make_export(job)
     return rich_chart
 
 
@@ -136,6 +141,7 @@ def test_rotate_keys_covers_measures_goals_diary_and_privacy(privacy_rows, setti
         "assessment.DecisionalBalance",
         "assessment.NeedsPriorities",
         "assessment.DrugSetSetting",
+        "reports.ExportJob",
     } <= labels
     before = {}
     for model, fields in columns:

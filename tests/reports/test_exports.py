@@ -151,3 +151,13 @@ def test_anonymous_is_sent_to_sign_in(client, admin):
         response = client.get(reverse(name, args=[job.pk]))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_anonymizing_a_chart_deletes_its_exports(client_user, client_chart):
+    from waypoint.privacy.retention import ANONYMIZERS
+    from waypoint.reports.records import anonymize_exports
+
+    assert "waypoint.reports.records.anonymize_exports" in ANONYMIZERS
+    actions.request_export(ExportKind.RECORD_PDF, by=client_user, client=client_chart)
+    anonymize_exports(client_chart)
+    assert not ExportJob.objects.filter(client=client_chart).exists()
