@@ -161,3 +161,24 @@ def test_anonymizing_a_chart_deletes_its_exports(client_user, client_chart):
     actions.request_export(ExportKind.RECORD_PDF, by=client_user, client=client_chart)
     anonymize_exports(client_chart)
     assert not ExportJob.objects.filter(client=client_chart).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_only_queues_and_the_worker_makes_the_file(client_user, client_chart):
+    """request_export → on commit → database queue → `waypoint worker` → file ready."""
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    database_tasks = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    with override_settings(TASKS=database_tasks):
+        job = actions.request_export(ExportKind.RECORD_PDF, by=client_user, client=client_chart)
+        assert DBTaskResult.objects.get().task_path == "waypoint.reports.tasks.run_export"
+        job.refresh_from_db()
+        assert (job.status, job.progress, job.content) == (ExportStatus.QUEUED, 0, "")
+        call_command("worker", "--batch", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE
+    assert job.file_bytes().startswith(b"%PDF")
