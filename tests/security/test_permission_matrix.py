@@ -159,6 +159,8 @@ PAGES = {
     "new library article": ("get", "library-article-add", (), None, 200),
     "edit library review": ("get", "library-review-edit", ("review",), None, 200),
     "library draft": ("get", "library-detail", ("draft",), None, 200),
+    "library revisions": ("get", "library-review-revisions", ("review",), None, 200),
+    "library topic": ("get", "library-topic", ("topic",), None, 200),
     "progress report pdf": ("get", "reports-progress-pdf", ("chart",), None, 200),
     "portal progress report": ("get", "reports-portal-progress", (), None, 200),
     "portal record pdf": ("post", "reports-portal-record-pdf", (), {}, 302),
@@ -253,12 +255,15 @@ MATRIX = {
     "add diagnosis": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "add allergy": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "note prescriber contact": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
-    # Public content: admins of any organization (EDIT_PUBLIC_CONTENT) and granted editors.
-    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
-    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
-    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    # Public content: admins (EDIT_PUBLIC_CONTENT) and granted editors of the organization that
+    # runs the public site (PUBLIC_SITE_ORGANIZATION; here the oldest, Demo) — not Other Clinic's.
+    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
     # A draft is a 404 to everyone but editors (published pages are open to all).
-    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, OK],
+    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "library revisions": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "library topic": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],  # public
     # Reports: the progress report follows the chart; the program report needs
     # VIEW_PROGRAM_REPORTS (admins, supervisors); an export only ever answers its asker (Ada).
     "progress report pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
@@ -386,7 +391,7 @@ def _export(admin):
 
 def _library():
     """A published book review and a draft article in the public library."""
-    from waypoint.library.models import Article, BookReview
+    from waypoint.library.models import Article, BookReview, Topic
 
     review = BookReview.objects.create(
         title="Over the Influence",
@@ -411,7 +416,9 @@ def _library():
         summary="Not yet.",
         body="Draft.",
     )
-    return {"review": review.pk, "draft": draft.slug}
+    topic = Topic.objects.create(name="Safer use", slug="safer-use")
+    review.topics.add(topic)
+    return {"review": review.pk, "draft": draft.slug, "topic": topic.slug}
 
 
 def _notes(chart, maya, admin):

@@ -67,7 +67,10 @@ DATE_FIELD = {
 def _add(request, pk, kind):
     client = get_client_for_user(request.user, pk, write=True, page=f"{kind} add").client
     form_class, action, heading, done = ADD_FORMS[kind]
-    form = form_class(request.POST or None, initial={DATE_FIELD[kind]: client.organization.today()})
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial={DATE_FIELD[kind]: client.organization.today()},
+    )
     if request.method == "POST" and form.is_valid():
         action(client, by=request.user, **form.cleaned_data)
         messages.success(request, done)
@@ -108,7 +111,7 @@ def coordination_add(request, pk):
 def medication_edit(request, pk, medication_pk):
     client = get_client_for_user(request.user, pk, write=True, page="medication edit").client
     medication = get_object_or_404(Medication, pk=medication_pk, client=client)
-    form = MedicationForm(request.POST or None, instance=medication)
+    form = MedicationForm(request.POST if request.method == "POST" else None, instance=medication)
     if request.method == "POST" and form.is_valid():
         actions.update_medication(form.instance, by=request.user, changed_fields=form.changed_data)
         messages.success(request, "Medication updated.")
