@@ -157,3 +157,10 @@ def test_an_empty_chart_still_makes_a_report(login, clinician, client_chart):
     response = login(clinician).get(reverse("reports-progress-pdf", args=[client_chart.pk]))
     assert response.status_code == 200
     assert "No goals recorded" in _text(response.content)
+
+
+def test_sections_without_data_are_left_out(login, clinician, client_chart):
+    text = _text(
+        login(clinician).get(reverse("reports-progress-pdf", args=[client_chart.pk])).content
+    )
+    assert "Stage of change" not in text and "Safety plans" not in text
