@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "waypoint.substances",
     "waypoint.appointments",
     "waypoint.library",
+    "waypoint.reports",
     "ninja",
 ]
 

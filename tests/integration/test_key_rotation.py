@@ -40,6 +40,7 @@ APPS = (
     "plans",
     "medications",
     "groups",
+    "reports",
 )
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -100,6 +101,11 @@ def privacy_rows(rich_chart, clinician, client_user, today):
         exception_kind=ExceptionKind.MEDICAL_EMERGENCY,
         exception_reason="Unresponsive on arrival",
     )
+    # A finished record export (reports app): the file is an encrypted column too.
+    from waypoint.reports import actions as report_actions
+
+    job = report_actions.request_export("record_pdf", by=client_user, client=rich_chart)
+    report_actions.make_export(job)
     return rich_chart
 
 
@@ -228,6 +234,7 @@ def test_rotate_keys_covers_every_app_with_chart_data(chart_rows, settings):
         "medications.CoordinationNote",
         "groups.GroupSession",
         "groups.Attendance",
+        "reports.ExportJob",
     } <= labels
     before = {}
     for model, fields in columns:

@@ -164,6 +164,20 @@ PAGES = {
     "assessment summary": ("get", "assessment-summary", ("chart",), None, 200),
     "assessment summary pdf": ("get", "assessment-summary-pdf", ("chart",), None, 200),
     "portal medications": ("get", "medications-portal", (), None, 200),
+    "progress report pdf": ("get", "reports-progress-pdf", ("chart",), None, 200),
+    "portal progress report": ("get", "reports-portal-progress", (), None, 200),
+    "portal record pdf": ("post", "reports-portal-record-pdf", (), {}, 302),
+    "program report": ("get", "reports-program", (), None, 200),
+    "program report pdf": (
+        "post",
+        "reports-program-pdf",
+        (),
+        {"first": "2026-06-01", "last": "2026-06-30"},
+        302,
+    ),
+    "export job": ("get", "reports-export", ("export",), None, 200),
+    "export status": ("get", "reports-export-status", ("export",), None, 200),
+    "export download": ("get", "reports-export-download", ("export",), None, 200),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -257,6 +271,16 @@ MATRIX = {
     "assessment summary": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "assessment summary pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "portal medications": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    # Reports: the progress report follows the chart; the program report needs
+    # VIEW_PROGRAM_REPORTS (admins, supervisors); an export only ever answers its asker (Ada).
+    "progress report pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "portal progress report": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal record pdf": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "program report": [LOGIN, OK, OK, OK, 403, 403, 403, 403, 403, OK],
+    "program report pdf": [LOGIN, OK, OK, OK, 403, 403, 403, 403, 403, OK],
+    "export job": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "export status": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "export download": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
 }
 
 CASES = [
@@ -312,6 +336,7 @@ def world(
     )
     group, group_session = _group(client_chart, clinician)
     library = _library()
+    export = _export(admin)
     return {
         "people": {
             "anonymous": None,
@@ -338,6 +363,7 @@ def world(
             "crisis": "crisis",
             "substance": "alcohol",
             **library,
+            "export": export.pk,
         },
         "chart_url": client_chart.get_absolute_url(),
         "redirects": {
@@ -346,6 +372,28 @@ def world(
             "notes": reverse("notes-list", args=[client_chart.pk]),
         },
     }
+
+
+def _export(admin):
+    """A finished program-report export that Ada asked for (the file itself is not rendered)."""
+    import base64
+
+    from waypoint.reports.models import ExportJob, ExportStatus
+
+    now = timezone.now()
+    return ExportJob.objects.create(
+        organization=admin.organization,
+        requested_by=admin,
+        kind="program_pdf",
+        params={"first": "2026-06-01", "last": "2026-06-30"},
+        status=ExportStatus.DONE,
+        progress=100,
+        content=base64.b64encode(b"%PDF-1.7 matrix").decode(),
+        content_type="application/pdf",
+        filename="program-outcomes.pdf",
+        finished_at=now,
+        expires_at=now + datetime.timedelta(hours=1),
+    )
 
 
 def _library():

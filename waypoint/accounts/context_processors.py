@@ -34,6 +34,8 @@ def navigation(request):
         if user.can(Permission.MANAGE_ORGANIZATION):
             links.append(("notes-settings", "Note formats"))
             links.append(("accounts-organization", "Settings"))
+        if user.can(Permission.VIEW_PROGRAM_REPORTS):
+            links.append(("reports-program", "Program report"))
     links.append(("accounts-two-factor", "Sign-in security"))
     return {"nav_links": links}
 
