@@ -1,18 +1,24 @@
 """Outcomes read from the rollups: one person's windows, many people's weeks, the staff report.
 
-Everything here reads `DayRollup` / `WeekRollup` / `WeekSubstanceRollup` (never raw entries) and
-turns totals into rates with `outcomes_from_sums`, so the chart, the portal, the caseload, the
-report page and `make bench` compute the same numbers the same way.
+Everything here reads `DayRollup` / `WeekRollup` / `WeekSubstanceRollup` / `RunningTotal` (never
+raw entries) and turns totals into rates with `outcomes_from_sums`, so the chart, the portal, the
+caseload, the report page and `make bench` compute the same numbers the same way.
+
+The staff report works for any window (`window_sums_by_client`): a window's totals are the running
+totals at its last day minus those at the day before its first, two index lookups per person, so
+its cost grows with the number of people, not with the length of the window.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Sum
 
-from waypoint.diary.models import DayRollup, WeekRollup, WeekSubstanceRollup
+from waypoint.diary.models import DayRollup, RunningTotal, WeekRollup, WeekSubstanceRollup
 from waypoint.diary.outcomes import (
     DayRecord,
     Outcomes,
@@ -21,7 +27,7 @@ from waypoint.diary.outcomes import (
     summarize_days,
     who_level_change,
 )
-from waypoint.diary.rollups import week_start
+from waypoint.diary.rollups import RUNNING_COUNTERS, parse_substances, week_start
 
 SUM_FIELDS = (
     "known_days",
@@ -161,21 +167,126 @@ class ReportRow:
         return abs(self.who_change or 0)
 
 
+class Window(NamedTuple):
+    """A period of calendar days, first..last inclusive."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @classmethod
+    def weeks_back(cls, today: datetime.date, weeks: int) -> tuple["Window", "Window"]:
+        """(previous, current): the last `weeks` weeks, this week included up to today, and the
+        same number of whole weeks before."""
+        starts = week_starts(today, 2 * weeks)
+        current = cls(starts[weeks], today)
+        previous = cls(starts[0], starts[weeks] - datetime.timedelta(days=1))
+        return previous, current
+
+
+def _running_sql(vendor: str, clients_sql: str) -> str:
+    """Per chart: running totals at the window's last day minus those before its first day.
+
+    Each bound is the latest running row on or before a day, one seek in the (client, day)
+    index: a LATERAL subquery on PostgreSQL, a correlated rowid lookup on SQLite.
+    """
+    from waypoint.clients.models import Client
+
+    table = RunningTotal._meta.db_table
+    diffs = ", ".join(f"e.{c} - coalesce(s.{c}, 0)" for c in RUNNING_COUNTERS)
+    if vendor == "postgresql":
+        where = "x.client_id = c.id AND x.day {op} %s::date ORDER BY x.day DESC LIMIT 1"
+        bound = f"SELECT * FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
+        joins = (
+            f"JOIN LATERAL ({bound.format(op='<=')}) e ON true "
+            f"LEFT JOIN LATERAL ({bound.format(op='<')}) s ON true"
+        )
+    else:
+        where = "x.client_id = c.id AND x.day {op} %s ORDER BY x.day DESC LIMIT 1"
+        bound = f"SELECT x.id FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
+        joins = (
+            f"JOIN {table} e ON e.id = ({bound.format(op='<=')}) "
+            f"LEFT JOIN {table} s ON s.id = ({bound.format(op='<')})"
+        )
+    # Fixed table and column names; the chart subquery is Django's own compiled SQL.
+    return (
+        f"SELECT c.id, {diffs}, e.substances, s.substances "  # noqa: S608  # nosec B608
+        f"FROM {Client._meta.db_table} c {joins} WHERE c.id IN ({clients_sql})"
+    )
+
+
+def window_sums_by_client(clients, window: Window) -> dict[int, OutcomeSums]:
+    """OutcomeSums per chart of `clients` (a queryset) over any window, in one query.
+
+    Charts with no known day in the window are absent. Integer counts and money (whole cents)
+    are exact differences; grams are a difference of float running sums (equal to a direct sum
+    up to rounding in the last bits, as OutcomeSums.__eq__ allows).
+    """
+    clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
+    sql = _running_sql(connection.vendor, clients_sql)
+    params = [window.last.isoformat(), window.first.isoformat(), *clients_params]
+    result = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for (
+            pk,
+            known,
+            no_use,
+            drinking,
+            heavy_f,
+            heavy_m,
+            grams,
+            plan,
+            within,
+            money,
+            end_substances,
+            start_substances,
+        ) in cursor.fetchall():
+            if not known:
+                continue
+            if end_substances == start_substances:
+                substances = {}
+            else:
+                before = parse_substances(start_substances or "")
+                substances = {
+                    name: count - before.get(name, 0)
+                    for name, count in parse_substances(end_substances).items()
+                }
+            result[pk] = OutcomeSums(
+                known_days=known,
+                no_use_days=no_use,
+                drinking_days=drinking,
+                heavy_days_female=heavy_f,
+                heavy_days_male=heavy_m,
+                alcohol_grams=grams if drinking else 0.0,
+                plan_days=plan,
+                within_plan_days=within,
+                money_spent=Decimal(money).scaleb(-2),
+                substance_use_days=substances,
+            )
+    return result
+
+
 def outcome_report(clients, *, today: datetime.date, weeks: int, country: str) -> list[ReportRow]:
     """One row per client: the last `weeks` weeks (this week included) against the weeks before.
 
     `clients` is a queryset of the charts to include (already limited to what the user may see).
-    Three queries, however many clients: the charts, the week sums, the substance sums.
     """
-    starts = week_starts(today, 2 * weeks)
-    prev_first, prev_last = starts[0], starts[weeks - 1]
-    cur_first, cur_last = starts[weeks], starts[-1]
+    previous, current = Window.weeks_back(today, weeks)
+    return window_report(clients, current=current, previous=previous, country=country)
+
+
+def window_report(clients, *, current: Window, previous: Window, country: str) -> list[ReportRow]:
+    """One row per client: any window against any other (a quarter from a Wednesday, a baseline
+    month against the last 30 days). Three queries, however many clients and however long the
+    windows: the charts, and the running-total differences of each window.
+    """
     charts = list(clients.values_list("pk", "chart_number", "drinking_thresholds"))
-    ids = clients.values("pk")
-    current = sums_by_client(ids, cur_first, cur_last)
-    previous = sums_by_client(ids, prev_first, prev_last)
-    cur_days = (today - cur_first).days + 1
-    prev_days = 7 * weeks
+    now = window_sums_by_client(clients, current)
+    before = window_sums_by_client(clients, previous)
     empty = OutcomeSums()
     rows = []
     for pk, chart_number, thresholds in charts:
@@ -185,16 +296,16 @@ def outcome_report(clients, *, today: datetime.date, weeks: int, country: str) -
                 chart_number=chart_number,
                 thresholds=thresholds,
                 current=outcomes_from_sums(
-                    current.get(pk, empty),
+                    now.get(pk, empty),
                     thresholds=thresholds,
                     country=country,
-                    window_days=cur_days,
+                    window_days=current.days,
                 ),
                 previous=outcomes_from_sums(
-                    previous.get(pk, empty),
+                    before.get(pk, empty),
                     thresholds=thresholds,
                     country=country,
-                    window_days=prev_days,
+                    window_days=previous.days,
                 ),
             )
         )
