@@ -38,7 +38,7 @@ from waypoint.diary.models import (
     DiarySettings,
     EntrySource,
 )
-from waypoint.diary.reports import outcome_report
+from waypoint.diary.reports import Window, window_report
 from waypoint.goals.models import SaferUsePractice, Substance
 from waypoint.lib.downloads import attachment
 
@@ -312,33 +312,52 @@ def report(request):
     `?download=csv` gives every matching row as CSV.
     """
     user = request.user
-    form = ReportFilterForm(request.GET, organization=user.organization, week_choices=REPORT_WEEKS)
+    today = user.organization.today()
+    form = ReportFilterForm(
+        request.GET, organization=user.organization, week_choices=REPORT_WEEKS, today=today
+    )
     if form.is_bound and not form.is_valid():
         return TemplateResponse(
             request, "diary/report.html", {"form": form, "rows": [], "page": None}, status=400
         )
     chosen = form.filters()
     weeks = chosen["weeks"]
+    windows = form.windows()
+    previous, current = windows or Window.weeks_back(today, weeks)
     settings = DiarySettings.for_organization(user.organization_id)
-    today = user.organization.today()
     charts = clients_visible_to(user).filter(status__in=chosen["status"]).order_by("chart_number")
     if chosen["clinician"] is not None:
         charts = charts.filter(primary_clinician=chosen["clinician"])
     if request.GET.get("download") == "csv":
-        rows = outcome_report(charts, today=today, weeks=weeks, country=settings.country)
+        rows = window_report(charts, current=current, previous=previous, country=settings.country)
+        detail = {"format": "csv", "weeks": weeks, "charts": len(rows)}
+        if windows:
+            detail = {
+                "format": "csv",
+                "current": [current.first.isoformat(), current.last.isoformat()],
+                "previous": [previous.first.isoformat(), previous.last.isoformat()],
+                "charts": len(rows),
+            }
         record(
             by=user,
             action=AuditAction.EXPORT,
             object_type="outcome_report",
             object_label="Outcome report",
-            detail={"format": "csv", "weeks": weeks, "charts": len(rows)},
+            detail=detail,
         )
-        return _report_csv(rows, weeks=weeks, today=today)
+        if windows:
+            name = f"outcomes-{current.first.isoformat()}-to-{current.last.isoformat()}.csv"
+        else:
+            name = f"outcomes-{weeks}-weeks-{today.isoformat()}.csv"
+        return _report_csv(rows, filename=name)
     page = Paginator(charts, REPORT_PAGE).get_page(request.GET.get("page"))
     page_ids = [c.pk for c in page.object_list]
     names = {c.pk: c for c in page.object_list}
-    rows = outcome_report(
-        charts.filter(pk__in=page_ids), today=today, weeks=weeks, country=settings.country
+    rows = window_report(
+        charts.filter(pk__in=page_ids),
+        current=current,
+        previous=previous,
+        country=settings.country,
     )
     record(
         by=user,
@@ -357,6 +376,9 @@ def report(request):
             "rows": [(names[r.client_id], r) for r in rows],
             "page": page,
             "weeks": weeks,
+            "custom_windows": bool(windows),
+            "current": current,
+            "previous": previous,
             "query": query.urlencode(),
             "country": settings.country,
             "drink_word": settings.drink_word(),
@@ -381,10 +403,10 @@ REPORT_CSV_HEADER = [
 ]
 
 
-def _report_csv(rows, *, weeks: int, today) -> HttpResponse:
+def _report_csv(rows, *, filename: str) -> HttpResponse:
     """Chart numbers (letters, digits, hyphens) and numbers only: no names, no formulas."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    attachment(response, f"outcomes-{weeks}-weeks-{today.isoformat()}.csv")
+    attachment(response, filename)
     writer = csv.writer(response)
     writer.writerow(REPORT_CSV_HEADER)
     for row in rows:
