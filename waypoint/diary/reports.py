@@ -187,87 +187,106 @@ class Window(NamedTuple):
         return previous, current
 
 
-def _running_sql(vendor: str, clients_sql: str) -> str:
-    """Per chart: running totals at the window's last day minus those before its first day.
+def _running_sql(vendor: str, clients_sql: str, windows: int) -> str:
+    """Per chart and window: running totals at the window's last day minus those before its first.
 
     Each bound is the latest running row on or before a day, one seek in the (client, day)
-    index: a LATERAL subquery on PostgreSQL, a correlated rowid lookup on SQLite.
+    index: a LATERAL subquery on PostgreSQL, a correlated rowid lookup on SQLite. Parameters:
+    (last, first) of each window in turn, then the chart subquery's.
     """
     from waypoint.clients.models import Client
 
     table = RunningTotal._meta.db_table
-    diffs = ", ".join(f"e.{c} - coalesce(s.{c}, 0)" for c in RUNNING_COUNTERS)
-    if vendor == "postgresql":
-        where = "x.client_id = c.id AND x.day {op} %s::date ORDER BY x.day DESC LIMIT 1"
-        bound = f"SELECT * FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
-        joins = (
-            f"JOIN LATERAL ({bound.format(op='<=')}) e ON true "
-            f"LEFT JOIN LATERAL ({bound.format(op='<')}) s ON true"
-        )
-    else:
-        where = "x.client_id = c.id AND x.day {op} %s ORDER BY x.day DESC LIMIT 1"
-        bound = f"SELECT x.id FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
-        joins = (
-            f"JOIN {table} e ON e.id = ({bound.format(op='<=')}) "
-            f"LEFT JOIN {table} s ON s.id = ({bound.format(op='<')})"
-        )
+    columns, joins = ["c.id"], []
+    for n in range(windows):
+        e, s = f"e{n}", f"s{n}"
+        columns += [f"{e}.{c} - coalesce({s}.{c}, 0)" for c in RUNNING_COUNTERS]
+        columns += [f"{e}.substances", f"{s}.substances"]
+        if vendor == "postgresql":
+            where = "x.client_id = c.id AND x.day {op} %s::date ORDER BY x.day DESC LIMIT 1"
+            bound = f"SELECT * FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
+            joins.append(f"LEFT JOIN LATERAL ({bound.format(op='<=')}) {e} ON true")
+            joins.append(f"LEFT JOIN LATERAL ({bound.format(op='<')}) {s} ON true")
+        else:
+            where = "x.client_id = c.id AND x.day {op} %s ORDER BY x.day DESC LIMIT 1"
+            bound = f"SELECT x.id FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
+            joins.append(f"LEFT JOIN {table} {e} ON {e}.id = ({bound.format(op='<=')})")
+            joins.append(f"LEFT JOIN {table} {s} ON {s}.id = ({bound.format(op='<')})")
     # Fixed table and column names; the chart subquery is Django's own compiled SQL.
     return (
-        f"SELECT c.id, {diffs}, e.substances, s.substances "  # noqa: S608  # nosec B608
-        f"FROM {Client._meta.db_table} c {joins} WHERE c.id IN ({clients_sql})"
+        f"SELECT {', '.join(columns)} "  # noqa: S608  # nosec B608
+        f"FROM {Client._meta.db_table} c {' '.join(joins)} WHERE c.id IN ({clients_sql})"
     )
 
 
-def window_sums_by_client(clients, window: Window) -> dict[int, OutcomeSums]:
-    """OutcomeSums per chart of `clients` (a queryset) over any window, in one query.
+_WIDTH = len(RUNNING_COUNTERS) + 2  # result columns per window
 
-    Charts with no known day in the window are absent. Integer counts and money (whole cents)
-    are exact differences; grams are a difference of float running sums (equal to a direct sum
-    up to rounding in the last bits, as OutcomeSums.__eq__ allows).
+
+def _window_sums(values) -> OutcomeSums | None:
+    """OutcomeSums from one window's columns of the running query (None: no known day)."""
+    (
+        known,
+        no_use,
+        drinking,
+        heavy_f,
+        heavy_m,
+        grams,
+        plan,
+        within,
+        money,
+        end_substances,
+        start_substances,
+    ) = values
+    if not known:
+        return None
+    if end_substances == start_substances:
+        substances = {}
+    else:
+        before = parse_substances(start_substances or "")
+        substances = {}
+        for name, count in parse_substances(end_substances).items():
+            if count != before.get(name, 0):
+                substances[name] = count - before.get(name, 0)
+    return OutcomeSums.trusted(
+        known_days=known,
+        no_use_days=no_use,
+        drinking_days=drinking,
+        heavy_days_female=heavy_f,
+        heavy_days_male=heavy_m,
+        # no drinking day in the window: exactly 0, not a float difference of equal sums
+        alcohol_grams=grams if drinking else 0.0,
+        plan_days=plan,
+        within_plan_days=within,
+        money_spent=Decimal(money).scaleb(-2),
+        substance_use_days=substances,  # sorted by name, no zeros (as the text is)
+    )
+
+
+def window_sums(clients, windows: list[Window]) -> list[dict[int, OutcomeSums]]:
+    """OutcomeSums per chart of `clients` (a queryset) for each window, in one query.
+
+    Charts with no known day in a window are absent from its dict. Integer counts and money
+    (whole cents) are exact differences; grams are a difference of float running sums (equal to a
+    direct sum up to rounding in the last bits, as OutcomeSums.__eq__ allows).
     """
     clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
-    sql = _running_sql(connection.vendor, clients_sql)
-    params = [window.last.isoformat(), window.first.isoformat(), *clients_params]
-    result = {}
+    sql = _running_sql(connection.vendor, clients_sql, len(windows))
+    params = [d.isoformat() for w in windows for d in (w.last, w.first)]
+    results: list[dict[int, OutcomeSums]] = [{} for _ in windows]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for (
-            pk,
-            known,
-            no_use,
-            drinking,
-            heavy_f,
-            heavy_m,
-            grams,
-            plan,
-            within,
-            money,
-            end_substances,
-            start_substances,
-        ) in cursor.fetchall():
-            if not known:
-                continue
-            if end_substances == start_substances:
-                substances = {}
-            else:
-                before = parse_substances(start_substances or "")
-                substances = {
-                    name: count - before.get(name, 0)
-                    for name, count in parse_substances(end_substances).items()
-                }
-            result[pk] = OutcomeSums(
-                known_days=known,
-                no_use_days=no_use,
-                drinking_days=drinking,
-                heavy_days_female=heavy_f,
-                heavy_days_male=heavy_m,
-                alcohol_grams=grams if drinking else 0.0,
-                plan_days=plan,
-                within_plan_days=within,
-                money_spent=Decimal(money).scaleb(-2),
-                substance_use_days=substances,
-            )
-    return result
+        cursor.execute(sql, [*params, *clients_params])
+        for row in cursor.fetchall():
+            pk = row[0]
+            for n, result in enumerate(results):
+                sums = _window_sums(row[1 + n * _WIDTH : 1 + (n + 1) * _WIDTH])
+                if sums is not None:
+                    result[pk] = sums
+    return results
+
+
+def window_sums_by_client(clients, window: Window) -> dict[int, OutcomeSums]:
+    """OutcomeSums per chart of `clients` over any one window (see `window_sums`)."""
+    return window_sums(clients, [window])[0]
 
 
 def outcome_report(clients, *, today: datetime.date, weeks: int, country: str) -> list[ReportRow]:
@@ -281,12 +300,11 @@ def outcome_report(clients, *, today: datetime.date, weeks: int, country: str) -
 
 def window_report(clients, *, current: Window, previous: Window, country: str) -> list[ReportRow]:
     """One row per client: any window against any other (a quarter from a Wednesday, a baseline
-    month against the last 30 days). Three queries, however many clients and however long the
-    windows: the charts, and the running-total differences of each window.
+    month against the last 30 days). Two queries, however many clients and however long the
+    windows: the charts, and the running-total differences of both windows.
     """
     charts = list(clients.values_list("pk", "chart_number", "drinking_thresholds"))
-    now = window_sums_by_client(clients, current)
-    before = window_sums_by_client(clients, previous)
+    now, before = window_sums(clients, [current, previous])
     empty = OutcomeSums()
     rows = []
     for pk, chart_number, thresholds in charts:
