@@ -11,6 +11,10 @@
    after a fresh DuckDB timing.
 4. The numbers must agree with DuckDB's for every client and period; then one line per engine:
    `outcomes-report-sqlite: 1.4x duckdb` (our time ÷ DuckDB's; best of several runs each).
+5. The same for two windows that start and end mid-week (`bench/windows.py`, the report's
+   window chooser): `outcomes-report-window-sqlite: 0.3x duckdb`.
+6. Pages and writes against bare Django views, and the demo build (`bench/pages.py`):
+   `caseload-page: 2.0x bare`, `diary-write: 1.5x bare`, `demo-build: 14.2s`.
 
 Details go to stderr; stdout has only the result lines. Exit status 1 if any number disagrees.
 The report compares the last WEEKS weeks (this week included) with the WEEKS weeks before.
@@ -549,6 +553,7 @@ def main() -> int:
                 wait_for(workdir / f"{engine}.ready", process)
             # ...then time each report alone, right after DuckDB's baseline on the same machine.
             lines, failed = [], False
+            from bench import pages
             from bench import windows as mid_week
 
             for engine, process in children.items():
@@ -583,6 +588,7 @@ def main() -> int:
                 failed = failed or bool(window_problems)
                 ratio = result["window_seconds"] / duck_window_seconds
                 lines.append(f"outcomes-report-window-{engine}: {ratio:.2f}x duckdb")
+            lines += pages.main(workdir)  # caseload-page, diary-write, demo-build (bench/pages.py)
         finally:
             for process in children.values():
                 if process.poll() is None:
