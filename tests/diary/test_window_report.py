@@ -259,6 +259,9 @@ def test_window_report_reads_a_fixed_number_of_queries(clinic, clinician, client
     assert by_number["W-4"].current.days_reported == 0  # day 4 is after the window
     assert by_number["W-4"].current.days_unknown == 4
     assert by_number["W-0"].previous.days_reported == 0
+    # No chart at all (a page of nobody, pk__in=[]): no rows and no error.
+    nobody = charts.filter(pk__in=[])
+    assert window_report(nobody, current=current, previous=previous, country="US") == []
 
 
 # The page's window chooser ----------------------------------------------------------------

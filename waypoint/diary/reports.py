@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Sum
 
@@ -269,7 +270,10 @@ def window_sums(clients, windows: list[Window]) -> list[dict[int, OutcomeSums]]:
     (whole cents) are exact differences; grams are a difference of float running sums (equal to a
     direct sum up to rounding in the last bits, as OutcomeSums.__eq__ allows).
     """
-    clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
+    try:
+        clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: Django knows there is nothing to ask for
+        return [{} for _ in windows]
     sql = _running_sql(connection.vendor, clients_sql, len(windows))
     params = [d.isoformat() for w in windows for d in (w.last, w.first)]
     results: list[dict[int, OutcomeSums]] = [{} for _ in windows]
