@@ -3,14 +3,14 @@
 A child process with its own throw-away SQLite database (the default engine):
 
 1. `migrate` on the empty database (timed, for scale), then the demo clinics
-   (`waypoint.clinics.demo.build_demo`, timed): `demo-build: 14.2s`.
+   (`waypoint.clinics.demo.build_demo`, timed): `demo-build: 7.4s`.
 2. A clinic of CASELOAD clients (synthetic diaries of CASELOAD_DAYS days with their rollups) whose
    primary clinician is one staff member; one of them has a portal login.
 3. With Django's test Client (the whole middleware stack, in process, so the time is the server's):
    - the clinician's caseload page against a bare view that renders a template of the same size
-     (the caseload's own HTML, verbatim) through the same middleware: `caseload-page: 2.1x bare`;
+     (the caseload's own HTML, verbatim) through the same middleware: `caseload-page: 59.3x bare`;
    - a portal check-in (form, entry, rollup refresh of the week and the running totals, redirect)
-     against a bare view that inserts one diary row and redirects: `diary-write: 1.6x bare`.
+     against a bare view that inserts one diary row and redirects: `diary-write: 5.2x bare`.
    Each pair alternates request by request (so both see the same machine load) and takes the best
    of ROUNDS; times are wall-clock around `Client.get` / `Client.post`.
 
