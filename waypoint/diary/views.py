@@ -37,7 +37,7 @@ from waypoint.diary.models import (
     DiarySettings,
     EntrySource,
 )
-from waypoint.diary.reports import outcome_report
+from waypoint.diary.reports import Window, window_report
 from waypoint.goals.models import SaferUsePractice, Substance
 from waypoint.lib.csvstream import stream_csv
 
@@ -311,35 +311,54 @@ def report(request):
     `?download=csv` gives every matching row as CSV.
     """
     user = request.user
-    form = ReportFilterForm(request.GET, organization=user.organization, week_choices=REPORT_WEEKS)
+    today = user.organization.today()
+    form = ReportFilterForm(
+        request.GET, organization=user.organization, week_choices=REPORT_WEEKS, today=today
+    )
     if form.is_bound and not form.is_valid():
         return TemplateResponse(
             request, "diary/report.html", {"form": form, "rows": [], "page": None}, status=400
         )
     chosen = form.filters()
     weeks = chosen["weeks"]
+    windows = form.windows()
+    previous, current = windows or Window.weeks_back(today, weeks)
     settings = DiarySettings.for_organization(user.organization_id)
-    today = user.organization.today()
     charts = clients_visible_to(user).filter(status__in=chosen["status"]).order_by("chart_number")
     if chosen["clinician"] is not None:
         charts = charts.filter(primary_clinician=chosen["clinician"])
     if request.GET.get("download") == "csv":
+        detail = {"format": "csv", "weeks": weeks, "charts": charts.count()}
+        if windows:
+            detail = {
+                "format": "csv",
+                "current": [current.first.isoformat(), current.last.isoformat()],
+                "previous": [previous.first.isoformat(), previous.last.isoformat()],
+                "charts": detail["charts"],
+            }
         record(
             by=user,
             action=AuditAction.EXPORT,
             object_type="outcome_report",
             object_label="Outcome report",
-            detail={"format": "csv", "weeks": weeks, "charts": charts.count()},
+            detail=detail,
         )
+        if windows:
+            name = f"outcomes-{current.first.isoformat()}-to-{current.last.isoformat()}.csv"
+        else:
+            name = f"outcomes-{weeks}-weeks-{today.isoformat()}.csv"
         return stream_csv(
-            _report_csv_rows(charts, weeks=weeks, today=today, country=settings.country),
-            f"outcomes-{weeks}-weeks-{today.isoformat()}.csv",
+            _report_csv_rows(charts, current=current, previous=previous, country=settings.country),
+            name,
         )
     page = Paginator(charts, REPORT_PAGE).get_page(request.GET.get("page"))
     page_ids = [c.pk for c in page.object_list]
     names = {c.pk: c for c in page.object_list}
-    rows = outcome_report(
-        charts.filter(pk__in=page_ids), today=today, weeks=weeks, country=settings.country
+    rows = window_report(
+        charts.filter(pk__in=page_ids),
+        current=current,
+        previous=previous,
+        country=settings.country,
     )
     record(
         by=user,
@@ -358,6 +377,9 @@ def report(request):
             "rows": [(names[r.client_id], r) for r in rows],
             "page": page,
             "weeks": weeks,
+            "custom_windows": bool(windows),
+            "current": current,
+            "previous": previous,
             "query": query.urlencode(),
             "country": settings.country,
             "drink_word": settings.drink_word(),
@@ -385,17 +407,17 @@ REPORT_CSV_HEADER = [
 CSV_CHUNK = 500
 
 
-def _report_csv_rows(charts, *, weeks: int, today, country: str):
+def _report_csv_rows(charts, *, current, previous, country: str):
     """Chart numbers (letters, digits, hyphens) and numbers only: no names, no formulas.
 
     A generator: charts are read in chunks of CSV_CHUNK ids (`.iterator()`), each chunk's
-    outcomes computed with the same three queries, so memory does not grow with the caseload.
+    outcomes computed with the same queries, so memory does not grow with the caseload.
     """
     yield REPORT_CSV_HEADER
     ids = charts.values_list("pk", flat=True).iterator(chunk_size=CSV_CHUNK)
     while chunk := list(itertools.islice(ids, CSV_CHUNK)):
-        rows = outcome_report(
-            charts.filter(pk__in=chunk), today=today, weeks=weeks, country=country
+        rows = window_report(
+            charts.filter(pk__in=chunk), current=current, previous=previous, country=country
         )
         for row in rows:
             now = row.current
