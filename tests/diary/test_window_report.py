@@ -331,3 +331,18 @@ def test_report_window_errors(login, admin, client_chart, change, field, message
     errors = response.context["form"].errors
     assert message in " ".join(errors[field])
     assert response.context["rows"] == []
+
+
+@pytest.mark.django_db
+def test_migrate_builds_running_totals_missing_from_an_older_database(client_chart, clinician):
+    """A database upgraded from before diary/0003 has rollups but no running totals."""
+    from waypoint.diary import actions as diary_actions
+    from waypoint.diary.apps import build_missing_running_totals
+    from waypoint.diary.models import DayRollup, RunningTotal
+
+    day = client_chart.organization.today() - datetime.timedelta(days=3)
+    diary_actions.record_no_use(client_chart, by=clinician, source="clinician", day=day)
+    assert DayRollup.objects.exists()
+    RunningTotal.objects.all().delete()
+    build_missing_running_totals(sender=None)
+    assert RunningTotal.objects.filter(client=client_chart).exists()
