@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "waypoint.substances",
     "waypoint.appointments",
     "waypoint.library",
+    "waypoint.questions",
     "ninja",
 ]
 
@@ -357,3 +358,7 @@ API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/m")
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
+
+# The organization the public site belongs to (its slug): its on-call address hears of urgent
+# public questions (docs/public-site.md). Empty: the first organization created.
+PUBLIC_SITE_ORGANIZATION = env.str("PUBLIC_SITE_ORGANIZATION", default="")
