@@ -53,8 +53,9 @@ def _post(client, data, **extra):
 
 
 def _published(title="Naloxone and fentanyl", question="Does naloxone work on fentanyl?", **kw):
-    q = actions.receive_question(text=question, language=kw.pop("language", "en"),
-                                 consent_to_publish=True)  # fmt: skip
+    q = actions.receive_question(
+        text=question, language=kw.pop("language", "en"), consent_to_publish=True
+    )
     return actions.answer_question(
         q,
         by=kw.pop("by"),
@@ -105,9 +106,15 @@ def test_the_email_address_is_never_shown(client, clinician, login):
 def test_asking_under_an_article_links_it(client, clinic):
     from waypoint.library.models import Article
 
-    article = Article.objects.create(title="Naloxone basics", slug="naloxone-basics",
-                                     authors="Sam", audience="Anyone", summary="s", body="b",
-                                     published=True)  # fmt: skip
+    article = Article.objects.create(
+        title="Naloxone basics",
+        slug="naloxone-basics",
+        authors="Sam",
+        audience="Anyone",
+        summary="s",
+        body="b",
+        published=True,
+    )
     page = client.get(reverse(ASK) + "?article=naloxone-basics")
     assert b"Naloxone basics" in page.content
     _post(client, {**GOOD, "article": "naloxone-basics"})
@@ -196,8 +203,9 @@ def test_on_call_falls_back_to_the_alert_on_call_address(client, clinic):
     assert [m.to for m in mail.outbox] == [["alerts@clinic.test"]]
 
 
-def test_public_site_organization_setting_chooses_the_on_call(client, clinic, other_clinic,
-                                                             settings):  # fmt: skip
+def test_public_site_organization_setting_chooses_the_on_call(
+    client, clinic, other_clinic, settings
+):
     other_clinic.public_on_call_email = "other-oncall@other.test"
     other_clinic.save()
     settings.PUBLIC_SITE_ORGANIZATION = "other-clinic"
@@ -308,7 +316,7 @@ def test_without_consent_the_answer_is_emailed_only(client, clinician, login, cl
             "publish": "on",
             "title": "T",
             "public_question": "Q",
-        },  # fmt: skip
+        },
     )
     question.refresh_from_db()
     assert question.status == Status.ANSWERED
@@ -358,7 +366,10 @@ def test_reject_and_urgent_handled_are_audited(client, clinician, login, on_call
     question.refresh_from_db()
     assert question.urgent_handled_by == clinician
     assert list(Question.objects.queue()) == [question]  # still waiting for an answer
-    assert staff.post(reverse("questions-reject", args=[question.pk]), {"reason": "bogus"}).status_code == 302  # fmt: skip
+    assert (
+        staff.post(reverse("questions-reject", args=[question.pk]), {"reason": "bogus"}).status_code
+        == 302
+    )
     question.refresh_from_db()
     assert question.status == Status.PENDING  # an invalid reason rejects nothing
     staff.post(reverse("questions-reject", args=[question.pk]), {"reason": "spam"})
@@ -367,7 +378,10 @@ def test_reject_and_urgent_handled_are_audited(client, clinician, login, on_call
     assert list(Question.objects.queue()) == []
     details = set(AuditEvent.objects.values_list("detail__question", flat=True))
     assert {"received", "on_call_emailed", "urgent_handled", "rejected"} <= details
-    assert staff.post(reverse("questions-moderate", args=[question.pk]), {"answer": "x"}).status_code == 403  # fmt: skip
+    assert (
+        staff.post(reverse("questions-moderate", args=[question.pk]), {"answer": "x"}).status_code
+        == 403
+    )
 
 
 def test_moderation_is_for_answerers_only(client, client_user, login, clinic):
@@ -376,7 +390,10 @@ def test_moderation_is_for_answerers_only(client, client_user, login, clinic):
     assert client.get(reverse("questions-queue")).status_code == 302  # to sign-in
     portal = login(client_user)
     assert portal.get(reverse("questions-queue")).status_code == 403
-    assert portal.post(reverse("questions-reject", args=[question.pk]), {"reason": "spam"}).status_code == 403  # fmt: skip
+    assert (
+        portal.post(reverse("questions-reject", args=[question.pk]), {"reason": "spam"}).status_code
+        == 403
+    )
     assert portal.get(reverse("questions-detail", args=[question.pk])).status_code == 404
 
 
@@ -419,13 +436,19 @@ def test_script_in_questions_and_answers_is_neutralized(client, clinician, login
 
 
 def test_search_ranks_and_highlights(client, clinician, clinic):
-    _published(title="Mixing alcohol and benzodiazepines",
-               question="Is it risky to drink on Xanax?",
-               answer="Yes: alcohol and benzodiazepines both slow breathing.", by=clinician,
-               tags=["combinations"])  # fmt: skip
-    _published(title="Naloxone basics", question="Where do I get naloxone?",
-               answer="Pharmacies. Naloxone does not reverse alcohol or benzodiazepines.",
-               by=clinician)  # fmt: skip
+    _published(
+        title="Mixing alcohol and benzodiazepines",
+        question="Is it risky to drink on Xanax?",
+        answer="Yes: alcohol and benzodiazepines both slow breathing.",
+        by=clinician,
+        tags=["combinations"],
+    )
+    _published(
+        title="Naloxone basics",
+        question="Where do I get naloxone?",
+        answer="Pharmacies. Naloxone does not reverse alcohol or benzodiazepines.",
+        by=clinician,
+    )
     hits = fulltext.search("benzodiazepines alcohol")
     assert [h.question.title for h in hits] == [
         "Mixing alcohol and benzodiazepines",  # in the title: ranked first
@@ -441,9 +464,14 @@ def test_search_ranks_and_highlights(client, clinician, clinic):
 
 
 def test_spanish_accents_are_optional_in_search(clinician, clinic):
-    _published(title="¿Cómo hablo con mi terapeuta?", question="¿Cómo le digo lo que consumo?",
-               answer="Con calma: la terapia de reducción de daños empieza donde estás.",
-               language="es", by=clinician, tags=["terapia"])  # fmt: skip
+    _published(
+        title="¿Cómo hablo con mi terapeuta?",
+        question="¿Cómo le digo lo que consumo?",
+        answer="Con calma: la terapia de reducción de daños empieza donde estás.",
+        language="es",
+        by=clinician,
+        tags=["terapia"],
+    )
     assert len(fulltext.search("reduccion")) == 1
     assert len(fulltext.search("reducción")) == 1
 
@@ -461,8 +489,13 @@ def test_unpublishing_removes_it_from_search(clinician, clinic):
 
 def test_list_and_tags(client, clinician, clinic):
     _published(by=clinician, tags=["naloxone"])
-    _published(title="Moderation goals", question="Can I aim to drink less?",
-               answer="Yes.", by=clinician, tags=["alcohol"])  # fmt: skip
+    _published(
+        title="Moderation goals",
+        question="Can I aim to drink less?",
+        answer="Yes.",
+        by=clinician,
+        tags=["alcohol"],
+    )
     page = client.get(reverse("questions-list"))
     assert page.status_code == 200
     assert len(page.context["questions"]) == 2
@@ -488,7 +521,10 @@ def test_one_vote_per_browser_session(client, clinician, clinic):
 
 def test_cannot_vote_on_unpublished(client, clinic):
     question = actions.receive_question(text="A pending question here", language="en")
-    assert client.post(reverse("questions-vote", args=[question.pk]), {"helpful": "yes"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(reverse("questions-vote", args=[question.pk]), {"helpful": "yes"}).status_code
+        == 404
+    )
 
 
 def test_answered_questions_in_feed_sitemap_home(client, clinician, clinic):
