@@ -159,6 +159,26 @@ PAGES = {
     "new library article": ("get", "library-article-add", (), None, 200),
     "edit library review": ("get", "library-review-edit", ("review",), None, 200),
     "library draft": ("get", "library-detail", ("draft",), None, 200),
+    "ask a question": ("get", "questions-ask", (), None, 200),
+    "questions and answers": ("get", "questions-list", (), None, 200),
+    "answered question": ("get", "questions-detail", ("question_published",), None, 200),
+    "pending question page": ("get", "questions-detail", ("question_pending",), None, 200),
+    "public questions queue": ("get", "questions-queue", (), None, 200),
+    "moderate question": ("get", "questions-moderate", ("question_pending",), None, 200),
+    "mark question urgent": (
+        "post",
+        "questions-mark-urgent",
+        ("question_pending",),
+        None,
+        "question_moderate",
+    ),
+    "urgent question handled": (
+        "post",
+        "questions-urgent-handled",
+        ("question_urgent",),
+        None,
+        "questions_queue",
+    ),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -245,6 +265,16 @@ MATRIX = {
     "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
     # A draft is a 404 to everyone but editors (published pages are open to all).
     "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, OK],
+    # Public questions: anyone asks and reads; every clinic's staff answer (the public site is
+    # the deployment's, like the library); clients never moderate.
+    "ask a question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "questions and answers": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "answered question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "pending question page": [404, OK, OK, OK, OK, OK, OK, 404, OK, OK],
+    "public questions queue": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
+    "moderate question": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
+    "mark question urgent": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
+    "urgent question handled": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
 }
 
 CASES = [
@@ -300,6 +330,7 @@ def world(
     )
     group, group_session = _group(client_chart, clinician)
     library = _library()
+    questions = _questions()
     return {
         "people": {
             "anonymous": None,
@@ -326,12 +357,17 @@ def world(
             "crisis": "crisis",
             "substance": "alcohol",
             **library,
+            **questions,
         },
         "chart_url": client_chart.get_absolute_url(),
         "redirects": {
             "note": notes["note"].get_absolute_url(),
             "signed": notes["signed"].get_absolute_url(),
             "notes": reverse("notes-list", args=[client_chart.pk]),
+            "question_moderate": reverse(
+                "questions-moderate", args=[questions["question_pending"]]
+            ),
+            "questions_queue": reverse("questions-queue"),
         },
     }
 
@@ -364,6 +400,29 @@ def _library():
         body="Draft.",
     )
     return {"review": review.pk, "draft": draft.slug}
+
+
+def _questions():
+    """A pending, an urgent and a published public question."""
+    from waypoint.questions import actions
+
+    pending = actions.receive_question(text="How do test strips work?", language="en")
+    urgent = actions.receive_question(text="He is not breathing", language="en", urgent=True)
+    published = actions.answer_question(
+        actions.receive_question(
+            text="Where is naloxone free?", language="en", consent_to_publish=True
+        ),
+        by=None,
+        answer="At many pharmacies and health departments.",
+        publish=True,
+        title="Free naloxone",
+        public_question="Where is naloxone free?",
+    )
+    return {
+        "question_pending": pending.pk,
+        "question_urgent": urgent.pk,
+        "question_published": published.pk,
+    }
 
 
 def _notes(chart, maya, admin):

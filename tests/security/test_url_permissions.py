@@ -52,6 +52,11 @@ PUBLIC = {
     "library-feed",
     "sitemap",
     "robots-txt",
+    "questions-list",  # public questions: ask, read, search and vote (waypoint.questions)
+    "questions-ask",
+    "questions-thanks",
+    "questions-detail",
+    "questions-vote",
 }
 # Pages a signed-in client may use besides the portal itself: their own account.
 CLIENT_SELF_SERVICE = {

@@ -25,6 +25,7 @@ def receive_question(
     urgent: bool = False,
     refused_because: str = "",
     replacing: Question | None = None,
+    at=None,
 ) -> Question:
     """Store a question from the public (no account). An urgent one emails the public site's
     on-call address once it commits. `replacing`: the urgent question kept from this browser's
@@ -44,6 +45,8 @@ def receive_question(
     question.article = article
     question.urgent = question.urgent or urgent
     question.refused_because = refused_because
+    if at is not None:
+        question.asked_at = at
     question.save()
     record(
         by=None,
@@ -81,6 +84,7 @@ def answer_question(
     public_question: str = "",
     tags=(),
     new_tags=(),
+    at=None,
 ) -> Question:
     """Answer a question; publish it at once if asked and the asker consented. The asker is
     emailed (a link when published, the answer itself when not) if they left an address."""
@@ -92,13 +96,13 @@ def answer_question(
         raise ValueError("The asker did not agree to publication: the answer can only be emailed.")
     first_answer = question.answered_at is None
     question.answer = answer.strip()
-    question.answered_at = question.answered_at or timezone.now()
+    question.answered_at = question.answered_at or at or timezone.now()
     question.answered_by = by
     if question.consent_to_publish:
         question.title = title.strip()
         question.public_question = public_question.strip()
     if publish:
-        _make_public(question)
+        _make_public(question, at=at)
     elif question.status in (Status.PENDING, Status.PUBLISHED):
         question.status = Status.ANSWERED  # unticking "publish" takes it off the site
     question.save()
@@ -115,10 +119,10 @@ def answer_question(
     return question
 
 
-def _make_public(question: Question) -> None:
+def _make_public(question: Question, *, at=None) -> None:
     question.status = Status.PUBLISHED
     question.public_answer = question.answer
-    question.published_at = question.published_at or timezone.now()
+    question.published_at = question.published_at or at or timezone.now()
 
 
 @transaction.atomic

@@ -11,7 +11,8 @@ migration `questions/0002_fulltext` installs with `install(schema_editor)`:
   back if the question is published. Ranking is `bm25()` with the title weighted 10, the
   question 4 and the answer 1; matches are marked with `highlight()` and `snippet()`.
 - **PostgreSQL**: the `search_vector` column, set by a BEFORE INSERT/UPDATE trigger from the
-  public copy with weights A/B/C, in the question's language ('english' or 'spanish'), NULL
+  public copy with weights A/B/C, in the question's language (`waypoint_english` or
+  `waypoint_spanish`: the built-in stemmers after `unaccent`, so accents are optional), NULL
   unless published; a GIN index on it. Queries use `SearchQuery` (websearch syntax, English or
   Spanish), `SearchRank` and `SearchHeadline`.
 
@@ -29,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 FTS_TABLE = "questions_question_fts"
 OPEN, CLOSE = "\x02", "\x03"  # match markers, turned into <mark> after escaping
 WEIGHTS = (10.0, 4.0, 1.0)
+PG_CONFIGS = {"en": "waypoint_english", "es": "waypoint_spanish"}
 
 _SQLITE = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS questions_question_fts USING fts5(
@@ -67,12 +69,27 @@ _PG_VECTOR = """
   setweight(to_tsvector(cfg, coalesce(NEW.public_question, '')), 'B') ||
   setweight(to_tsvector(cfg, coalesce(NEW.public_answer, '')), 'C')"""
 _POSTGRESQL = [
+    # Accents optional, as on SQLite: our own configurations, English and Spanish stemming after
+    # unaccent (a trusted extension since PostgreSQL 13: the database owner may create it).
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    """DO $$ BEGIN
+         IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'waypoint_english') THEN
+           CREATE TEXT SEARCH CONFIGURATION waypoint_english (COPY = english);
+           ALTER TEXT SEARCH CONFIGURATION waypoint_english
+             ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+         END IF;
+         IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'waypoint_spanish') THEN
+           CREATE TEXT SEARCH CONFIGURATION waypoint_spanish (COPY = spanish);
+           ALTER TEXT SEARCH CONFIGURATION waypoint_spanish
+             ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
+         END IF;
+       END $$""",
     f"""CREATE OR REPLACE FUNCTION questions_question_search_vector() RETURNS trigger AS $$
         DECLARE cfg regconfig;
         BEGIN
           IF NEW.status = 'published' THEN
-            cfg := CASE WHEN NEW.language = 'es' THEN 'spanish'::regconfig
-                        ELSE 'english'::regconfig END;
+            cfg := CASE WHEN NEW.language = 'es' THEN 'waypoint_spanish'::regconfig
+                        ELSE 'waypoint_english'::regconfig END;
             NEW.search_vector := {_PG_VECTOR};
           ELSE
             NEW.search_vector := NULL;
@@ -91,6 +108,8 @@ _POSTGRESQL_DROP = [
     "DROP INDEX IF EXISTS questions_question_search_gin",
     "DROP TRIGGER IF EXISTS questions_question_search_vector ON questions_question",
     "DROP FUNCTION IF EXISTS questions_question_search_vector()",
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS waypoint_english",
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS waypoint_spanish",
 ]
 
 
@@ -206,8 +225,8 @@ def _pg_query(words: list[str]):
     from django.contrib.postgres.search import SearchQuery
 
     text = " ".join(words)
-    return SearchQuery(text, config="english", search_type="plain") | SearchQuery(
-        text, config="spanish", search_type="plain"
+    return SearchQuery(text, config=PG_CONFIGS["en"], search_type="plain") | SearchQuery(
+        text, config=PG_CONFIGS["es"], search_type="plain"
     )
 
 
@@ -220,20 +239,22 @@ def _pg_rank(query):
 
 def _pg_highlights(ids: list[int], words: list[str]) -> dict[int, tuple[str, str]]:
     from django.contrib.postgres.search import SearchHeadline
-    from django.db.models import Case, Value, When
+    from django.db.models import Case, TextField, Value, When
     from django.db.models.functions import Concat
 
     from waypoint.questions.models import Question
 
     query = _pg_query(words)
-    config = Case(When(language="es", then=Value("spanish")), default=Value("english"))
+    config = Case(
+        When(language="es", then=Value(PG_CONFIGS["es"])), default=Value(PG_CONFIGS["en"])
+    )
     options = {"start_sel": OPEN, "stop_sel": CLOSE, "config": config}
     rows = (
         Question.objects.filter(pk__in=ids)
         .annotate(
             title_marked=SearchHeadline("title", query, highlight_all=True, **options),
             snippet_marked=SearchHeadline(
-                Concat("public_question", Value(" "), "public_answer"),
+                Concat("public_question", Value(" "), "public_answer", output_field=TextField()),
                 query,
                 max_words=40,
                 min_words=20,
