@@ -19,6 +19,8 @@ DISTINCTIVE_NOTE = "Wants Thursdays near the Gribblemoor depot"
 DISTINCTIVE_EMAIL = "zephyrine.reminders@example.test"
 DISTINCTIVE_BALANCE = "Gorgonzola accordion rehearsals"  # a decisional-balance cell
 DISTINCTIVE_GROUP_NOTES = ["Pumpernickel lighthouse themes", "Own part: quokka harmonica"]
+DISTINCTIVE_QUESTION = "Does the Snorkelwhistle ferry sell naloxone?"  # a public question
+DISTINCTIVE_ASKER = "marzipan.asker@example.test"
 
 
 def _raw(table, column, pk):
@@ -73,6 +75,11 @@ def distinctive_chart(clinic, admin, clinician):
     group_actions.record_session(
         session, by=clinician, topic="", shared_note=shared, rows={chart.pk: ("present", own)}
     )
+    from waypoint.questions import actions as question_actions
+
+    question_actions.receive_question(
+        text=DISTINCTIVE_QUESTION, language="en", email=DISTINCTIVE_ASKER
+    )
     return chart
 
 
@@ -91,6 +98,7 @@ def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path)
     secrets = [DISTINCTIVE_NAME, "Zephyrine", "Quorrabelle", DISTINCTIVE_ADDRESS, "1979-11-23"]
     secrets += [DISTINCTIVE_NOTE, "Gribblemoor", DISTINCTIVE_EMAIL, DISTINCTIVE_BALANCE]
     secrets += [*DISTINCTIVE_GROUP_NOTES, "quokka"]
+    secrets += [DISTINCTIVE_QUESTION, "Snorkelwhistle", DISTINCTIVE_ASKER]
     for secret in secrets:
         for encoded in (
             secret.encode("utf-8"),
@@ -124,6 +132,7 @@ def test_encrypted_fields_cannot_be_filtered(distinctive_chart):
 def test_discovery_covers_history_tables():
     labels = {model._meta.label for model, _ in keyrotation.encrypted_columns()}
     assert {"clients.Client", "clients.HistoricalClient", "clients.Episode"} <= labels
+    assert "questions.Question" in labels
 
 
 def test_rotation_moves_everything_to_new_key_and_old_key_can_go(distinctive_chart, settings):
