@@ -216,7 +216,12 @@ def search(query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
     if not ranked:
         return []
     ids = [pk for pk, _ in ranked]
-    questions = Question.objects.published().prefetch_related("tags").in_bulk(ids)
+    questions = (
+        Question.objects.published()
+        .defer("text", "email", "answer", "search_vector")  # encrypted or unused here
+        .prefetch_related("tags")
+        .in_bulk(ids)
+    )
     hits = []
     for pk, rank in ranked:
         if pk in questions and pk in highlights:

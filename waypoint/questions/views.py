@@ -44,7 +44,8 @@ def _crisis_context():
 @require_GET
 def question_list(request):
     query = request.GET.get("q", "").strip()[:200]
-    tag = Tag.objects.filter(slug=request.GET.get("tag", "")).first()
+    tag_slug = request.GET.get("tag", "")
+    tag = Tag.objects.filter(slug=tag_slug).first() if tag_slug else None
     try:
         page = max(1, min(int(request.GET.get("page", 1)), 500))
     except ValueError:
