@@ -44,8 +44,10 @@ _SQLITE = [
           INSERT INTO questions_question_fts(rowid, title, question, answer)
           VALUES (new.id, new.title, new.public_question, new.public_answer);
         END""",
+    # Only when what is indexed changes: a vote or a moderation flag leaves the index alone.
     """CREATE TRIGGER IF NOT EXISTS questions_question_fts_update
-        AFTER UPDATE ON questions_question BEGIN
+        AFTER UPDATE OF status, title, public_question, public_answer ON questions_question
+        BEGIN
           DELETE FROM questions_question_fts WHERE rowid = old.id;
           INSERT INTO questions_question_fts(rowid, title, question, answer)
           SELECT new.id, new.title, new.public_question, new.public_answer
@@ -102,7 +104,8 @@ _POSTGRESQL = [
         END $$ LANGUAGE plpgsql""",
     "DROP TRIGGER IF EXISTS questions_question_search_vector ON questions_question",
     """CREATE TRIGGER questions_question_search_vector
-        BEFORE INSERT OR UPDATE ON questions_question
+        BEFORE INSERT OR UPDATE OF status, language, title, public_question, public_answer
+        ON questions_question
         FOR EACH ROW EXECUTE FUNCTION questions_question_search_vector()""",
     """CREATE INDEX IF NOT EXISTS questions_question_search_gin
         ON questions_question USING gin (search_vector)""",

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +19,7 @@ from waypoint.library.models import Article
 from waypoint.questions import abuse, actions, fulltext
 from waypoint.questions.crisis import reads_like_crisis
 from waypoint.questions.forms import AnswerForm, AskForm, RejectForm
-from waypoint.questions.models import Question, Status, Tag
+from waypoint.questions.models import AskAttempt, Question, Status, Tag
 from waypoint.questions.permissions import answerer_required, can_answer_questions
 from waypoint.questions.site import public_organization
 
@@ -170,13 +171,8 @@ def _kept_urgent(request):
 
 
 def _may_keep_urgent(request) -> bool:
-    from waypoint.questions.models import AskAttempt
-
-    digest = abuse.address_digest(request)
-    from django.utils import timezone
-
     recent = AskAttempt.objects.filter(
-        address_digest=digest, at__gt=timezone.now() - abuse.RATE_WINDOW
+        address_digest=abuse.address_digest(request), at__gt=timezone.now() - abuse.RATE_WINDOW
     )
     return recent.count() < CRISIS_RATE_LIMIT
 
