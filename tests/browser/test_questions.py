@@ -44,9 +44,14 @@ def test_ask_a_question_on_a_phone(phone, site):
     phone.get_by_role("link", name="Ask a question").first.click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Ask a question")
     assert phone.evaluate(NO_SIDEWAYS_SCROLL)
-    expect(phone.get_by_label("Leave this empty")).to_be_hidden()
+    # The honeypot is off screen for people (and aria-hidden for screen readers).
+    assert phone.evaluate(
+        "() => document.getElementById('id_website').getBoundingClientRect().right < 0"
+    )
     axe_check(phone)
-    phone.get_by_label("Your question").fill("Is it risky to drink on a benzodiazepine?")
+    phone.get_by_role("textbox", name="Your question").fill(
+        "Is it risky to drink on a benzodiazepine?"
+    )
     phone.get_by_label("Email (optional)").fill("asker@example.org")
     phone.get_by_role("button", name="Send my question").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Thank you: we have your question")
@@ -58,7 +63,9 @@ def test_ask_a_question_on_a_phone(phone, site):
 def test_crisis_question_refused_still_shows_the_crisis_lines_first(phone, site):
     phone.goto("/questions/ask/")
     # No consent and no email: refused, but it reads like a crisis.
-    phone.get_by_label("Your question").fill("My friend is not breathing after using")
+    phone.get_by_role("textbox", name="Your question").fill(
+        "My friend is not breathing after using"
+    )
     phone.get_by_role("button", name="Send my question").click()
     crisis = phone.locator(".crisis-first")
     expect(crisis).to_be_visible()
