@@ -107,8 +107,11 @@ class AskForm(forms.Form):
 
     def refusal_reason(self) -> str:
         """One line naming why the form was refused, for the moderators of a kept question."""
-        names = sorted(self.errors)
-        return ("Form refused: " + ", ".join(names))[:200]
+        labels = [
+            str(self.fields[name].label) if name in self.fields else "form"
+            for name in sorted(self.errors)
+        ]
+        return ("Form refused: " + "; ".join(labels))[:200]
 
 
 class AnswerForm(forms.Form):
