@@ -118,26 +118,28 @@ class AnswerForm(forms.Form):
     title = forms.CharField(
         max_length=200,
         required=False,
-        help_text="A short public title. Needed to publish.",
+        help_text=gettext_lazy("A short public title. Needed to publish."),
     )
     public_question = forms.CharField(
-        label="The question as it will be published",
+        label=gettext_lazy("The question as it will be published"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Edit out anything that could identify the asker or anyone else.",
+        help_text=gettext_lazy("Edit out anything that could identify the asker or anyone else."),
     )
     answer = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=20000,
-        help_text="Markdown: **bold**, *italic*, lists, links.",
+        help_text=gettext_lazy("Markdown: **bold**, *italic*, lists, links."),
     )
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     new_tags = forms.CharField(
-        required=False, max_length=200, help_text="New tags, separated by commas."
+        required=False, max_length=200, help_text=gettext_lazy("New tags, separated by commas.")
     )
-    publish = forms.BooleanField(required=False, label="Publish the question and answer")
+    publish = forms.BooleanField(
+        required=False, label=gettext_lazy("Publish the question and answer")
+    )
 
     def __init__(self, *args, question: Question, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,25 +155,25 @@ class AnswerForm(forms.Form):
         names = [n.strip() for n in self.cleaned_data["new_tags"].split(",")]
         names = [n for n in names if n]
         if any(len(n) > 60 for n in names):
-            raise forms.ValidationError("Keep each tag under 60 characters.")
+            raise forms.ValidationError(_("Keep each tag under 60 characters."))
         return names
 
     def clean(self):
         data = super().clean()
         if data.get("publish"):
             if not (data.get("title") or "").strip():
-                self.add_error("title", "A published question needs a title.")
+                self.add_error("title", _("A published question needs a title."))
             if not (data.get("public_question") or "").strip():
-                self.add_error("public_question", "A published question needs its question.")
+                self.add_error("public_question", _("A published question needs its question."))
         return data
 
 
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(
         choices=[
-            ("spam", "Advertising or spam"),
-            ("not_a_question", "Not a question we can answer here"),
-            ("duplicate", "Already answered (duplicate)"),
-            ("other", "Other"),
+            ("spam", gettext_lazy("Advertising or spam")),
+            ("not_a_question", gettext_lazy("Not a question we can answer here")),
+            ("duplicate", gettext_lazy("Already answered (duplicate)")),
+            ("other", gettext_lazy("Other")),
         ]
     )

@@ -228,7 +228,9 @@ def moderate(request, pk):
                 tags=data.get("tags", []),
                 new_tags=data.get("new_tags", []),
             )
-            messages.success(request, f"Saved the answer to question #{question.pk}.")
+            messages.success(
+                request, _("Saved the answer to question #%(n)s.") % {"n": question.pk}
+            )
             return redirect("questions-queue")
     return TemplateResponse(
         request,
@@ -244,10 +246,10 @@ def reject(request, pk):
     question = get_object_or_404(Question, pk=pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose why the question is rejected.")
+        messages.error(request, _("Choose why the question is rejected."))
         return redirect("questions-moderate", pk)
     actions.reject_question(question, by=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, f"Rejected question #{question.pk}.")
+    messages.success(request, _("Rejected question #%(n)s.") % {"n": question.pk})
     return redirect("questions-queue")
 
 
@@ -256,7 +258,7 @@ def reject(request, pk):
 def urgent_handled(request, pk):
     question = get_object_or_404(Question, pk=pk, urgent=True)
     actions.handle_urgent(question, by=request.user)
-    messages.success(request, f"Question #{question.pk}: urgency marked as handled.")
+    messages.success(request, _("Question #%(n)s: urgency marked as handled.") % {"n": question.pk})
     return redirect("questions-queue")
 
 
@@ -265,7 +267,7 @@ def urgent_handled(request, pk):
 def mark_urgent(request, pk):
     question = get_object_or_404(Question, pk=pk)
     actions.mark_urgent(question, by=request.user)
-    messages.success(request, f"Question #{question.pk} marked urgent.")
+    messages.success(request, _("Question #%(n)s marked urgent.") % {"n": question.pk})
     return redirect("questions-moderate", pk)
 
 
@@ -278,5 +280,5 @@ def publish(request, pk):
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("questions-moderate", pk)
-    messages.success(request, f"Published question #{question.pk}.")
+    messages.success(request, _("Published question #%(n)s.") % {"n": question.pk})
     return redirect(question)
