@@ -25,6 +25,8 @@ def navigation(request):
         ]
         if user.can(Permission.SEE_SUPERVISEE_CHARTS):
             links.append(("notes-supervision", "Supervision"))
+        if user.can(Permission.ANSWER_PUBLIC_QUESTIONS):
+            links.append(("questions-queue", "Questions"))
         if user.can(Permission.MANAGE_STAFF):
             links.append(("accounts-staff", "Staff"))
         if user.can(Permission.MANAGE_ORGANIZATION):
