@@ -297,6 +297,8 @@ def test_answer_and_publish_with_consent(client, clinician, login, on_call):
     assert b"<strong>dissolve</strong>" in page.content
     assert [m.to for m in mail.outbox] == [["asker@example.org"]]
     assert question.get_absolute_url() in mail.outbox[0].body
+    question.refresh_from_db()
+    assert question.email == "" and question.answer_emailed_at is not None  # forgotten
     events = AuditEvent.objects.filter(object_type="questions.question", object_id=str(question.pk))
     assert {e.detail.get("question") for e in events} >= {"received", "answered", "answer_emailed"}
     assert all("fentanyl" not in str(e.detail) for e in events)
@@ -359,7 +361,7 @@ def test_answer_now_publish_later(client, clinician, login, clinic):
 
 
 def test_reject_and_urgent_handled_are_audited(client, clinician, login, on_call):
-    _post(client, CRISIS)
+    _post(client, {**CRISIS, "email": "asker@example.org"})
     question = Question.objects.get()
     staff = login(clinician)
     assert staff.post(reverse("questions-urgent-handled", args=[question.pk])).status_code == 302
@@ -375,6 +377,7 @@ def test_reject_and_urgent_handled_are_audited(client, clinician, login, on_call
     staff.post(reverse("questions-reject", args=[question.pk]), {"reason": "spam"})
     question.refresh_from_db()
     assert question.status == Status.REJECTED
+    assert question.email == ""
     assert list(Question.objects.queue()) == []
     details = set(AuditEvent.objects.values_list("detail__question", flat=True))
     assert {"received", "on_call_emailed", "urgent_handled", "rejected"} <= details

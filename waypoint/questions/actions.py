@@ -149,6 +149,7 @@ def unpublish_question(question: Question, *, by) -> Question:
 @transaction.atomic
 def reject_question(question: Question, *, by, reason: str) -> Question:
     question.status = Status.REJECTED
+    question.email = ""  # no answer will be sent: the address is not needed any more
     question.save()
     record(
         by=by,

@@ -68,7 +68,10 @@ def email_answer(question_id: int) -> bool:
             "or text 988 for the Suicide & Crisis Lifeline.\n"
         )
     EmailMessage(subject, body, to=[question.email]).send()
-    Question.objects.filter(pk=question_id).update(answer_emailed_at=timezone.now())
+    # The address was only for this: forget it once the answer has gone.
+    question.email = ""
+    question.answer_emailed_at = timezone.now()
+    question.save(update_fields=["email", "answer_emailed_at", "updated_at"])
     record(
         by=None,
         action=AuditAction.CHANGE,
