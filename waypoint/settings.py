@@ -107,6 +107,10 @@ SITE_URL = env.str(
 if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, got {SITE_URL!r}")
 
+# The organization that runs the public site (library, questions): its staff are the editors and
+# its on-call address hears of urgent questions. Empty: the oldest organization (one clinic).
+PUBLIC_SITE_ORGANIZATION = env.str("PUBLIC_SITE_ORGANIZATION", default="")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -154,6 +158,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "waypoint.accounts.middleware.NoStoreMiddleware",
+    "waypoint.accounts.middleware.ClinicTimeZoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "waypoint.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -358,7 +363,3 @@ API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/m")
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
-
-# The organization the public site belongs to (its slug): its on-call address hears of urgent
-# public questions (docs/public-site.md). Empty: the first organization created.
-PUBLIC_SITE_ORGANIZATION = env.str("PUBLIC_SITE_ORGANIZATION", default="")

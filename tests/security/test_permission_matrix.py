@@ -159,6 +159,11 @@ PAGES = {
     "new library article": ("get", "library-article-add", (), None, 200),
     "edit library review": ("get", "library-review-edit", ("review",), None, 200),
     "library draft": ("get", "library-detail", ("draft",), None, 200),
+    "library revisions": ("get", "library-review-revisions", ("review",), None, 200),
+    "library topic": ("get", "library-topic", ("topic",), None, 200),
+    "assessment summary": ("get", "assessment-summary", ("chart",), None, 200),
+    "assessment summary pdf": ("get", "assessment-summary-pdf", ("chart",), None, 200),
+    "portal medications": ("get", "medications-portal", (), None, 200),
     "ask a question": ("get", "questions-ask", (), None, 200),
     "questions and answers": ("get", "questions-list", (), None, 200),
     "answered question": ("get", "questions-detail", ("question_published",), None, 200),
@@ -259,22 +264,29 @@ MATRIX = {
     "add diagnosis": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "add allergy": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "note prescriber contact": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
-    # Public content: admins of any organization (EDIT_PUBLIC_CONTENT) and granted editors.
-    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
-    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
-    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    # Public content: admins (EDIT_PUBLIC_CONTENT) and granted editors of the organization that
+    # runs the public site (PUBLIC_SITE_ORGANIZATION; here the oldest, Demo) — not Other Clinic's.
+    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
     # A draft is a 404 to everyone but editors (published pages are open to all).
-    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, OK],
-    # Public questions: anyone asks and reads; every clinic's staff answer (the public site is
-    # the deployment's, like the library); clients never moderate.
+    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "library revisions": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "library topic": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],  # public
+    # The one-page drug, set and setting summary: whoever may read the chart.
+    "assessment summary": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "assessment summary pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "portal medications": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    # Public questions: anyone asks and reads; the staff of the organization that runs the
+    # public site answer (like library editing); another organization's staff and clients never.
     "ask a question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     "questions and answers": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     "answered question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
-    "pending question page": [404, OK, OK, OK, OK, OK, OK, 404, OK, OK],
-    "public questions queue": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
-    "moderate question": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
-    "mark question urgent": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
-    "urgent question handled": [LOGIN, OK, OK, OK, OK, OK, OK, 403, OK, OK],
+    "pending question page": [404, OK, OK, OK, OK, OK, OK, 404, 404, 404],
+    "public questions queue": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "moderate question": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "mark question urgent": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "urgent question handled": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
 }
 
 CASES = [
@@ -374,7 +386,7 @@ def world(
 
 def _library():
     """A published book review and a draft article in the public library."""
-    from waypoint.library.models import Article, BookReview
+    from waypoint.library.models import Article, BookReview, Topic
 
     review = BookReview.objects.create(
         title="Over the Influence",
@@ -399,7 +411,9 @@ def _library():
         summary="Not yet.",
         body="Draft.",
     )
-    return {"review": review.pk, "draft": draft.slug}
+    topic = Topic.objects.create(name="Safer use", slug="safer-use")
+    review.topics.add(topic)
+    return {"review": review.pk, "draft": draft.slug, "topic": topic.slug}
 
 
 def _questions():

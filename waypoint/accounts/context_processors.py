@@ -25,7 +25,7 @@ def navigation(request):
         ]
         if user.can(Permission.SEE_SUPERVISEE_CHARTS):
             links.append(("notes-supervision", "Supervision"))
-        if user.can(Permission.ANSWER_PUBLIC_QUESTIONS):
+        if user.can(Permission.ANSWER_PUBLIC_QUESTIONS) and _answers_questions(user):
             links.append(("questions-queue", "Questions"))
         if user.can(Permission.MANAGE_STAFF):
             links.append(("accounts-staff", "Staff"))
@@ -38,6 +38,12 @@ def navigation(request):
             links.append(("accounts-organization", "Settings"))
     links.append(("accounts-two-factor", "Sign-in security"))
     return {"nav_links": links}
+
+
+def _answers_questions(user) -> bool:
+    from waypoint.questions.permissions import can_answer_questions
+
+    return can_answer_questions(user)
 
 
 def idle_sign_out(request):

@@ -122,7 +122,7 @@ def entry_add(request, pk):
     today = client.organization.today()
     day = _day_param(request.GET.get("day"), today) or today
     form = EntryForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         today=today,
         country=settings.country,
         client=client,
@@ -152,7 +152,7 @@ def entry_edit(request, pk, entry_pk):
     entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client, kind="use")
     settings = DiarySettings.for_organization(client.organization_id)
     form = EntryForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         today=client.organization.today(),
         country=settings.country,
         initial=EntryForm.initial_from(entry),
@@ -414,7 +414,9 @@ def _report_csv(rows, *, weeks: int, today) -> HttpResponse:
 def diary_settings(request):
     organization = request.user.organization
     current = DiarySettings.for_organization(organization)
-    form = DiarySettingsForm(request.POST or None, initial={"country": current.country})
+    form = DiarySettingsForm(
+        request.POST if request.method == "POST" else None, initial={"country": current.country}
+    )
     if request.method == "POST" and form.is_valid():
         actions.update_diary_settings(
             organization, by=request.user, country=form.cleaned_data["country"]
@@ -462,7 +464,7 @@ def checkin(request):
     day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
     substances, own_count = _portal_substances(client)
     form = CheckInForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         today=today,
         country=settings.country,
         client=client,

@@ -28,7 +28,9 @@ def export_bundle(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.CREATE_CHART)
 def import_bundle(request):
-    form = BundleUploadForm(request.POST or None, request.FILES or None)
+    form = BundleUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = actions.import_chart(

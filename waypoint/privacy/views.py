@@ -81,7 +81,9 @@ def consent_list(request, pk):
 @staff_required
 def consent_create(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="new consent").client
-    form = ConsentForm(request.POST or None, organization=client.organization)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None, organization=client.organization
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in actions.CONSENT_FIELDS}
         try:
@@ -104,7 +106,11 @@ def consent_edit(request, pk, consent_pk):
     if consent.status != ConsentStatus.DRAFT:
         messages.error(request, "Only a draft consent can be changed; write a new one instead.")
         return redirect(consent)
-    form = ConsentForm(request.POST or None, instance=consent, organization=client.organization)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None,
+        instance=consent,
+        organization=client.organization,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_consent(form.instance, by=request.user, changed_fields=form.changed_data)
@@ -170,7 +176,9 @@ def consent_paper(request, pk, consent_pk):
         messages.error(request, "This consent cannot be signed now.")
         return redirect(consent)
     form = PaperSignatureForm(
-        request.POST or None, request.FILES or None, today=client.organization.today()
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        today=client.organization.today(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +215,7 @@ def consent_scan(request, pk, consent_pk):
 def consent_revoke(request, pk, consent_pk):
     client = get_client_for_user(request.user, pk, write=True, page="revoke consent").client
     consent = _consent_for(client, consent_pk)
-    form = StaffRevokeForm(request.POST or None)
+    form = StaffRevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.revoke_consent(
@@ -256,7 +264,9 @@ def disclose(request, pk):
     initial = {"basis": "consent"}
     if "consent" in request.GET:
         initial["consent"] = request.GET["consent"]
-    form = DisclosureForm(request.POST or None, client=client, initial=initial)
+    form = DisclosureForm(
+        request.POST if request.method == "POST" else None, client=client, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -464,7 +474,8 @@ def privacy_settings(request):
     organization = request.user.organization
     current = PrivacySettings.for_organization(organization)
     form = RetentionSettingsForm(
-        request.POST or None, initial={"retention_years": current.retention_years}
+        request.POST if request.method == "POST" else None,
+        initial={"retention_years": current.retention_years},
     )
     if request.method == "POST" and form.is_valid():
         actions.update_privacy_settings(
@@ -517,7 +528,7 @@ def chart_close(request, pk):
     episode = client.current_episode()
     already_closed = episode is None and client.status == ChartStatus.DISCHARGED
     form = CloseChartForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         episode=episode,
         today=client.organization.today(),
         initial={"closed_on": client.organization.today()},

@@ -1,5 +1,7 @@
-"""Who may answer public questions: roles with ANSWER_PUBLIC_QUESTIONS (clinicians, supervisors,
-admins) and library editors (`library.Editor`). Clients never: the check requires clinic staff."""
+"""Who may answer public questions: staff of the organization that runs the public site
+(`library.permissions.public_site_organization`) whose role has ANSWER_PUBLIC_QUESTIONS
+(clinicians, supervisors, admins), and its library editors (`library.Editor`). Clients never;
+another organization's staff never (the public site has one publisher)."""
 
 from functools import wraps
 
@@ -13,6 +15,11 @@ def can_answer_questions(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if not user.is_clinic_staff:
+        return False
+    from waypoint.library.permissions import public_site_organization
+
+    publisher = public_site_organization()
+    if publisher is None or user.organization_id != publisher.pk:
         return False
     if user.can(Permission.ANSWER_PUBLIC_QUESTIONS):
         return True

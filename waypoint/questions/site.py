@@ -1,23 +1,13 @@
 """The organization the public site belongs to: the one whose on-call address hears of urgent
-public questions. `PUBLIC_SITE_ORGANIZATION` names it by slug; unset, it is the first
-organization created (a single-clinic deployment needs no setting)."""
-
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+public questions and whose staff answer them. Chosen in one place, by the library
+(`public_site_organization`: `PUBLIC_SITE_ORGANIZATION`, else the oldest organization)."""
 
 from waypoint.clinics.models import Organization
+from waypoint.library.permissions import public_site_organization
 
 
 def public_organization() -> Organization | None:
-    slug = getattr(settings, "PUBLIC_SITE_ORGANIZATION", "")
-    if slug:
-        organization = Organization.objects.filter(slug=slug).first()
-        if organization is None:
-            raise ImproperlyConfigured(
-                f"PUBLIC_SITE_ORGANIZATION={slug!r} names no organization (use its slug)."
-            )
-        return organization
-    return Organization.objects.order_by("pk").first()
+    return public_site_organization()
 
 
 def on_call_address(organization: Organization | None) -> str:
