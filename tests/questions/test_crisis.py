@@ -36,6 +36,7 @@ EN_CRISIS = [
     "My roommate stopped breathing",
     "He's snoring but won't respond to his name",
     "I'm not suicidal. But I do want to die.",  # the second sentence stands on its own
+    "My brother keeps saying he wants to kill himself",
 ]
 
 EN_NOT_CRISIS = [
@@ -66,6 +67,7 @@ EN_NOT_CRISIS = [
     "Could I die from mixing alcohol with xanax? I want to know the risks.",
     "Is kratom safe with my antidepressant?",
     "Killing it at my job, but I drink too much after work",
+    "My son would never hurt himself, but he drinks a lot",
     "",
 ]
 
@@ -99,6 +101,7 @@ ES_CRISIS = [
     "Me está pegando ahora",
     "SUICIDARME es lo único que pienso",
     "Dejó de respirar hace un minuto",
+    "Mi hermana dice que quiere matarse",
 ]
 
 ES_NOT_CRISIS = [
@@ -128,6 +131,7 @@ ES_NOT_CRISIS = [
     "¿Qué hago si tengo antojos por la noche?",
     "No fue una sobredosis, solo se mareó",
     "¿Es seguro el kratom con antidepresivos?",
+    "Mi hermano nunca pensó en matarse, pero bebe mucho",
 ]
 
 

@@ -38,7 +38,8 @@ _CRISIS = {
         r"\bsuicidal\b",
         r"\b(?:commit|committing|attempt|attempting|consider(?:ing)?|planning|plan) suicide\b",
         r"\bthinking (?:about|of) (?:suicide|killing myself|ending (?:it|my life)|dying)\b",
-        r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself\b",
+        r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) "
+        r"(?:myself|himself|herself|themselves|themself)\b",
         r"\bend (?:it all|my life|things)\b",
         r"\bending (?:it all|my life|things)\b",
         r"\btake my (?:own )?life\b",
@@ -89,7 +90,8 @@ _CRISIS = {
         r"\bideas suicidas\b",
         r"\b(?:me quiero|quiero|voy a|me voy a|pienso|pensando en|pense en) "
         r"(?:matar(?:me)?|morir(?:me)?|quitarme la vida|hacerme dano|cortarme)\b",
-        r"\bmatarme\b",
+        r"\bmatar(?:me|se)\b",
+        r"\bquitarse la vida\b",
         r"\bquitarme la vida\b",
         r"\bhacerme dano\b",
         r"\bno quiero (?:vivir|seguir viviendo|estar aqui|despertar|seguir)\b",
@@ -154,7 +156,7 @@ _IGNORED = {
         r"\b(?:not|never) (?:\w+ ){0,2}(?:thinking|thought) (?:about|of) "
         r"(?:suicide|killing myself|ending (?:it|my life)|dying)\b",
         r"\b(?:not|never|wouldn'?t|won'?t|would never|will never) (?:\w+ ){0,2}"
-        r"(?:kill|hurt|harm) myself\b",
+        r"(?:kill|hurt|harm) (?:myself|himself|herself|themselves|themself)\b",
         r"\b(?:don'?t|do not|never) want to die\b",
         r"\bnot (?:going|gonna|trying) to die\b",
         r"\bnot (?:\w+ ){0,2}(?:overdosing|having an overdose)\b",
@@ -174,8 +176,8 @@ _IGNORED = {
         # Negaciones.
         r"\bno (?:soy|estoy|me siento) (?:\w+ ){0,1}suicida\b",
         r"\bno (?:tengo|he tenido|tuve) (?:ningun(?:a|o)? )?(?:pensamientos|ideas) suicidas\b",
-        r"\b(?:no|nunca|jamas) (?:\w+ ){0,3}(?:suicidarme|matarme|quitarme la vida|"
-        r"hacerme dano|cortarme)\b",
+        r"\b(?:no|nunca|jamas) (?:\w+ ){0,3}(?:suicidar(?:me|se)|matar(?:me|se)|"
+        r"quitar(?:me|se) la vida|hacerme dano|cortarme)\b",
         r"\bno (?:me )?quiero morir(?:me)?\b",
         r"\bno (?:es|fue) (?:una )?sobredosis\b",
     ],
