@@ -16,6 +16,9 @@
 6. Pages and writes against bare Django views, and the demo build (`bench/pages.py`):
    `caseload-page: 59.3x bare`, `diary-write: 5.2x bare`, `demo-build: 7.4s`.
 
+5. Then `bench/qa_search.py`: the public question search page against a bare full-text query
+   (`qa-search-sqlite: 1.2x fts5`, `qa-search-postgresql: 1.1x tsvector`; BENCH_QA_QUESTIONS).
+
 Details go to stderr; stdout has only the result lines. Exit status 1 if any number disagrees.
 The report compares the last WEEKS weeks (this week included) with the WEEKS weeks before.
 """
@@ -606,4 +609,9 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
-        sys.exit(main())
+        status = main()
+        from bench import qa_search  # the public question search page (bench/qa_search.py)
+
+        for line in qa_search.main():
+            print(line, flush=True)
+        sys.exit(status)

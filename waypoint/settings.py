@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "waypoint.appointments",
     "waypoint.library",
     "waypoint.reports",
+    "waypoint.questions",
     "ninja",
 ]
 

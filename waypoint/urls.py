@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("waypoint.appointments.urls")),
     path("", include("waypoint.library.urls")),
     path("", include("waypoint.reports.urls")),
+    path("", include("waypoint.questions.urls")),
 ]
 
 handler400 = "waypoint.errors.bad_request"

@@ -28,6 +28,8 @@ DISTINCTIVE_MEDICATIONS = [
     "Nebulized marmalade allergy",
     "Frobisher agreed to the slower taper",
 ]
+DISTINCTIVE_QUESTION = "Does the Snorkelwhistle ferry sell naloxone?"  # a public question
+DISTINCTIVE_ASKER = "marzipan.asker@example.test"
 
 
 def _raw(table, column, pk):
@@ -125,6 +127,11 @@ def distinctive_chart(clinic, admin, clinician):
         prescriber=prescriber,
         note=contact,
     )
+    from waypoint.questions import actions as question_actions
+
+    question_actions.receive_question(
+        text=DISTINCTIVE_QUESTION, language="en", email=DISTINCTIVE_ASKER
+    )
     return chart
 
 
@@ -145,6 +152,7 @@ def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path)
     secrets += [*DISTINCTIVE_GROUP_NOTES, "quokka"]
     secrets += [DISTINCTIVE_SESSION_NOTE, "Wendlebury", DISTINCTIVE_PLAN_ITEM, "periwinkle"]
     secrets += [*DISTINCTIVE_MEDICATIONS, "Frobisher"]
+    secrets += [DISTINCTIVE_QUESTION, "Snorkelwhistle", DISTINCTIVE_ASKER]
     for secret in secrets:
         for encoded in (
             secret.encode("utf-8"),
@@ -188,6 +196,7 @@ def test_encrypted_fields_cannot_be_filtered(distinctive_chart):
 def test_discovery_covers_history_tables():
     labels = {model._meta.label for model, _ in keyrotation.encrypted_columns()}
     assert {"clients.Client", "clients.HistoricalClient", "clients.Episode"} <= labels
+    assert "questions.Question" in labels
 
 
 def test_rotation_moves_everything_to_new_key_and_old_key_can_go(distinctive_chart, settings):

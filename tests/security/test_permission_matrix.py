@@ -178,6 +178,26 @@ PAGES = {
     "export job": ("get", "reports-export", ("export",), None, 200),
     "export status": ("get", "reports-export-status", ("export",), None, 200),
     "export download": ("get", "reports-export-download", ("export",), None, 200),
+    "ask a question": ("get", "questions-ask", (), None, 200),
+    "questions and answers": ("get", "questions-list", (), None, 200),
+    "answered question": ("get", "questions-detail", ("question_published",), None, 200),
+    "pending question page": ("get", "questions-detail", ("question_pending",), None, 200),
+    "public questions queue": ("get", "questions-queue", (), None, 200),
+    "moderate question": ("get", "questions-moderate", ("question_pending",), None, 200),
+    "mark question urgent": (
+        "post",
+        "questions-mark-urgent",
+        ("question_pending",),
+        None,
+        "question_moderate",
+    ),
+    "urgent question handled": (
+        "post",
+        "questions-urgent-handled",
+        ("question_urgent",),
+        None,
+        "questions_queue",
+    ),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -281,6 +301,16 @@ MATRIX = {
     "export job": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
     "export status": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
     "export download": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    # Public questions: anyone asks and reads; the staff of the organization that runs the
+    # public site answer (like library editing); another organization's staff and clients never.
+    "ask a question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "questions and answers": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "answered question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "pending question page": [404, OK, OK, OK, OK, OK, OK, 404, 404, 404],
+    "public questions queue": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "moderate question": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "mark question urgent": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "urgent question handled": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
 }
 
 CASES = [
@@ -337,6 +367,7 @@ def world(
     group, group_session = _group(client_chart, clinician)
     library = _library()
     export = _export(admin)
+    questions = _questions()
     return {
         "people": {
             "anonymous": None,
@@ -364,12 +395,17 @@ def world(
             "substance": "alcohol",
             **library,
             "export": export.pk,
+            **questions,
         },
         "chart_url": client_chart.get_absolute_url(),
         "redirects": {
             "note": notes["note"].get_absolute_url(),
             "signed": notes["signed"].get_absolute_url(),
             "notes": reverse("notes-list", args=[client_chart.pk]),
+            "question_moderate": reverse(
+                "questions-moderate", args=[questions["question_pending"]]
+            ),
+            "questions_queue": reverse("questions-queue"),
         },
     }
 
@@ -426,6 +462,29 @@ def _library():
     topic = Topic.objects.create(name="Safer use", slug="safer-use")
     review.topics.add(topic)
     return {"review": review.pk, "draft": draft.slug, "topic": topic.slug}
+
+
+def _questions():
+    """A pending, an urgent and a published public question."""
+    from waypoint.questions import actions
+
+    pending = actions.receive_question(text="How do test strips work?", language="en")
+    urgent = actions.receive_question(text="He is not breathing", language="en", urgent=True)
+    published = actions.answer_question(
+        actions.receive_question(
+            text="Where is naloxone free?", language="en", consent_to_publish=True
+        ),
+        by=None,
+        answer="At many pharmacies and health departments.",
+        publish=True,
+        title="Free naloxone",
+        public_question="Where is naloxone free?",
+    )
+    return {
+        "question_pending": pending.pk,
+        "question_urgent": urgent.pk,
+        "question_published": published.pk,
+    }
 
 
 def _notes(chart, maya, admin):

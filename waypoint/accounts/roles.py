@@ -30,6 +30,7 @@ class Permission(StrEnum):
     MANAGE_MEASURE_NORMS = "manage_measure_norms"
     EDIT_PUBLIC_CONTENT = "edit_public_content"  # the public library (waypoint.library)
     VIEW_PROGRAM_REPORTS = "view_program_reports"  # de-identified program outcomes (reports)
+    ANSWER_PUBLIC_QUESTIONS = "answer_public_questions"  # public Q&A (waypoint.questions)
 
 
 ROLE_DESCRIPTIONS = {
@@ -61,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_MEASURE_NORMS,
             Permission.EDIT_PUBLIC_CONTENT,
             Permission.VIEW_PROGRAM_REPORTS,
+            Permission.ANSWER_PUBLIC_QUESTIONS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -69,9 +71,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.SEE_SUPERVISEE_CHARTS,
             Permission.MANAGE_CARE_TEAM,
             Permission.VIEW_PROGRAM_REPORTS,
+            Permission.ANSWER_PUBLIC_QUESTIONS,
         }
     ),
-    Role.CLINICIAN: frozenset({Permission.CREATE_CHART}),
+    Role.CLINICIAN: frozenset({Permission.CREATE_CHART, Permission.ANSWER_PUBLIC_QUESTIONS}),
     Role.CLIENT: frozenset({Permission.USE_PORTAL}),
 }
 

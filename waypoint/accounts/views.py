@@ -181,6 +181,7 @@ def organization_settings(request):
         "timezone": organization.timezone,
         "clinicians_see_all_charts": organization.clinicians_see_all_charts,
         "require_staff_two_factor": organization.require_staff_two_factor,
+        "public_on_call_email": organization.public_on_call_email,
     }
     form = OrganizationSettingsForm(
         request.POST if request.method == "POST" else None, initial=initial

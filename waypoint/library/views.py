@@ -20,7 +20,13 @@ KINDS = {
 
 def public_home(request):
     """`/` for a visitor who is not signed in (accounts.views.home sends everyone else on)."""
-    return render(request, "library/home.html", {"items": published_items()[:4]})
+    from waypoint.questions.feeds import answered_questions
+
+    return render(
+        request,
+        "library/home.html",
+        {"items": published_items()[:4], "questions": answered_questions(4)},
+    )
 
 
 @require_GET
@@ -123,6 +129,8 @@ def robots_txt(request):
         "Disallow: /api/",
         "Disallow: /accounts/",
         "Disallow: /library/manage/",
+        "Disallow: /questions/queue/",
+        "Disallow: /questions/ask/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
         "",
     ]
