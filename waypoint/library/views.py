@@ -43,26 +43,29 @@ def library(request):
     )
 
 
+def detail_context(request, item, *, rating_form=None) -> dict:
+    """Everything a library page shows: the item, its topics, readers' ratings and comments."""
+    from waypoint.questions.views import comment_context
+
+    return {
+        "item": item,
+        "can_edit": can_edit_public_content(request.user),
+        "topics": item.topics.all(),
+        "ratings": item.reader_ratings(),
+        "rating_form": rating_form or RatingForm(),
+        "rated": request.GET.get("rated") == "1",
+        **comment_context(request, item),
+    }
+
+
 @require_GET
 def detail(request, slug):
     item = find_item(slug)
     if item is None:
         raise Http404("No library page has that address.")
-    editor = can_edit_public_content(request.user)
-    if not item.published and not editor:
+    if not item.published and not can_edit_public_content(request.user):
         raise Http404("No library page has that address.")
-    return render(
-        request,
-        "library/detail.html",
-        {
-            "item": item,
-            "can_edit": editor,
-            "topics": item.topics.all(),
-            "ratings": item.reader_ratings(),
-            "rating_form": RatingForm(),
-            "rated": request.GET.get("rated") == "1",
-        },
-    )
+    return render(request, "library/detail.html", detail_context(request, item))
 
 
 @require_POST
@@ -73,17 +76,8 @@ def rate(request, slug):
         raise Http404("No library page has that address.")
     form = RatingForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "library/detail.html",
-            {
-                "item": item,
-                "topics": item.topics.all(),
-                "ratings": item.reader_ratings(),
-                "rating_form": form,
-            },
-            status=400,
-        )
+        context = detail_context(request, item, rating_form=form)
+        return render(request, "library/detail.html", context, status=400)
     if request.session.session_key is None:
         request.session.save()
     actions.rate_item(

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
-from waypoint.questions.models import Question, Status, Tag
+from waypoint.questions.models import Comment, CommentStatus, Question, Status, Tag
 
 
 def _enqueue(task, question_id: int) -> None:
@@ -190,3 +190,45 @@ def vote(question: Question, *, helpful: bool) -> None:
     anonymous, and it changes no one's record."""
     field = "helpful_yes" if helpful else "helpful_no"
     Question.objects.filter(pk=question.pk, status=Status.PUBLISHED).update(**{field: F(field) + 1})
+
+
+@transaction.atomic
+def receive_comment(item, *, text: str, name: str = "", language: str, urgent: bool) -> Comment:
+    """A reader's comment on a published library page, waiting for a moderator. An urgent one
+    (reads like a crisis) emails the on-call address once it commits."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from waypoint.questions import tasks
+
+    if not item.published:
+        raise ValueError("Only published pages take comments.")
+    comment = Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(type(item)),
+        object_id=item.pk,
+        text=text,
+        name=name.strip(),
+        language=language,
+        urgent=urgent,
+    )
+    record(
+        by=None,
+        action=AuditAction.CREATE,
+        obj=comment,
+        detail={"comment": "received", "urgent": urgent},
+    )
+    if urgent:
+        _enqueue(tasks.notify_on_call_about_comment, comment.pk)
+    return comment
+
+
+@transaction.atomic
+def moderate_comment(comment: Comment, *, by, publish: bool) -> Comment:
+    """Publish or reject a waiting comment; audited. A decided comment stays decided."""
+    if comment.status != CommentStatus.PENDING:
+        raise ValueError("This comment has already been moderated.")
+    comment.status = CommentStatus.PUBLISHED if publish else CommentStatus.REJECTED
+    comment.moderated_at = timezone.now()
+    comment.moderated_by = by
+    comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+    record(by=by, action=AuditAction.CHANGE, obj=comment, detail={"comment": comment.status})
+    return comment

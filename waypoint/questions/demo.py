@@ -230,3 +230,41 @@ def populate(ctx) -> None:
     actions.receive_question(
         text=URGENT, language="en", urgent=reads_like_crisis(URGENT, "en"), consent_to_publish=False
     )
+    populate_comments(ctx)
+
+
+# Readers' comments on library pages: two published, one waiting for a moderator.
+COMMENTS = [
+    (
+        "naloxone-basics",
+        "Jo",
+        "I keep a kit in my bag now. The part about staying with the person after they wake up "
+        "is something nobody had told me.",
+        True,
+    ),
+    (
+        "over-the-influence",
+        "",
+        "The worksheet on what each drug does for me was the first time I wrote it down. "
+        "Helpful before my first appointment.",
+        True,
+    ),
+    (
+        "what-is-harm-reduction",
+        "Sam from Oakland",
+        "Does this mean a therapist would still see me if I am not ready to cut down at all?",
+        False,
+    ),
+]
+
+
+def populate_comments(ctx) -> None:
+    from waypoint.library.queries import find_item
+
+    moderator = ctx.users["clinician2"]
+    for slug, name, text, publish in COMMENTS:
+        comment = actions.receive_comment(
+            find_item(slug), text=text, name=name, language="en", urgent=False
+        )
+        if publish:
+            actions.moderate_comment(comment, by=moderator, publish=True)

@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy
 
 from waypoint.questions import abuse
 from waypoint.questions.models import (
+    MAX_COMMENT_CHARS,
     MAX_LINKS,
     MAX_QUESTION_CHARS,
+    MIN_COMMENT_CHARS,
     MIN_QUESTION_CHARS,
     Language,
     Question,
@@ -13,7 +15,39 @@ from waypoint.questions.models import (
 )
 
 
-class AskForm(forms.Form):
+class PublicPostForm(forms.Form):
+    """What every public post (question, comment) shares: the honeypot field, rendered apart
+    and hidden (abuse.py), and the text as typed, which crisis detection reads even when the
+    form is refused."""
+
+    website = forms.CharField(required=False, label=gettext_lazy("Leave this empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update(
+            {"tabindex": "-1", "autocomplete": "off", "class": "hp-field"}
+        )
+        self.fields["text"].widget.attrs["maxlength"] = str(self.max_chars)
+
+    def visible_fields(self):
+        """Every field but the honeypot, which the template renders apart, hidden."""
+        return [field for field in super().visible_fields() if field.name != abuse.HONEYPOT_FIELD]
+
+    @property
+    def honeypot(self):
+        return self[abuse.HONEYPOT_FIELD]
+
+    @property
+    def filled_honeypot(self) -> bool:
+        return bool((self.data.get(abuse.HONEYPOT_FIELD) or "").strip())
+
+    @property
+    def raw_text(self) -> str:
+        """What was typed, valid or not (crisis detection reads it even when refused)."""
+        return str(self.data.get("text") or "")
+
+
+class AskForm(PublicPostForm):
     text = forms.CharField(
         label=gettext_lazy("Your question"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -39,32 +73,7 @@ class AskForm(forms.Form):
             "Without this, the answer can only be sent to the email address above."
         ),
     )
-    # The honeypot: people never see it (abuse.py).
-    website = forms.CharField(required=False, label=gettext_lazy("Leave this empty"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update(
-            {"tabindex": "-1", "autocomplete": "off", "class": "hp-field"}
-        )
-        self.fields["text"].widget.attrs["maxlength"] = str(MAX_QUESTION_CHARS)
-
-    def visible_fields(self):
-        """Every field but the honeypot, which the template renders apart, hidden."""
-        return [field for field in super().visible_fields() if field.name != abuse.HONEYPOT_FIELD]
-
-    @property
-    def honeypot(self):
-        return self[abuse.HONEYPOT_FIELD]
-
-    @property
-    def filled_honeypot(self) -> bool:
-        return bool((self.data.get(abuse.HONEYPOT_FIELD) or "").strip())
-
-    @property
-    def raw_text(self) -> str:
-        """What was typed, valid or not (crisis detection reads it even when refused)."""
-        return str(self.data.get("text") or "")
+    max_chars = MAX_QUESTION_CHARS
 
     @property
     def raw_language(self) -> str:
@@ -177,3 +186,45 @@ class RejectForm(forms.Form):
             ("other", gettext_lazy("Other")),
         ]
     )
+
+
+class CommentForm(PublicPostForm):
+    """A reader's comment on a library page: the same limits and honeypot as questions."""
+
+    text = forms.CharField(
+        label=gettext_lazy("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "A moderator reads every comment before it appears. Please leave out names and other "
+            "details that could identify you or anyone else."
+        ),
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name to show (optional)"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("Leave it empty to appear as “A reader”."),
+    )
+    max_chars = MAX_COMMENT_CHARS
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) > MAX_COMMENT_CHARS:
+            raise forms.ValidationError(
+                _("Please keep your comment under %(max)s characters (it has %(n)s).")
+                % {"max": MAX_COMMENT_CHARS, "n": len(text)}
+            )
+        if len(text) < MIN_COMMENT_CHARS:
+            raise forms.ValidationError(
+                _("Please say a little more (at least %(min)s characters).")
+                % {"min": MIN_COMMENT_CHARS}
+            )
+        if abuse.count_links(text) > MAX_LINKS:
+            raise forms.ValidationError(
+                _(
+                    "Please include at most %(max)s links: comments with many links are almost "
+                    "always advertising."
+                )
+                % {"max": MAX_LINKS}
+            )
+        return text

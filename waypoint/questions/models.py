@@ -172,3 +172,67 @@ class AskAttempt(models.Model):
 
     def __str__(self):
         return f"Ask attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
+MAX_COMMENT_CHARS = 1000
+MIN_COMMENT_CHARS = 15
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a moderator")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CommentQuerySet(models.QuerySet):
+    def on(self, item):
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(item)), object_id=item.pk
+        )
+
+    def published(self):
+        return self.filter(status=CommentStatus.PUBLISHED)
+
+    def queue(self):
+        """Comments waiting for a moderator: urgent (reads like a crisis) first, then oldest."""
+        return self.filter(status=CommentStatus.PENDING).order_by("-urgent", "received_at", "pk")
+
+
+class Comment(models.Model):
+    """A reader's comment on a library page, moderated like questions: nothing appears until a
+    moderator publishes it. What the reader typed is kept encrypted until then and after (it may
+    say who they are); a published comment is shown escaped, never as Markdown or HTML."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    name = EncryptedCharField(max_length=60, blank=True)
+    text = EncryptedTextField()
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    status = models.CharField(
+        max_length=12, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
+    urgent = models.BooleanField(default=False)
+    received_at = models.DateTimeField(default=timezone.now)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on_call_notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id", "status"])]
+
+    def __str__(self):
+        return f"Comment #{self.pk}"
+
+    @property
+    def item(self):
+        return self.content_type.get_object_for_this_type(pk=self.object_id)
+
+    @property
+    def shown_name(self) -> str:
+        return self.name or _("A reader")

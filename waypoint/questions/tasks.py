@@ -10,18 +10,17 @@ from django_tasks import task
 
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
-from waypoint.questions.models import Question
+from waypoint.questions.models import Comment, Question
 from waypoint.questions.site import on_call_address, public_organization
 
-URGENT_SUBJECT = "An urgent question is waiting in Waypoint"
+URGENT_SUBJECT = "Something urgent is waiting in Waypoint's public questions"
 
 
-@task()
-def notify_on_call(question_id: int) -> bool:
-    """Tell the public site's on-call address that an urgent question is waiting: a link only,
-    never the question (email is not a safe place for it)."""
+def _email_on_call(model, pk: int, *, path: str, what: str) -> bool:
+    """Claim the row's one on-call email (`on_call_notified_at`), then send a link only, never
+    what the person wrote (email is not a safe place for it); audited."""
     with transaction.atomic():
-        claimed = Question.objects.filter(pk=question_id, on_call_notified_at__isnull=True).update(
+        claimed = model.objects.filter(pk=pk, on_call_notified_at__isnull=True).update(
             on_call_notified_at=timezone.now()
         )
         if not claimed:
@@ -29,22 +28,37 @@ def notify_on_call(question_id: int) -> bool:
         address = on_call_address(public_organization())
         if not address:
             return False
-        link = settings.SITE_URL + reverse("questions-moderate", args=[question_id])
+        link = settings.SITE_URL + path
         body = (
-            "A question asked on the public site reads like someone may be in danger.\n\n"
+            f"{what} on the public site reads like someone may be in danger.\n\n"
             f"Open it in Waypoint: {link}\n\n"
-            "The person who asked was shown the crisis lines and the emergency number.\n"
+            "The person who wrote it was shown the crisis lines and the emergency number.\n"
         )
         EmailMessage(URGENT_SUBJECT, body, to=[address]).send()
+        label = model._meta.model_name
         record(
             by=None,
             action=AuditAction.CHANGE,
-            object_type="questions.question",
-            object_id=str(question_id),
-            object_label=f"Question #{question_id}",
-            detail={"question": "on_call_emailed"},
+            object_type=model._meta.label_lower,
+            object_id=str(pk),
+            object_label=f"{label.capitalize()} #{pk}",
+            detail={label: "on_call_emailed"},
         )
     return True
+
+
+@task()
+def notify_on_call(question_id: int) -> bool:
+    """Tell the public site's on-call address that an urgent question is waiting."""
+    path = reverse("questions-moderate", args=[question_id])
+    return _email_on_call(Question, question_id, path=path, what="A question asked")
+
+
+@task()
+def notify_on_call_about_comment(comment_id: int) -> bool:
+    """Tell the public site's on-call address that an urgent reader's comment is waiting."""
+    path = reverse("questions-comments") + f"#comment-{comment_id}"
+    return _email_on_call(Comment, comment_id, path=path, what="A comment left")
 
 
 @task()

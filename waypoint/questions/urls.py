@@ -14,6 +14,13 @@ urlpatterns = [
     ),
     path("questions/queue/<int:pk>/urgent/", views.mark_urgent, name="questions-mark-urgent"),
     path("questions/queue/<int:pk>/publish/", views.publish, name="questions-publish"),
+    path("questions/queue/comments/", views.comment_queue, name="questions-comments"),
+    path(
+        "questions/queue/comments/<int:pk>/",
+        views.moderate_comment,
+        name="questions-comment-moderate",
+    ),
+    path("library/<slug:slug>/comment/", views.comment, name="library-comment"),
     path("questions/<int:pk>/", views.detail, name="questions-detail"),
     path("questions/<int:pk>/vote/", views.vote, name="questions-vote"),
 ]

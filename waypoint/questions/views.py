@@ -18,8 +18,8 @@ from waypoint.clinics import helplines
 from waypoint.library.models import Article
 from waypoint.questions import abuse, actions, fulltext
 from waypoint.questions.crisis import reads_like_crisis
-from waypoint.questions.forms import AnswerForm, AskForm, RejectForm
-from waypoint.questions.models import AskAttempt, Question, Status, Tag
+from waypoint.questions.forms import AnswerForm, AskForm, CommentForm, RejectForm
+from waypoint.questions.models import AskAttempt, Comment, Question, Status, Tag
 from waypoint.questions.permissions import answerer_required, can_answer_questions
 from waypoint.questions.site import public_organization
 
@@ -116,7 +116,10 @@ def _article(request):
 @require_http_methods(["GET", "POST"])
 def ask(request):
     article = _article(request)
-    form = AskForm(request.POST or None, initial={"language": _default_language(request)})
+    form = AskForm(
+        request.POST if request.method == "POST" else None,
+        initial={"language": _default_language(request)},
+    )
     context = {"form": form, "article": article, **_crisis_context()}
     if request.method == "GET":
         return TemplateResponse(request, "questions/ask.html", context)
@@ -197,7 +200,13 @@ def queue(request):
         )[:50]
     )
     return TemplateResponse(
-        request, "questions/queue.html", {"waiting": waiting, "answered": answered}
+        request,
+        "questions/queue.html",
+        {
+            "waiting": waiting,
+            "answered": answered,
+            "comments_waiting": Comment.objects.queue().count(),
+        },
     )
 
 
@@ -212,7 +221,9 @@ def moderate(request, pk):
         "tags": list(question.tags.all()),
         "publish": question.is_published or not question.answered_at,
     }
-    form = AnswerForm(request.POST or None, question=question, initial=initial)
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None, question=question, initial=initial
+    )
     if request.method == "POST":
         if question.status == Status.REJECTED:
             raise PermissionDenied("This question was rejected.")
@@ -282,3 +293,89 @@ def publish(request, pk):
         return redirect("questions-moderate", pk)
     messages.success(request, _("Published question #%(n)s.") % {"n": question.pk})
     return redirect(question)
+
+
+# Readers' comments on library pages ----------------------------------------------------------
+
+COMMENTED = "questions_commented"
+
+
+def comment_context(request, item, form=None) -> dict:
+    """What a library page needs to show its published comments and the comment form."""
+    commented = request.session.pop(COMMENTED, None) if request.GET.get("commented") else None
+    return {
+        "comments": list(Comment.objects.on(item).published().order_by("received_at", "pk")),
+        "comment_form": form or CommentForm(),
+        "commented": commented is not None,
+        "comment_crisis": bool(commented),
+        **(_crisis_context() if commented else {}),
+    }
+
+
+@require_POST
+def comment(request, slug):
+    """A reader's comment (no account), held for a moderator. As with questions: crisis lines
+    first whenever the text reads like a crisis, refused or not, and an urgent one is kept."""
+    from waypoint.library.queries import find_item
+    from waypoint.library.views import detail_context
+
+    item = find_item(slug)
+    if item is None or not item.published:
+        raise Http404("No library page has that address.")
+    form = CommentForm(request.POST)
+    if form.filled_honeypot:
+        return redirect(item.get_absolute_url() + "?commented=1#h-comments")
+    language = _default_language(request)
+    crisis = reads_like_crisis(form.raw_text, language)
+    limited = abuse.over_rate_limit(request)
+    valid = form.is_valid()
+    if (valid and not limited) or (crisis and form.raw_text.strip() and _may_keep_urgent(request)):
+        text = form.cleaned_data["text"] if valid else form.raw_text.strip()[:MAX_KEPT]
+        actions.receive_comment(
+            item,
+            text=text,
+            name=(form.cleaned_data.get("name") or "") if valid else "",
+            language=language,
+            urgent=crisis,
+        )
+        abuse.note_attempt(request)
+        if valid and not limited:
+            request.session[COMMENTED] = crisis
+            return redirect(item.get_absolute_url() + "?commented=1#h-comments")
+    context = detail_context(request, item) | comment_context(request, item, form)
+    context |= {"comment_crisis": crisis, "comment_limited": limited and valid, **_crisis_context()}
+    return TemplateResponse(
+        request, "library/detail.html", context, status=429 if limited and valid else 400
+    )
+
+
+MAX_KEPT = 10000
+
+
+@answerer_required
+@require_GET
+def comment_queue(request):
+    waiting = list(Comment.objects.queue().select_related("content_type")[:200])
+    for c in waiting:
+        c.page = c.item
+    return TemplateResponse(request, "questions/comments.html", {"waiting": waiting})
+
+
+@answerer_required
+@require_POST
+def moderate_comment(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in {"publish", "reject"}:
+        messages.error(request, _("Choose Publish or Reject."))
+        return redirect("questions-comments")
+    try:
+        actions.moderate_comment(comment, by=request.user, publish=decision == "publish")
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Comment #%(n)s: %(status)s.") % {"n": pk, "status": comment.get_status_display()},
+        )
+    return redirect("questions-comments")
