@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from waypoint.accounts.roles import Permission
 
@@ -10,9 +11,9 @@ def navigation(request):
         return {"nav_links": []}
     if user.is_client:
         links = [
-            ("portal-home", "My page"),
-            ("diary-checkin", "Check-in"),
-            ("privacy-portal", "My privacy"),
+            ("portal-home", _("My page")),
+            ("diary-checkin", _("Check-in")),
+            ("privacy-portal", _("My privacy")),
         ]
     else:
         links = [
@@ -34,7 +35,7 @@ def navigation(request):
         if user.can(Permission.MANAGE_ORGANIZATION):
             links.append(("notes-settings", "Note formats"))
             links.append(("accounts-organization", "Settings"))
-    links.append(("accounts-two-factor", "Sign-in security"))
+    links.append(("accounts-two-factor", _("Sign-in security")))  # clients see it too
     return {"nav_links": links}
 
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 PRIVATE = "no-store, private"
@@ -26,3 +28,20 @@ class NoStoreMiddleware:
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class StaffInEnglishMiddleware:
+    """Staff pages are written in English only (docs/public-site.md#languages): for a signed-in
+    staff member the page is English whatever the browser asks for, so the header and the page
+    never mix languages and `<html lang>` stays true. Visitors and clients keep the language
+    LocaleMiddleware chose (the switcher's cookie, else Accept-Language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_client:
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return self.get_response(request)
