@@ -24,13 +24,18 @@ def _page(request, status, title, message):
 
 def bad_request(request, exception=None):
     return _page(
-        request, 400, _("Something in that request was not right"), _("Please go back and try again.")
+        request,
+        400,
+        _("Something in that request was not right"),
+        _("Please go back and try again."),
     )
 
 
 def permission_denied(request, exception=None):
     reason = (
-        str(exception) if exception and str(exception) else _("You do not have access to this page.")
+        str(exception)
+        if exception and str(exception)
+        else _("You do not have access to this page.")
     )
     return _page(request, 403, _("Not available to you"), reason)
 

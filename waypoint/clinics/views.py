@@ -16,7 +16,9 @@ def helpline_directory(request):
     need = request.GET.get("need", "")
     problems = []
     if country and country not in countries:
-        problems.append(gettext("We do not list lines for that country yet, so here is every country."))
+        problems.append(
+            gettext("We do not list lines for that country yet, so here is every country.")
+        )
         country = ""
     if need and need not in helplines.NEEDS:
         problems.append(
