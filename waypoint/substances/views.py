@@ -30,6 +30,11 @@ def check_combination(request):
             status = 400
         else:
             context["first"], context["second"] = found["a"], found["b"]
+            # Catalogue names that are also the diary's substance labels have a translation.
+            context["first_name"], context["second_name"] = (
+                gettext(found["a"].name),
+                gettext(found["b"].name),
+            )
             context["result"] = result = catalogue.combination(found["a"], found["b"])
             context["risk_label"] = gettext(result.label) if result else ""
             context["asked"] = True
