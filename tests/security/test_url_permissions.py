@@ -52,6 +52,7 @@ PUBLIC = {
     "library-feed",
     "sitemap",
     "robots-txt",
+    "set_language",  # the language switcher (Django's set_language): a cookie, then a redirect
 }
 # Pages a signed-in client may use besides the portal itself: their own account.
 CLIENT_SELF_SERVICE = {
