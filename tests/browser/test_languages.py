@@ -55,3 +55,23 @@ def test_spanish_sign_in_page_on_a_phone(phone):
         phone.screenshot(path=os.path.join(SHOTS, "es-login-360.png"), full_page=True)
         phone.goto("/")
         phone.screenshot(path=os.path.join(SHOTS, "es-home-360.png"), full_page=True)
+
+
+def test_a_client_switches_the_portal_to_spanish_on_a_phone(phone, client_user, client_chart):
+    from tests.browser.conftest import sign_in
+
+    sign_in(phone, client_user.email)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Español").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "es")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Hola, Robin")
+    expect(phone.get_by_role("button", name="Hoy no consumí")).to_be_visible()
+    axe_check(phone)
+    assert phone.evaluate(NO_SIDEWAYS_SCROLL)
+    if SHOTS:
+        phone.screenshot(path=os.path.join(SHOTS, "es-portal-360.png"), full_page=True)
+    visit(phone, "/portal/diary/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Registro de hoy")
+    assert phone.evaluate(NO_SIDEWAYS_SCROLL)
+    if SHOTS:
+        phone.screenshot(path=os.path.join(SHOTS, "es-checkin-360.png"), full_page=True)
