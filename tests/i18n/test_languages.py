@@ -316,3 +316,25 @@ def _join(base: str, relative: str) -> str:
         elif piece != ".":
             parts.append(piece)
     return "/".join(parts)
+
+
+def test_the_api_answers_in_english_whatever_the_client_asks(client, clinician, client_chart):
+    from waypoint.api import actions as api_actions
+
+    token = api_actions.create_token(
+        clinician, by=clinician, name="i18n", scope="read-write", days=30
+    )[1]
+    response = client.post(
+        f"/api/v1/clients/{client_chart.pk}/diary",
+        {
+            "day": client_chart.organization.today().isoformat(),
+            "substance": "cannabis",
+            "amount": "-1",
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **ES,
+    )
+    assert response.status_code == 400
+    assert response["Content-Language"] == "en"
+    assert "The amount cannot be negative." in response.content.decode()

@@ -34,14 +34,16 @@ class StaffInEnglishMiddleware:
     """Staff pages are written in English only (docs/public-site.md#languages): for a signed-in
     staff member the page is English whatever the browser asks for, so the header and the page
     never mix languages and `<html lang>` stays true. Visitors and clients keep the language
-    LocaleMiddleware chose (the switcher's cookie, else Accept-Language)."""
+    LocaleMiddleware chose (the switcher's cookie, else Accept-Language). The HTTP API (`/api/`,
+    token users) answers in English too: its error messages are part of its contract."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not user.is_client:
+        staff = user is not None and user.is_authenticated and not user.is_client
+        if staff or request.path.startswith("/api/"):
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)
