@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("waypoint.exchange.urls")),
     path("", include("waypoint.appointments.urls")),
     path("", include("waypoint.library.urls")),
+    path("", include("waypoint.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switcher
 ]
 

@@ -50,6 +50,8 @@ PUBLIC = {
     "library",  # the public library, its items, feed, sitemap and robots.txt (waypoint.library)
     "library-detail",
     "library-feed",
+    "library-topic",  # pages on one topic
+    "library-rate",  # a reader's stars (POST; no account)
     "sitemap",
     "robots-txt",
     "set_language",  # the language switcher (Django's set_language): a cookie, then a redirect

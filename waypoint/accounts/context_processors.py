@@ -35,6 +35,8 @@ def navigation(request):
         if user.can(Permission.MANAGE_ORGANIZATION):
             links.append(("notes-settings", "Note formats"))
             links.append(("accounts-organization", "Settings"))
+        if user.can(Permission.VIEW_PROGRAM_REPORTS):
+            links.append(("reports-program", "Program report"))
     links.append(("accounts-two-factor", _("Sign-in security")))  # clients see it too
     return {"nav_links": links}
 

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     USE_PORTAL = "use_portal"
     MANAGE_MEASURE_NORMS = "manage_measure_norms"
     EDIT_PUBLIC_CONTENT = "edit_public_content"  # the public library (waypoint.library)
+    VIEW_PROGRAM_REPORTS = "view_program_reports"  # de-identified program outcomes (reports)
 
 
 ROLE_DESCRIPTIONS = {
@@ -59,10 +60,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.WRITE_ALL_CHARTS,
             Permission.MANAGE_MEASURE_NORMS,
             Permission.EDIT_PUBLIC_CONTENT,
+            Permission.VIEW_PROGRAM_REPORTS,
         }
     ),
     Role.SUPERVISOR: frozenset(
-        {Permission.CREATE_CHART, Permission.SEE_SUPERVISEE_CHARTS, Permission.MANAGE_CARE_TEAM}
+        {
+            Permission.CREATE_CHART,
+            Permission.SEE_SUPERVISEE_CHARTS,
+            Permission.MANAGE_CARE_TEAM,
+            Permission.VIEW_PROGRAM_REPORTS,
+        }
     ),
     Role.CLINICIAN: frozenset({Permission.CREATE_CHART}),
     Role.CLIENT: frozenset({Permission.USE_PORTAL}),
