@@ -14,7 +14,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-install install-dev: $(VENV)/.installed
+# Translations: the .po files are committed, the .mo files are compiled here (never committed).
+PO_FILES := $(wildcard waypoint/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+$(MO_FILES): %.mo: %.po $(VENV)/.installed
+	$(BIN)/waypoint compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+install install-dev: $(VENV)/.installed $(MO_FILES)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund

@@ -203,3 +203,26 @@ def make_charts():
         return charts
 
     return make
+
+
+def pytest_configure(config):
+    """Compile the translations (`make install` does too) so a fresh checkout's tests see the
+    Spanish pages: any .mo missing or older than its .po is rebuilt with msgfmt, the tool
+    `waypoint compilemessages` runs. Only in the main process: xdist workers start after it."""
+    if hasattr(config, "workerinput"):
+        return
+    import pathlib
+    import shutil
+    import subprocess  # msgfmt on the project's own files
+
+    msgfmt = shutil.which("msgfmt")
+    locale_dir = pathlib.Path(__file__).resolve().parent.parent / "waypoint" / "locale"
+    for po in locale_dir.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        if msgfmt is None:
+            raise pytest.UsageError("msgfmt (GNU gettext) is needed to compile translations")
+        tmp = mo.with_suffix(".mo.tmp")
+        subprocess.run([msgfmt, "--check", "-o", str(tmp), str(po)], check=True)  # noqa: S603
+        tmp.replace(mo)

@@ -2,6 +2,8 @@
 
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
 
 API_PREFIX = "/api/"
 
@@ -13,7 +15,8 @@ def _page(request, status, title, message):
         return JsonResponse({"error": f"{title}.", "fields": {}}, status=status)
     html = render_to_string(
         "errors/error.html",
-        {"status": status, "title": title, "message": message},
+        # The page in the visitor's language; the API's JSON above stays in English.
+        {"status": status, "title": gettext(title), "message": gettext(message)},
         request=request if status != 500 else None,
     )
     return HttpResponse(html, status=status)
@@ -21,23 +24,28 @@ def _page(request, status, title, message):
 
 def bad_request(request, exception=None):
     return _page(
-        request, 400, "Something in that request was not right", "Please go back and try again."
+        request,
+        400,
+        _("Something in that request was not right"),
+        _("Please go back and try again."),
     )
 
 
 def permission_denied(request, exception=None):
     reason = (
-        str(exception) if exception and str(exception) else "You do not have access to this page."
+        str(exception)
+        if exception and str(exception)
+        else _("You do not have access to this page.")
     )
-    return _page(request, 403, "Not available to you", reason)
+    return _page(request, 403, _("Not available to you"), reason)
 
 
 def page_not_found(request, exception=None):
     return _page(
         request,
         404,
-        "We could not find that page",
-        "The address may be mistyped, or the page may have moved.",
+        _("We could not find that page"),
+        _("The address may be mistyped, or the page may have moved."),
     )
 
 
@@ -45,8 +53,8 @@ def server_error(request):
     return _page(
         request,
         500,
-        "Something went wrong on our side",
-        "The problem has been logged. Please try again in a moment.",
+        _("Something went wrong on our side"),
+        _("The problem has been logged. Please try again in a moment."),
     )
 
 
@@ -55,7 +63,9 @@ def csrf_failure(request, reason=""):
     return _page(
         request,
         403,
-        "This form has expired",
-        "The page was open for a long time or you signed in again elsewhere. Go back, reload "
-        "the page and try again.",
+        _("This form has expired"),
+        _(
+            "The page was open for a long time or you signed in again elsewhere. Go back, "
+            "reload the page and try again."
+        ),
     )

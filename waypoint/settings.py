@@ -155,9 +155,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else the browser's Accept-Language; no URL prefix
+    # (docs/public-site.md#languages). Adds `Vary: Accept-Language` to every response.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "waypoint.accounts.middleware.StaffInEnglishMiddleware",
     "waypoint.accounts.middleware.NoStoreMiddleware",
     "waypoint.accounts.middleware.ClinicTimeZoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -187,6 +191,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "waypoint.accounts.context_processors.navigation",
                 "waypoint.accounts.context_processors.idle_sign_out",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE, LANGUAGES
             ],
         },
     },
@@ -324,7 +329,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background work (docs/architecture.md): tasks are rows in the database, run by `waypoint worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-LANGUAGE_CODE = "en-us"
+# English and Spanish for the public pages and the client portal (staff pages stay English).
+# Translations: waypoint/locale/<lang>/LC_MESSAGES/django.po, compiled by `make install`.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "waypoint_language"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = env.str("TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("waypoint.library.urls")),
     path("", include("waypoint.reports.urls")),
     path("", include("waypoint.questions.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switcher
 ]
 
 handler400 = "waypoint.errors.bad_request"

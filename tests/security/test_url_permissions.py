@@ -59,6 +59,8 @@ PUBLIC = {
     "questions-thanks",
     "questions-detail",
     "questions-vote",
+    "library-comment",  # a reader's comment on a library page (POST; held for moderation)
+    "set_language",  # the language switcher (Django's set_language): a cookie, then a redirect
 }
 # Pages a signed-in client may use besides the portal itself: their own account.
 CLIENT_SELF_SERVICE = {

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from waypoint.accounts.roles import Permission
 
@@ -10,9 +11,9 @@ def navigation(request):
         return {"nav_links": []}
     if user.is_client:
         links = [
-            ("portal-home", "My page"),
-            ("diary-checkin", "Check-in"),
-            ("privacy-portal", "My privacy"),
+            ("portal-home", _("My page")),
+            ("diary-checkin", _("Check-in")),
+            ("privacy-portal", _("My privacy")),
         ]
     else:
         links = [
@@ -38,7 +39,7 @@ def navigation(request):
             links.append(("accounts-organization", "Settings"))
         if user.can(Permission.VIEW_PROGRAM_REPORTS):
             links.append(("reports-program", "Program report"))
-    links.append(("accounts-two-factor", "Sign-in security"))
+    links.append(("accounts-two-factor", _("Sign-in security")))  # clients see it too
     return {"nav_links": links}
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
 
 from waypoint.accounts.models import Invitation, User
 from waypoint.accounts.roles import STAFF_ROLES, Role
@@ -11,11 +12,12 @@ class EmailAuthenticationForm(AuthenticationForm):
     """Sign-in by email. The error never says whether the address exists."""
 
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": "That email and password do not match an active account.",
-        "inactive": "That email and password do not match an active account.",
+        "invalid_login": _("That email and password do not match an active account."),
+        "inactive": _("That email and password do not match an active account."),
     }
 
     def clean_username(self):

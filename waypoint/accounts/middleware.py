@@ -1,4 +1,5 @@
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 PRIVATE = "no-store, private"
@@ -43,4 +44,23 @@ class ClinicTimeZoneMiddleware:
         if user is not None and user.is_authenticated and organization is not None:
             with timezone.override(organization.zone):
                 return self.get_response(request)
+        return self.get_response(request)
+
+
+class StaffInEnglishMiddleware:
+    """Staff pages are written in English only (docs/public-site.md#languages): for a signed-in
+    staff member the page is English whatever the browser asks for, so the header and the page
+    never mix languages and `<html lang>` stays true. Visitors and clients keep the language
+    LocaleMiddleware chose (the switcher's cookie, else Accept-Language). The HTTP API (`/api/`,
+    token users) answers in English too: its error messages are part of its contract."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        staff = user is not None and user.is_authenticated and not user.is_client
+        if staff or request.path.startswith("/api/"):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from waypoint.assessment.models import CELLS, DecisionalBalance, DrugSetSetting, LifeArea, Stage
 from waypoint.goals.models import Substance
@@ -38,7 +40,8 @@ class BalanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         for cell in CELLS:
             self.fields[cell] = forms.CharField(
-                label=DecisionalBalance._meta.get_field(cell).verbose_name.capitalize(),
+                # The grid's headings ("Good things about using"), translated for the portal.
+                label=gettext(DecisionalBalance._meta.get_field(cell).verbose_name.capitalize()),
                 required=False,
                 max_length=4000,
                 widget=forms.Textarea(attrs={"rows": 4}),
@@ -47,7 +50,9 @@ class BalanceForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not any((data.get(cell) or "").strip() for cell in CELLS):
-            raise forms.ValidationError("Write something in at least one of the four boxes.")
+            raise forms.ValidationError(
+                gettext("Write something in at least one of the four boxes.")
+            )
         return data
 
 
@@ -55,7 +60,7 @@ class PrioritiesForm(forms.Form):
     """A rank per life area (1 = most important); the ranks must be 1 to 7, each used once."""
 
     note = forms.CharField(
-        label="Anything to add, in your own words (optional)",
+        label=_("Anything to add, in your own words (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -67,7 +72,7 @@ class PrioritiesForm(forms.Form):
         rank_fields = {}
         for code, label in LifeArea.choices:
             rank_fields[f"rank_{code}"] = forms.TypedChoiceField(
-                label=label,
+                label=gettext(label),
                 choices=[("", "—")] + [(str(i), str(i)) for i in range(1, count + 1)],
                 coerce=int,
             )
@@ -86,7 +91,10 @@ class PrioritiesForm(forms.Form):
             for rank, codes in seen.items():
                 if len(codes) > 1:
                     for code in codes:
-                        self.add_error(f"rank_{code}", f"Rank {rank} is used more than once.")
+                        self.add_error(
+                            f"rank_{code}",
+                            gettext("Rank %(rank)s is used more than once.") % {"rank": rank},
+                        )
             if not self.errors:
                 data["order"] = sorted(ranks, key=ranks.get)
         return data

@@ -24,6 +24,7 @@ Free text is encrypted at rest (`waypoint/lib/fields.py`).
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from waypoint.goals.models import Substance
 from waypoint.lib.fields import EncryptedTextField
@@ -119,13 +120,13 @@ CELLS = ("benefits_of_using", "costs_of_using", "benefits_of_changing", "costs_o
 
 
 class LifeArea(models.TextChoices):
-    HOUSING = "housing", "Housing"
-    HEALTH = "health", "Health"
-    RELATIONSHIPS = "relationships", "Relationships"
-    SUBSTANCE_USE = "substance_use", "Substance use"
-    WORK = "work", "Work"
-    LEGAL = "legal", "Legal"
-    MONEY = "money", "Money"
+    HOUSING = "housing", gettext_noop("Housing")
+    HEALTH = "health", gettext_noop("Health")
+    RELATIONSHIPS = "relationships", gettext_noop("Relationships")
+    SUBSTANCE_USE = "substance_use", gettext_noop("Substance use")
+    WORK = "work", gettext_noop("Work")
+    LEGAL = "legal", gettext_noop("Legal")
+    MONEY = "money", gettext_noop("Money")
 
 
 def is_permutation_of_areas(order) -> bool:

@@ -21,6 +21,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "crisis_lines.json"
 
 # Countries with their own entry; units.COUNTRIES also offers "WHO" and "EU", which are not
@@ -29,11 +32,33 @@ SUPPORTED_COUNTRIES = ("US", "CA", "UK", "AU", "NZ")
 KINDS = {"crisis", "overdose", "drug_info", "treatment_referral"}
 # What a visitor looks for, in the directory's words, in the order the filter offers them.
 NEEDS = {
-    "crisis": "Someone to talk to in a crisis",
-    "overdose": "Someone on the line while you use (overdose spotting)",
-    "drug_info": "Information about alcohol and other drugs",
-    "treatment_referral": "Finding treatment or support near you",
+    "crisis": _("Someone to talk to in a crisis"),
+    "overdose": _("Someone on the line while you use (overdose spotting)"),
+    "drug_info": _("Information about alcohol and other drugs"),
+    "treatment_referral": _("Finding treatment or support near you"),
 }
+
+# Words of the data file that the public pages translate at render time (`{% translate name %}`,
+# `gettext(name)`): listed here so `makemessages` finds them. The lines' own descriptions (who
+# answers, operator, hours) stay in English, marked `lang="en"` (docs/public-site.md#languages).
+DATA_FILE_WORDS = (
+    gettext_noop("United States"),
+    gettext_noop("Canada"),
+    gettext_noop("United Kingdom"),
+    gettext_noop("Australia"),
+    gettext_noop("New Zealand"),
+    gettext_noop("A government service"),
+    gettext_noop("A network of local nonprofit crisis centers"),
+    gettext_noop("Trained volunteers of a charity"),
+    gettext_noop("Peers: people with lived experience of drug use"),
+    gettext_noop("A paid referral service (it is paid by the places it refers you to)"),
+    gettext_noop("English"),
+    gettext_noop("French"),
+    gettext_noop("Spanish"),
+    gettext_noop("Spanish (press 2, or text AYUDA)"),
+    gettext_noop("interpreters for other languages on calls"),
+    gettext_noop("interpreters in 120 languages"),
+)
 # Who answers, as a category; the file names each in plain words. Lines owned by a treatment
 # provider are never listed, so that is not a category a line may have.
 ANSWERED_BY = {"government", "crisis_network", "charity_volunteers", "peers", "paid_referral"}

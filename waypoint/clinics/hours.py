@@ -8,7 +8,17 @@ import datetime
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+from django.utils.translation import gettext, gettext_noop
+
+WEEKDAYS = [
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
+]
 
 
 def next_review(
@@ -45,21 +55,22 @@ def next_review(
 def review_phrase(at: datetime.datetime, when: datetime.datetime | None) -> str:
     """Plain words for the client: when will the team see something sent at `at`?"""
     if when is None:
-        return "Your care team has been told. They may not see it until their next working day."
+        return gettext(
+            "Your care team has been told. They may not see it until their next working day."
+        )
     if when <= at:
-        return "Your care team has been told, and they are working now."
+        return gettext("Your care team has been told, and they are working now.")
     local = at.astimezone(when.tzinfo)
     days_ahead = (when.date() - local.date()).days
+    values = {"time": f"{when.hour}:{when.minute:02d}", "zone": when.tzname()}
     if days_ahead == 0:
-        day = "today at"
+        by = gettext("They will see it by today at %(time)s (%(zone)s).") % values
     elif days_ahead == 1:
-        day = "tomorrow at"
+        by = gettext("They will see it by tomorrow at %(time)s (%(zone)s).") % values
     else:
-        day = WEEKDAYS[when.weekday()]
-    return (
-        "Your care team has been told, but they are not working right now. "
-        f"They will see it by {day} {when.hour}:{when.minute:02d} ({when.tzname()})."
-    )
+        values["day"] = gettext(WEEKDAYS[when.weekday()])
+        by = gettext("They will see it by %(day)s %(time)s (%(zone)s).") % values
+    return gettext("Your care team has been told, but they are not working right now.") + " " + by
 
 
 def renotify_due(

@@ -1,6 +1,7 @@
 """The public helpline directory: who answers each line, from the one reviewed data file."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from waypoint.clinics import helplines
@@ -15,10 +16,14 @@ def helpline_directory(request):
     need = request.GET.get("need", "")
     problems = []
     if country and country not in countries:
-        problems.append("We do not list lines for that country yet, so here is every country.")
+        problems.append(
+            gettext("We do not list lines for that country yet, so here is every country.")
+        )
         country = ""
     if need and need not in helplines.NEEDS:
-        problems.append("That is not one of the needs below, so here is every kind of line.")
+        problems.append(
+            gettext("That is not one of the needs below, so here is every kind of line.")
+        )
         need = ""
     if not country and "country" not in request.GET:
         user = getattr(request, "user", None)
@@ -31,7 +36,7 @@ def helpline_directory(request):
         "clinics/helplines.html",
         {
             "directory": helplines.directory(country, need),
-            "countries": [(code, entry.name) for code, entry in countries.items()],
+            "countries": [(code, gettext(entry.name)) for code, entry in countries.items()],
             "needs": list(helplines.NEEDS.items()),
             "country": country,
             "need": need,

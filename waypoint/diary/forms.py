@@ -3,6 +3,8 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from waypoint.clients.forms import DateInput
 from waypoint.diary import plausibility, tlfb
@@ -21,81 +23,89 @@ EARLIEST_DAY = datetime.date(2000, 1, 1)
 SCALE = [(str(n), str(n)) for n in range(11)]
 # The staff form's selects start on "not asked": a select without an empty choice shows (and
 # submits) its first option, so every entry used to record mood 0 and urge 0.
-SCALE_OR_BLANK = [("", "Not asked")] + SCALE
+SCALE_OR_BLANK = [("", _("Not asked"))] + SCALE
 
 
 def check_day(day: datetime.date, today: datetime.date) -> datetime.date:
     if day > today:
         raise forms.ValidationError(
-            "This date is in the future; a diary records days that have happened."
+            gettext("This date is in the future; a diary records days that have happened.")
         )
     if day < EARLIEST_DAY:
-        raise forms.ValidationError("Enter a date after 2000.")
+        raise forms.ValidationError(gettext("Enter a date after 2000."))
     return day
 
 
 class EntryForm(forms.Form):
     """One use of one substance on one day. Used by clinicians and, compactly, in the portal."""
 
-    day = forms.DateField(widget=DateInput(), label="Date")
-    substance = forms.ChoiceField(choices=[("", "Choose")] + Substance.choices)
+    day = forms.DateField(widget=DateInput(), label=_("Date"))
+    substance = forms.ChoiceField(
+        label=_("Substance"), choices=[("", _("Choose"))] + Substance.choices
+    )
     amount = forms.DecimalField(
         required=False,
         max_digits=9,
         decimal_places=3,
+        label=_("Amount"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        help_text="How much, in the unit below. For a beverage: how many servings.",
+        help_text=_("How much, in the unit below. For a beverage: how many servings."),
     )
-    unit = forms.ChoiceField(choices=[("", "Usual unit")] + Unit.choices, required=False)
+    unit = forms.ChoiceField(
+        label=_("Unit"), choices=[("", _("Usual unit"))] + Unit.choices, required=False
+    )
     beverage = forms.ChoiceField(
+        label=_("Beverage"),
         choices=[("", "—")] + Beverage.choices,
         required=False,
-        help_text="Presets: beer 355 ml at 5 %, wine 148 ml at 12 %, spirits 44 ml at 40 %.",
+        help_text=_("Presets: beer 355 ml at 5 %, wine 148 ml at 12 %, spirits 44 ml at 40 %."),
     )
     volume = forms.CharField(
         required=False,
         max_length=20,
-        label="Volume of one serving",
-        help_text="e.g. 355ml, 0.5l, 12oz or 1 pint",
+        label=_("Volume of one serving"),
+        help_text=_("e.g. 355ml, 0.5l, 12oz or 1 pint"),
     )
     abv = forms.DecimalField(
         required=False,
         max_digits=5,
         decimal_places=2,
-        label="Strength (ABV %)",
+        label=_("Strength (ABV %)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    route = forms.ChoiceField(choices=[("", "—")] + Route.choices, required=False)
+    route = forms.ChoiceField(label=_("Route"), choices=[("", "—")] + Route.choices, required=False)
     practices = forms.MultipleChoiceField(
         choices=SaferUsePractice.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Safer-use practices followed",
+        label=_("Safer-use practices followed"),
     )
     mood = forms.TypedChoiceField(
         choices=SCALE_OR_BLANK,
         coerce=int,
         required=False,
         empty_value=None,
-        label="Mood (0 low – 10 great)",
+        label=_("Mood (0 low – 10 great)"),
     )
     urge = forms.TypedChoiceField(
         choices=SCALE_OR_BLANK,
         coerce=int,
         required=False,
         empty_value=None,
-        label="Urge (0 none – 10 strong)",
+        label=_("Urge (0 none – 10 strong)"),
     )
-    setting_where = forms.CharField(max_length=200, required=False, label="Where")
-    setting_with_whom = forms.CharField(max_length=200, required=False, label="With whom")
+    setting_where = forms.CharField(max_length=200, required=False, label=_("Where"))
+    setting_with_whom = forms.CharField(max_length=200, required=False, label=_("With whom"))
     money_spent = forms.DecimalField(
         required=False,
         max_digits=9,
         decimal_places=2,
-        label="Money spent (optional)",
+        label=_("Money spent (optional)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     # Set by the form itself when it asked "is this right?" about exactly these values.
     confirm = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -106,12 +116,15 @@ class EntryForm(forms.Form):
         self.client = client
         super().__init__(*args, **kwargs)
         size = (
-            "10 ml of alcohol each"
+            gettext("10 ml of alcohol each")
             if country == "UK"
-            else f"{units.grams_per_standard_drink(country):g} g of alcohol each"
+            else gettext("%(grams)s g of alcohol each")
+            % {"grams": f"{units.grams_per_standard_drink(country):g}"}
         )
         word = f"{units.drink_word(country)} ({size})"
-        self.fields["unit"].help_text = f"Alcohol in {word}, grams, or servings of a beverage."
+        self.fields["unit"].help_text = gettext(
+            "Alcohol in %(word)s, grams, or servings of a beverage."
+        ) % {"word": word}
 
     def clean_day(self):
         return check_day(self.cleaned_data["day"], self.today)
@@ -123,10 +136,10 @@ class EntryForm(forms.Form):
         return value
 
     def clean_amount(self):
-        return self._not_negative("amount", "The amount cannot be negative.")
+        return self._not_negative("amount", gettext("The amount cannot be negative."))
 
     def clean_money_spent(self):
-        value = self._not_negative("money_spent", "Money spent cannot be negative.")
+        value = self._not_negative("money_spent", gettext("Money spent cannot be negative."))
         problem = plausibility.money_problem(value)
         if problem:
             raise forms.ValidationError(problem)
@@ -138,7 +151,9 @@ class EntryForm(forms.Form):
             try:
                 units.check_abv(value)
             except units.UnitError:
-                raise forms.ValidationError("ABV is a percentage between 0 and 100.") from None
+                raise forms.ValidationError(
+                    gettext("ABV is a percentage between 0 and 100.")
+                ) from None
         return value
 
     def clean_volume(self):
@@ -171,14 +186,17 @@ class EntryForm(forms.Form):
                 amount=data.get("amount"),
             ).exists()
         ):
-            reasons.append("The same entry is already recorded for this day.")
+            reasons.append(gettext("The same entry is already recorded for this day."))
         if reasons:
             token = self._confirm_token(data)
             if data.get("confirm") != token:
                 self.data = self.data.copy()
                 self.data[self.add_prefix("confirm")] = token
                 self.add_error(
-                    None, " ".join(reasons) + " Check it, then save again to record it as it is."
+                    None,
+                    " ".join(
+                        [*reasons, gettext("Check it, then save again to record it as it is.")]
+                    ),
                 )
         return data
 
@@ -198,11 +216,13 @@ class EntryForm(forms.Form):
         unit = data.get("unit") or DEFAULT_UNIT.get(substance, Unit.TIMES)
         data["unit"] = unit
         if unit not in units_for(substance):
-            self.add_error("unit", "This unit doesn't fit this substance.")
+            self.add_error("unit", gettext("This unit doesn't fit this substance."))
             return data
         amount = data.get("amount")
         if amount is not None and amount == 0:
-            self.add_error("amount", "Enter how much was used, or record “No use today” instead.")
+            self.add_error(
+                "amount", gettext("Enter how much was used, or record “No use today” instead.")
+            )
             return data
         if substance != Substance.ALCOHOL:
             data["volume"], data["abv"], data["beverage"] = None, None, ""
@@ -221,13 +241,13 @@ class EntryForm(forms.Form):
             if amount is None:
                 data["amount"] = amount = Decimal(1)
             if data.get("volume") is None and "volume" not in self.errors:
-                self.add_error("volume", "Enter the volume of one serving, e.g. 355ml.")
+                self.add_error("volume", gettext("Enter the volume of one serving, e.g. 355ml."))
             if data.get("abv") is None and "abv" not in self.errors:
-                self.add_error("abv", "Enter the strength (ABV %).")
+                self.add_error("abv", gettext("Enter the strength (ABV %)."))
         else:
             data["volume"], data["abv"], data["beverage"] = None, None, ""
             if amount is None:
-                self.add_error("amount", "Enter how much, e.g. 2 standard drinks.")
+                self.add_error("amount", gettext("Enter how much, e.g. 2 standard drinks."))
         if self.errors:
             return data
         try:
@@ -295,12 +315,16 @@ class CheckInForm(EntryForm):
     def __init__(self, *args, substances: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["substance"] = forms.ChoiceField(
-            choices=substances, widget=forms.RadioSelect, label="What did you use?"
+            choices=substances, widget=forms.RadioSelect, label=_("What did you use?")
         )
+        # The portal speaks the person's language: the shared choices are translated here.
+        for name in ("unit", "beverage", "route", "practices"):
+            field = self.fields[name]
+            field.choices = [(value, gettext(label)) for value, label in field.choices]
         self.fields["mood"].widget = forms.RadioSelect(choices=SCALE)
         self.fields["urge"].widget = forms.RadioSelect(choices=SCALE)
         self.fields["day"].widget = forms.HiddenInput()
-        self.fields["amount"].label = "How much?"
+        self.fields["amount"].label = _("How much?")
         self.fields["amount"].help_text = ""
 
 

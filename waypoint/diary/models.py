@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from waypoint.goals.models import PRACTICE_LABELS, Substance, Unit, amount_with_unit
@@ -71,25 +72,25 @@ class EntryKind(models.TextChoices):
 
 
 class EntrySource(models.TextChoices):
-    CLIENT = "client", "Client (portal)"
-    CLINICIAN = "clinician", "Clinician"
-    TLFB = "tlfb", "Timeline Followback"
+    CLIENT = "client", gettext_noop("Client (portal)")
+    CLINICIAN = "clinician", gettext_noop("Clinician")
+    TLFB = "tlfb", gettext_noop("Timeline Followback")
 
 
 class Route(models.TextChoices):
-    SWALLOWED = "swallowed", "Swallowed or drank"
-    SMOKED = "smoked", "Smoked"
-    VAPED = "vaped", "Vaped"
-    SNORTED = "snorted", "Snorted"
-    INJECTED = "injected", "Injected"
-    OTHER = "other", "Other"
+    SWALLOWED = "swallowed", gettext_noop("Swallowed or drank")
+    SMOKED = "smoked", gettext_noop("Smoked")
+    VAPED = "vaped", gettext_noop("Vaped")
+    SNORTED = "snorted", gettext_noop("Snorted")
+    INJECTED = "injected", gettext_noop("Injected")
+    OTHER = "other", gettext_noop("Other")
 
 
 class Beverage(models.TextChoices):
-    BEER = "beer", "Beer"
-    WINE = "wine", "Wine"
-    SPIRITS = "spirits", "Spirits"
-    CUSTOM = "custom", "Something else (custom)"
+    BEER = "beer", gettext_noop("Beer")
+    WINE = "wine", gettext_noop("Wine")
+    SPIRITS = "spirits", gettext_noop("Spirits")
+    CUSTOM = "custom", gettext_noop("Something else (custom)")
 
 
 class DiaryEntryQuerySet(models.QuerySet):

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from waypoint.lib import units
 
 MONDAY = 0  # datetime.date.weekday() numbering, as in the calendar module
@@ -72,11 +74,11 @@ class WhoLevel(enum.IntEnum):
     @property
     def label(self) -> str:
         return {
-            WhoLevel.ABSTINENT: "No drinking",
-            WhoLevel.LOW: "Low risk",
-            WhoLevel.MEDIUM: "Medium risk",
-            WhoLevel.HIGH: "High risk",
-            WhoLevel.VERY_HIGH: "Very high risk",
+            WhoLevel.ABSTINENT: gettext_noop("No drinking"),
+            WhoLevel.LOW: gettext_noop("Low risk"),
+            WhoLevel.MEDIUM: gettext_noop("Medium risk"),
+            WhoLevel.HIGH: gettext_noop("High risk"),
+            WhoLevel.VERY_HIGH: gettext_noop("Very high risk"),
         }[self]
 
     @property

@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.utils.translation import gettext, ngettext
+
 from waypoint.clients.extensions import Panel
 from waypoint.diary import charts
 from waypoint.diary.models import DayRollup, DiarySettings, WeekRollup
@@ -82,22 +84,35 @@ def outcomes_panel(request, access):
 
 
 def progress_messages(comparison) -> list[str]:
-    """Reductions worth celebrating, in plain words. Never a streak, never a reset to zero."""
+    """Reductions worth celebrating, in plain words. Never a streak, never a reset to zero.
+
+    Shown to the client in the portal, so in the portal's language (docs/public-site.md)."""
     now, before = comparison.current, comparison.previous
     messages = []
     more = now.days_within_plan - before.days_within_plan
     if now.plan_days and more > 0:
         messages.append(
-            f"{more} more day{'s' if more != 1 else ''} within your plan than the "
-            f"{comparison.days} days before."
+            ngettext(
+                "%(more)d more day within your plan than the %(days)d days before.",
+                "%(more)d more days within your plan than the %(days)d days before.",
+                more,
+            )
+            % {"more": more, "days": comparison.days}
         )
     change = comparison.who_change
     if change is not None and change < 0:
-        steps = "a WHO risk level" if change == -1 else f"{-change} WHO risk levels"
-        messages.append(
-            f"Your drinking moved down {steps}: from {before.who_risk_level.label.lower()} "
-            f"to {now.who_risk_level.label.lower()}."
-        )
+        levels = {
+            "before": gettext(before.who_risk_level.label).lower(),
+            "now": gettext(now.who_risk_level.label).lower(),
+        }
+        if change == -1:
+            text = gettext("Your drinking moved down a WHO risk level: from %(before)s to %(now)s.")
+        else:
+            levels["steps"] = -change
+            text = gettext(
+                "Your drinking moved down %(steps)d WHO risk levels: from %(before)s to %(now)s."
+            )
+        messages.append(text % levels)
     if (
         now.drinks_per_week is not None
         and before.drinks_per_week is not None
@@ -105,15 +120,29 @@ def progress_messages(comparison) -> list[str]:
     ):
         fewer = before.drinks_per_week - now.drinks_per_week
         messages.append(
-            f"About {fewer:.0f} fewer drinks a week than the {comparison.days} days before."
+            gettext("About %(fewer)s fewer drinks a week than the %(days)d days before.")
+            % {"fewer": f"{fewer:.0f}", "days": comparison.days}
         )
     if now.days_reported and before.days_reported and now.money_spent < before.money_spent:
-        messages.append(f"You spent {before.money_spent - now.money_spent:.2f} less.")
+        messages.append(
+            gettext("You spent %(amount)s less.")
+            % {"amount": f"{before.money_spent - now.money_spent:.2f}"}
+        )
     if now.pda is not None and before.pda is not None and now.pda > before.pda + 0.5:
         messages.append(
-            f"{now.no_use_days} day{'s' if now.no_use_days != 1 else ''} without use out of "
-            f"{now.days_reported} you recorded "
-            f"(up from {before.no_use_days} of {before.days_reported})."
+            ngettext(
+                "%(days)d day without use out of %(reported)d you recorded "
+                "(up from %(before)d of %(before_reported)d).",
+                "%(days)d days without use out of %(reported)d you recorded "
+                "(up from %(before)d of %(before_reported)d).",
+                now.no_use_days,
+            )
+            % {
+                "days": now.no_use_days,
+                "reported": now.days_reported,
+                "before": before.no_use_days,
+                "before_reported": before.days_reported,
+            }
         )
     return messages
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waypoint.accounts.decorators import client_required, permission_required, staff_required
@@ -18,6 +19,7 @@ from waypoint.clients.access import (
     get_client_for_user,
     portal_client_for_user,
 )
+from waypoint.clinics.templatetags.dates import sentence_day
 from waypoint.diary import actions, tlfb
 from waypoint.diary.forms import (
     SPANS,
@@ -195,7 +197,7 @@ def no_use(request, pk):
         else:
             messages.success(request, "Recorded: no use that day.")
     else:
-        messages.error(request, " ".join(form.errors.get("day", ["Choose a valid date."])))
+        messages.error(request, " ".join(form.errors.get("day", [gettext("Choose a valid date.")])))
     return redirect(reverse("diary-list", args=[client.pk]))
 
 
@@ -481,7 +483,7 @@ def _portal_substances(client) -> tuple[list[tuple[str, str]], int]:
             own.append(code)
     rest = [c for c in Substance.values if c not in own]
     own = [c for c in own if c in labels]
-    return [(c, labels[c]) for c in own + rest if c in labels], len(own)
+    return [(c, gettext(labels[c])) for c in own + rest if c in labels], len(own)
 
 
 @require_http_methods(["GET", "POST"])
@@ -506,8 +508,12 @@ def checkin(request):
         )
         messages.success(
             request,
-            f"Saved for {entry.day:%A %b} {entry.day.day}: "
-            f"{entry.get_substance_display()}, {entry.amount_text(settings.country)}.",
+            gettext("Saved for %(day)s: %(substance)s, %(amount)s.")
+            % {
+                "day": sentence_day(entry.day),
+                "substance": gettext(entry.get_substance_display()),
+                "amount": entry.amount_text(settings.country),
+            },
         )
         for tip in entry.safety_tips:  # kind and specific, at the moment of logging
             messages.warning(request, tip)
@@ -527,7 +533,7 @@ def checkin(request):
             "other_chosen": request.POST.get("substance")
             in {code for code, _ in substances[own_count:]},
             "my_practices": [
-                (p, label) for p, label in SaferUsePractice.choices if p in my_practices
+                (p, gettext(label)) for p, label in SaferUsePractice.choices if p in my_practices
             ],
         },
         status=400 if request.method == "POST" else 200,
@@ -548,10 +554,12 @@ def portal_no_use(request):
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, f"Recorded: no use on {day:%A %b} {day.day}. Thank you for checking in."
+                request,
+                gettext("Recorded: no use on %(day)s. Thank you for checking in.")
+                % {"day": sentence_day(day)},
             )
         return redirect(reverse("diary-week") + f"?start={day.isoformat()}")
-    messages.error(request, " ".join(form.errors.get("day", ["Choose a valid date."])))
+    messages.error(request, " ".join(form.errors.get("day", [gettext("Choose a valid date.")])))
     return redirect("diary-week")
 
 
@@ -591,5 +599,5 @@ def portal_entry_delete(request, entry_pk):
             request, entry, back=reverse("diary-week") + f"?start={day.isoformat()}"
         )
     actions.delete_entry(entry, by=request.user)
-    messages.success(request, "Entry removed.")
+    messages.success(request, gettext("Entry removed."))
     return redirect(reverse("diary-week") + f"?start={day.isoformat()}")

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from simple_history.models import HistoricalRecords
 
 from waypoint.lib import units
@@ -24,52 +24,57 @@ from waypoint.lib.fields import EncryptedTextField
 
 
 class Substance(models.TextChoices):
-    ALCOHOL = "alcohol", "Alcohol"
-    CANNABIS = "cannabis", "Cannabis"
-    OPIOIDS = "opioids", "Opioids (heroin, fentanyl, pills)"
-    METHAMPHETAMINE = "methamphetamine", "Methamphetamine"
-    COCAINE = "cocaine", "Cocaine or crack"
-    BENZODIAZEPINES = "benzodiazepines", "Benzodiazepines"
-    TOBACCO = "tobacco", "Tobacco or nicotine"
-    GHB = "ghb", "GHB/GBL"
-    KETAMINE = "ketamine", "Ketamine"
-    MDMA = "mdma", "MDMA"
-    PSYCHEDELICS = "psychedelics", "Psychedelics"
-    KRATOM = "kratom", "Kratom"
-    OTHER = "other", "Something else"
+    ALCOHOL = "alcohol", gettext_noop("Alcohol")
+    CANNABIS = "cannabis", gettext_noop("Cannabis")
+    OPIOIDS = "opioids", gettext_noop("Opioids (heroin, fentanyl, pills)")
+    METHAMPHETAMINE = "methamphetamine", gettext_noop("Methamphetamine")
+    COCAINE = "cocaine", gettext_noop("Cocaine or crack")
+    BENZODIAZEPINES = "benzodiazepines", gettext_noop("Benzodiazepines")
+    TOBACCO = "tobacco", gettext_noop("Tobacco or nicotine")
+    GHB = "ghb", gettext_noop("GHB/GBL")
+    KETAMINE = "ketamine", gettext_noop("Ketamine")
+    MDMA = "mdma", gettext_noop("MDMA")
+    PSYCHEDELICS = "psychedelics", gettext_noop("Psychedelics")
+    KRATOM = "kratom", gettext_noop("Kratom")
+    OTHER = "other", gettext_noop("Something else")
 
 
 class Unit(models.TextChoices):
     """Units a diary amount or a moderation limit may be written in."""
 
-    DRINKS = "drinks", "standard drinks"
-    BEVERAGE = "beverage", "servings of a beverage (volume and strength)"
-    GRAMS = "g", "grams"
-    MILLIGRAMS = "mg", "milligrams"
-    MILLILITRES = "ml", "millilitres"
-    PILLS = "pills", "pills"
-    HITS = "hits", "hits"
-    JOINTS = "joints", "joints"
-    LINES = "lines", "lines"
-    CIGARETTES = "cigarettes", "cigarettes"
-    TIMES = "times", "times used"
-    SESSIONS = "sessions", "sessions"
+    DRINKS = "drinks", gettext_noop("standard drinks")
+    BEVERAGE = "beverage", gettext_noop("servings of a beverage (volume and strength)")
+    GRAMS = "g", gettext_noop("grams")
+    MILLIGRAMS = "mg", gettext_noop("milligrams")
+    MILLILITRES = "ml", gettext_noop("millilitres")
+    PILLS = "pills", gettext_noop("pills")
+    HITS = "hits", gettext_noop("hits")
+    JOINTS = "joints", gettext_noop("joints")
+    LINES = "lines", gettext_noop("lines")
+    CIGARETTES = "cigarettes", gettext_noop("cigarettes")
+    TIMES = "times", gettext_noop("times used")
+    SESSIONS = "sessions", gettext_noop("sessions")
 
 
-# The singular of each unit's label, for "1 joint" (issue #10); ngettext so Spanish can follow.
-UNIT_SINGULAR = {
-    Unit.DRINKS: "standard drink",
-    Unit.BEVERAGE: "serving of a beverage (volume and strength)",
-    Unit.GRAMS: "gram",
-    Unit.MILLIGRAMS: "milligram",
-    Unit.MILLILITRES: "millilitre",
-    Unit.PILLS: "pill",
-    Unit.HITS: "hit",
-    Unit.JOINTS: "joint",
-    Unit.LINES: "line",
-    Unit.CIGARETTES: "cigarette",
-    Unit.TIMES: "time used",
-    Unit.SESSIONS: "session",
+# Each unit's word for a count (issue #10): literal ngettext calls, so `makemessages` extracts
+# the singular and the plural and the Spanish catalogue can give both.
+UNIT_WORDS = {
+    Unit.DRINKS: lambda n: ngettext("standard drink", "standard drinks", n),
+    Unit.BEVERAGE: lambda n: ngettext(
+        "serving of a beverage (volume and strength)",
+        "servings of a beverage (volume and strength)",
+        n,
+    ),
+    Unit.GRAMS: lambda n: ngettext("gram", "grams", n),
+    Unit.MILLIGRAMS: lambda n: ngettext("milligram", "milligrams", n),
+    Unit.MILLILITRES: lambda n: ngettext("millilitre", "millilitres", n),
+    Unit.PILLS: lambda n: ngettext("pill", "pills", n),
+    Unit.HITS: lambda n: ngettext("hit", "hits", n),
+    Unit.JOINTS: lambda n: ngettext("joint", "joints", n),
+    Unit.LINES: lambda n: ngettext("line", "lines", n),
+    Unit.CIGARETTES: lambda n: ngettext("cigarette", "cigarettes", n),
+    Unit.TIMES: lambda n: ngettext("time used", "times used", n),
+    Unit.SESSIONS: lambda n: ngettext("session", "sessions", n),
 }
 
 
@@ -78,11 +83,9 @@ def amount_with_unit(amount: Decimal, unit: str) -> str:
     number = amount.normalize()
     if unit not in Unit.values:
         return f"{number:f} {unit}".strip()
-    plural = Unit(unit).label
-    singular = UNIT_SINGULAR.get(unit, plural)
     # Only exactly one takes the singular (1.0 too; 1.5 and 0.5 do not, in English).
     count = 1 if number == 1 else 2
-    return f"{number:f} {ngettext(singular, plural, count)}"
+    return f"{number:f} {UNIT_WORDS[Unit(unit)](count)}"
 
 
 # For alcohol, "g" means grams of ethanol; for every other substance it is grams of the drug.
@@ -113,25 +116,25 @@ def units_for(substance: str) -> tuple:
 class SaferUsePractice(models.TextChoices):
     """Safer-use practices a person may choose (domain.md §5)."""
 
-    NEVER_ALONE = "never_alone", "Never use alone (or call a spotting line)"
-    NALOXONE = "naloxone", "Carry naloxone"
-    TEST_STRIPS = "test_strips", "Check with fentanyl test strips"
-    NEW_SUPPLIES = "new_supplies", "Use new supplies"
-    TESTER_DOSE = "tester_dose", "Start with a tester dose"
-    NO_MIXING = "no_mixing_depressants", "Don't mix depressants"
-    SAFER_ROUTE = "safer_route", "Use a safer route (e.g. smoke instead of inject)"
-    EAT_HYDRATE = "eat_hydrate", "Eat and drink water"
-    BUDGET = "budget", "Stick to a budget"
+    NEVER_ALONE = "never_alone", gettext_noop("Never use alone (or call a spotting line)")
+    NALOXONE = "naloxone", gettext_noop("Carry naloxone")
+    TEST_STRIPS = "test_strips", gettext_noop("Check with fentanyl test strips")
+    NEW_SUPPLIES = "new_supplies", gettext_noop("Use new supplies")
+    TESTER_DOSE = "tester_dose", gettext_noop("Start with a tester dose")
+    NO_MIXING = "no_mixing_depressants", gettext_noop("Don't mix depressants")
+    SAFER_ROUTE = "safer_route", gettext_noop("Use a safer route (e.g. smoke instead of inject)")
+    EAT_HYDRATE = "eat_hydrate", gettext_noop("Eat and drink water")
+    BUDGET = "budget", gettext_noop("Stick to a budget")
 
 
 PRACTICE_LABELS = dict(SaferUsePractice.choices)
 
 
 class GoalKind(models.TextChoices):
-    NO_CHANGE = "no_change", "No change for now"
-    SAFER_USE = "safer_use", "Safer use"
-    MODERATION = "moderation", "Moderation, with my own limits"
-    ABSTINENCE = "abstinence", "Abstinence from this substance"
+    NO_CHANGE = "no_change", gettext_noop("No change for now")
+    SAFER_USE = "safer_use", gettext_noop("Safer use")
+    MODERATION = "moderation", gettext_noop("Moderation, with my own limits")
+    ABSTINENCE = "abstinence", gettext_noop("Abstinence from this substance")
 
 
 class GoalQuerySet(models.QuerySet):
@@ -238,12 +241,21 @@ class Goal(models.Model):
         unit = self.limit_unit or ""
         parts = []
         if self.max_per_occasion is not None:
-            parts.append(f"at most {amount_with_unit(self.max_per_occasion, unit)} per occasion")
+            amount = amount_with_unit(self.max_per_occasion, unit)
+            parts.append(gettext("at most %(amount)s per occasion") % {"amount": amount})
         if self.max_per_day is not None:
-            parts.append(f"at most {amount_with_unit(self.max_per_day, unit)} per day")
+            amount = amount_with_unit(self.max_per_day, unit)
+            parts.append(gettext("at most %(amount)s per day") % {"amount": amount})
         if self.max_use_days_per_week is not None:
             days = self.max_use_days_per_week
-            parts.append(f"use on at most {days} {ngettext('day', 'days', days)} a week")
+            parts.append(
+                ngettext(
+                    "use on at most %(days)d day a week",
+                    "use on at most %(days)d days a week",
+                    days,
+                )
+                % {"days": days}
+            )
         return "; ".join(parts)
 
     def _limit_in(self, value: Decimal, entry_unit: str, country: str) -> float | None:

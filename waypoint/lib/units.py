@@ -28,6 +28,8 @@ Sources
 import math
 import re
 
+from django.utils.translation import gettext_noop
+
 ETHANOL_DENSITY = 0.789  # g/ml at 20 °C
 
 # Grams of ethanol in one standard drink. The UK is not here: its unit is defined by volume
@@ -43,13 +45,13 @@ STANDARD_DRINK_GRAMS = {
 UK_UNIT_ETHANOL_ML = 10.0
 
 COUNTRIES = {
-    "US": "United States (standard drink 14 g)",
-    "UK": "United Kingdom (unit 10 ml of ethanol, 7.89 g)",
-    "CA": "Canada (standard drink 13.45 g)",
-    "AU": "Australia (standard drink 10 g)",
-    "NZ": "New Zealand (standard drink 10 g)",
-    "WHO": "WHO (standard drink 10 g)",
-    "EU": "European Union (standard drink 10 g)",
+    "US": gettext_noop("United States (standard drink 14 g)"),
+    "UK": gettext_noop("United Kingdom (unit 10 ml of ethanol, 7.89 g)"),
+    "CA": gettext_noop("Canada (standard drink 13.45 g)"),
+    "AU": gettext_noop("Australia (standard drink 10 g)"),
+    "NZ": gettext_noop("New Zealand (standard drink 10 g)"),
+    "WHO": gettext_noop("WHO (standard drink 10 g)"),
+    "EU": gettext_noop("European Union (standard drink 10 g)"),
 }
 
 MAX_VOLUME_ML = 20_000.0  # more than 20 litres of one beverage in one entry is a typing error

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext
 
 from waypoint.clients.forms import DateInput
 from waypoint.measures import instruments
@@ -39,10 +40,14 @@ class AnswersForm(forms.Form):
         answers=None,
         target="",
         safety_scope="",
+        language=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
+        # The portal passes the person's language: a published translation where the file has
+        # one (instruments/*.json "translations"), else the original. Staff pages pass none.
+        self.wording = instrument.wording(language)
         self.thresholds = thresholds
         self.today = today  # the clinic's day (Organization.today()), needed with with_date
         self.safety_scope = safety_scope
@@ -63,17 +68,18 @@ class AnswersForm(forms.Form):
                 initial=target,
             )
         for number, item in enumerate(instrument.items, 1):
-            label = f"{number}. {item.text}"
+            label = f"{number}. {self.wording.texts[number - 1]}"
             if not item.scored:
-                label += " (not scored)"
+                label += " " + gettext("(not scored)")
+            option_labels = self.wording.option_labels[number - 1]
             self.fields[item_field_name(item)] = forms.TypedChoiceField(
                 label=label,
-                choices=[(str(index), option.label) for index, option in enumerate(item.options)],
+                choices=[(str(index), text) for index, text in enumerate(option_labels)],
                 coerce=int,
                 empty_value=None,
                 required=item.required and not prorating,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Choose an answer."},
+                error_messages={"required": gettext("Choose an answer.")},
                 initial=(
                     str(answers[number - 1])
                     if answers and number - 1 < len(answers) and answers[number - 1] is not None

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.accounts.decorators import client_required
@@ -21,7 +22,7 @@ def complete(request, adm_pk):
     client = portal_client_for_user(request.user, page="portal questionnaire")
     administration = get_object_or_404(Administration, pk=adm_pk, client=client, in_portal=True)
     if administration.status == AdministrationStatus.COMPLETED:
-        messages.info(request, "You already sent this questionnaire. Thank you.")
+        messages.info(request, gettext("You already sent this questionnaire. Thank you."))
         return redirect("portal-home")
     if not administration.is_open or (
         administration.due_on and administration.due_on > client.organization.today()
@@ -33,6 +34,7 @@ def complete(request, adm_pk):
         instrument=instrument,
         thresholds=client.drinking_thresholds,
         safety_scope=f"portal:{administration.pk}",
+        language=get_language(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,6 +68,7 @@ def complete(request, adm_pk):
             "administration": administration,
             "instrument": instrument,
             "form": form,
+            "wording": form.wording,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

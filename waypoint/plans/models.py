@@ -13,14 +13,15 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from waypoint.lib.fields import EncryptedTextField
 from waypoint.plans import guide
 
 
 class PlanKind(models.TextChoices):
-    OVERDOSE = "overdose", "Overdose prevention plan"
-    CRISIS = "crisis", "Crisis plan"
+    OVERDOSE = "overdose", gettext_noop("Overdose prevention plan")
+    CRISIS = "crisis", gettext_noop("Crisis plan")
 
 
 class SafetyPlan(models.Model):

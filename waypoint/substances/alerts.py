@@ -10,6 +10,8 @@ import) raise nothing: the signal is for what is happening now.
 
 import datetime
 
+from django.utils.translation import gettext, gettext_noop
+
 from waypoint.clients.actions import raise_alert
 from waypoint.clients.models import Alert, AlertSeverity
 from waypoint.substances import catalogue
@@ -21,7 +23,9 @@ TOLERANCE_GAP_DAYS = 7
 COMBINATION_KIND = "combination"
 TOLERANCE_KIND = "tolerance_loss"
 
-TOLERANCE_TIP = (
+# The client's tips are translated as they are made, inside the client's own request; alert
+# titles and details stay in English (the care team's language, and stored).
+TOLERANCE_TIP = gettext_noop(
     "After a week or more without opioids, your body can't handle your old amount: the same dose "
     "can now be an overdose. If you use, start with much less, go slow, don't use alone (a "
     "spotting line can stay on the phone with you), and keep naloxone within reach."
@@ -51,11 +55,11 @@ def _on(day: datetime.date) -> str:
 
 
 def _combination_tip(found: catalogue.Combination) -> str:
-    return (
-        f"{found.a.name} with {found.b.name}: {found.reason} If you've taken both, stay with "
-        "someone who knows, keep naloxone nearby if opioids are involved, and call emergency "
-        "services if breathing slows or you can't be woken."
-    )
+    return gettext(
+        "%(first)s with %(second)s: %(reason)s If you've taken both, stay with someone who "
+        "knows, keep naloxone nearby if opioids are involved, and call emergency services if "
+        "breathing slows or you can't be woken."
+    ) % {"first": found.a.name, "second": found.b.name, "reason": found.reason}
 
 
 def check_entry(entry, *, by, today: datetime.date) -> list[str]:
@@ -134,4 +138,4 @@ def _check_tolerance(entry, *, by) -> list[str]:
         why=f"Last opioid use before this on record: {before.isoformat()}.",
         severity=AlertSeverity.URGENT,
     )
-    return [TOLERANCE_TIP]
+    return [gettext(TOLERANCE_TIP)]

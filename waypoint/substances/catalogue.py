@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_noop
+
 DATA = Path(__file__).resolve().parent / "data"
 LEVELS = (
     "dangerous",
@@ -24,14 +26,16 @@ LEVELS = (
 # Levels that raise a care-team alert when a diary day shows the pair.
 ALERT_LEVELS = ("dangerous", "unsafe")
 LEVEL_LABELS = {
-    "dangerous": "Dangerous",
-    "unsafe": "Unsafe",
-    "caution": "Caution",
-    "low-risk-synergy": "Low risk, effects add up",
-    "low-risk-no-synergy": "Low risk, no known added effect",
-    "low-risk-decrease": "Low risk, one weakens the other",
+    "dangerous": gettext_noop("Dangerous"),
+    "unsafe": gettext_noop("Unsafe"),
+    "caution": gettext_noop("Caution"),
+    "low-risk-synergy": gettext_noop("Low risk, effects add up"),
+    "low-risk-no-synergy": gettext_noop("Low risk, no known added effect"),
+    "low-risk-decrease": gettext_noop("Low risk, one weakens the other"),
 }
-NO_DATA = "No data for this combination. That is not the same as safe."
+# Marked for translation but kept in English here: alert titles and the CLI store or print them;
+# the public page translates them as it renders (substances/views.py).
+NO_DATA = gettext_noop("No data for this combination. That is not the same as safe.")
 
 
 @dataclass(frozen=True)

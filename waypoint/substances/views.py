@@ -1,6 +1,7 @@
 """The public "Check a combination" page (no sign-in), from the same table as `waypoint combo`."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from waypoint.substances import catalogue
@@ -18,20 +19,26 @@ def check_combination(request):
         found = {}
         for key, name in (("a", a), ("b", b)):
             if not name:
-                unknown.append((key, "Type a substance or medication here."))
+                unknown.append((key, gettext("Type a substance or medication here.")))
                 continue
             try:
                 found[key] = catalogue.resolve(name)
             except catalogue.UnknownSubstance:
-                unknown.append((key, f"We have no entry for “{name}”."))
+                unknown.append((key, gettext("We have no entry for “%(name)s”.") % {"name": name}))
         context["errors"] = dict(unknown)
         if unknown:
             status = 400
         else:
             context["first"], context["second"] = found["a"], found["b"]
-            context["result"] = catalogue.combination(found["a"], found["b"])
+            # Catalogue names that are also the diary's substance labels have a translation.
+            context["first_name"], context["second_name"] = (
+                gettext(found["a"].name),
+                gettext(found["b"].name),
+            )
+            context["result"] = result = catalogue.combination(found["a"], found["b"])
+            context["risk_label"] = gettext(result.label) if result else ""
             context["asked"] = True
-    context["no_data"] = catalogue.NO_DATA
+    context["no_data"] = gettext(catalogue.NO_DATA)
     return render(request, "substances/check.html", context, status=status)
 
 

@@ -15,8 +15,20 @@ import datetime
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
+
+# The formats themselves are translated (docs/public-site.md#languages): Spanish writes
+# "2 mar" and "lunes, 2 de marzo". Staff pages are always English, so they never change there.
+DAY_FORMAT = pgettext_lazy("date format: day and month", "M j")
+DAY_YEAR_FORMAT = pgettext_lazy("date format: day, month and year", "M j, Y")
+WEEKDAY_FORMAT = pgettext_lazy("date format: weekday, day and month", "l, M j")
+WEEKDAY_YEAR_FORMAT = pgettext_lazy("date format: weekday, day, month and year", "l, M j, Y")
+# In a sentence ("Saved for Monday Mar 2"), without the year.
+SENTENCE_DAY_FORMAT = pgettext_lazy("date format: weekday, day and month in a sentence", "l M j")
+MOMENT_FORMAT = pgettext_lazy("date format: day, month and time", "M j, H:i")
+MOMENT_YEAR_FORMAT = pgettext_lazy("date format: day, month, year and time", "M j, Y, H:i")
 
 
 def _local(value):
@@ -32,19 +44,24 @@ def _with_year(value, without: str, with_year: str) -> str:
         return ""
     value = _local(value)
     this_year = timezone.localdate().year
-    return format_date(value, without if value.year == this_year else with_year)
+    return format_date(value, str(without if value.year == this_year else with_year))
 
 
 @register.filter
 def day(value) -> str:
-    return _with_year(value, "M j", "M j, Y")
+    return _with_year(value, DAY_FORMAT, DAY_YEAR_FORMAT)
 
 
 @register.filter
 def weekday(value) -> str:
-    return _with_year(value, "l, M j", "l, M j, Y")
+    return _with_year(value, WEEKDAY_FORMAT, WEEKDAY_YEAR_FORMAT)
 
 
 @register.filter
 def moment(value) -> str:
-    return _with_year(value, "M j, H:i", "M j, Y, H:i")
+    return _with_year(value, MOMENT_FORMAT, MOMENT_YEAR_FORMAT)
+
+
+def sentence_day(value) -> str:
+    """ "Monday Mar 2" ("lunes 2 de marzo"), for messages that name a recent day."""
+    return format_date(_local(value), str(SENTENCE_DAY_FORMAT))

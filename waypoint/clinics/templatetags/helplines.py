@@ -6,6 +6,7 @@ foot of a form; the default is the full list with who answers each line.
 """
 
 from django import template
+from django.utils.translation import gettext
 
 from waypoint.clinics import helplines
 
@@ -29,6 +30,6 @@ def crisis_lines(context, compact=False, kinds="crisis,overdose,drug_info"):
 def emergency_numbers():
     """'United States 911, Canada 911, …' for the page footer, from the same data file."""
     return ", ".join(
-        f"{country.name} {country.emergency.number}"
+        f"{gettext(country.name)} {country.emergency.number}"
         for country in helplines.all_countries().values()
     )

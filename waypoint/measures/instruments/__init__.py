@@ -21,6 +21,8 @@ DIRECTIONS = ("higher_is_worse", "higher_is_better", None)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}$")
 _LOINC = re.compile(r"^(\d{1,7})-(\d)$")
 _LOINC_ANSWER = re.compile(r"^LA\d{1,6}-\d$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+ORIGINAL_LANGUAGE = "en"  # every file is written in English; translations sit beside it
 
 
 class InstrumentFileError(ValueError):
@@ -145,6 +147,18 @@ class ThresholdChange:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """The words a person reads, in one language: the instructions, each item's text and its
+    option labels, in the instrument's order. Scores never change with the language."""
+
+    language: str
+    instructions: str
+    texts: tuple[str, ...]
+    option_labels: tuple[tuple[str, ...], ...]
+    source: str = ""  # the published translation, cited; empty for the original
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     version: str
@@ -176,9 +190,24 @@ class Instrument:
     loinc_panel: str | None = None
     loinc_total: str | None = None
     path: str = ""
+    # Published translations by language code ("es"), each cited (docs/measures.md).
+    translations: dict = field(default_factory=dict)
 
     def __str__(self):
         return self.short_name
+
+    def wording(self, language: str | None = None) -> Wording:
+        """The wording for `language` ("es", "es-mx"): its published translation when the file
+        has one, else the original. The options keep their order, so scores are the same."""
+        code = (language or "").lower().split("-")[0]
+        if code in self.translations:
+            return self.translations[code]
+        return Wording(
+            language=ORIGINAL_LANGUAGE,
+            instructions=self.instructions,
+            texts=tuple(item.text for item in self.items),
+            option_labels=tuple(tuple(o.label for o in item.options) for item in self.items),
+        )
 
     @property
     def sex_specific(self) -> bool:
@@ -421,6 +450,7 @@ def _parse_instrument(data: dict, path: Path) -> Instrument:
     threshold = _parse_threshold_change(checker, data)
     direction = _parse_direction(checker, data, has_reliable_change=bool(reliable or threshold))
     adaptation = _parse_adaptation(checker, data, by_id)
+    translations = _parse_translations(checker, data, items)
 
     loinc = data.get("loinc") or {}
     return Instrument(
@@ -453,6 +483,7 @@ def _parse_instrument(data: dict, path: Path) -> Instrument:
         loinc_panel=checker.loinc(loinc.get("panel"), "loinc.panel"),
         loinc_total=checker.loinc(loinc.get("total"), "loinc.total"),
         path=str(path),
+        translations=translations,
     )
 
 
@@ -793,6 +824,59 @@ def _parse_adaptation(checker: _Checker, data: dict, by_id: dict) -> Adaptation 
         source=checker.require(raw, "source", str, where),
         changes=tuple(changes),
     )
+
+
+def _parse_translations(checker: _Checker, data: dict, items) -> dict[str, Wording]:
+    """`translations`: {"es": {"source", "instructions", "items": {id: text},
+    "response_sets": {name: [label, ...]}, "item_options": {id: [label, ...]}}}. Every item
+    needs its text, and every option a label, in the same order as the original."""
+    raw = data.get("translations")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        checker.fail("translations must map a language code to its wording")
+    raw_items = {entry["id"]: entry for entry in data["items"]}
+    result = {}
+    for language, entry in raw.items():
+        where = f"translations {language}: "
+        if not isinstance(language, str) or not _LANGUAGE.match(language):
+            checker.fail(f"{where}the language must be a two-letter code such as 'es'")
+        if language == ORIGINAL_LANGUAGE:
+            checker.fail(f"{where}the file itself is the {ORIGINAL_LANGUAGE} wording")
+        if not isinstance(entry, dict):
+            checker.fail(f"{where}must be an object")
+        source = checker.require(entry, "source", str, where)
+        texts = checker.require(entry, "items", dict, where)
+        sets = entry.get("response_sets") or {}
+        own = entry.get("item_options") or {}
+        unknown = set(texts) - set(raw_items)
+        if unknown:
+            checker.fail(f"{where}unknown items {sorted(unknown)}")
+        item_texts, labels = [], []
+        for item in items:
+            text = texts.get(item.id)
+            if not isinstance(text, str) or not text.strip():
+                checker.fail(f"{where}item {item.id!r} needs its translated text")
+            options = raw_items[item.id].get("options")
+            translated = sets.get(options) if isinstance(options, str) else own.get(item.id)
+            if (
+                not isinstance(translated, list)
+                or len(translated) != len(item.options)
+                or not all(isinstance(label, str) and label.strip() for label in translated)
+            ):
+                checker.fail(
+                    f"{where}item {item.id!r} needs {len(item.options)} translated option labels"
+                )
+            item_texts.append(text)
+            labels.append(tuple(translated))
+        result[language] = Wording(
+            language=language,
+            instructions=entry.get("instructions", ""),
+            texts=tuple(item_texts),
+            option_labels=tuple(labels),
+            source=source,
+        )
+    return result
 
 
 def load_file(path: Path | str) -> Instrument:
