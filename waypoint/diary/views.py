@@ -40,6 +40,7 @@ from waypoint.diary.models import (
 )
 from waypoint.diary.reports import outcome_report
 from waypoint.goals.models import SaferUsePractice, Substance
+from waypoint.lib.dbrouter import reads_from_replica
 from waypoint.lib.downloads import attachment
 
 REPORT_WEEKS = (4, 12, 26, 52)
@@ -303,6 +304,7 @@ def anchor_delete(request, pk, anchor_pk):
     return redirect(reverse("diary-tlfb", args=[client.pk]))
 
 
+@reads_from_replica
 @require_GET
 @staff_required
 def report(request):
