@@ -505,7 +505,7 @@ def main() -> int:
         ratio = (requests_done / elapsed) / bare if bare else 0.0
         print(
             f"load: {requests_done} requests, {stats.errors} errors, {lost} lost writes, "
-            f"p95 {p95(stats.latencies):.0f} ms, {ratio:.2f} x bare",
+            f"p95 {p95(stats.latencies):.0f} ms, {ratio:.3f} x bare",
             flush=True,
         )
         return 1 if stats.errors or lost else 0
