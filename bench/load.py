@@ -57,7 +57,8 @@ PG_URL = os.environ.get("LOAD_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 PROCESSES = 2
 THREADS = 8
 PASSWORD = "load-test-password-not-secret"  # noqa: S105 - throw-away accounts in a throw-away db
-TIMEOUT = 30  # seconds per request before it counts as an error
+TIMEOUT = 60  # seconds per request before it counts as an error (nginx's proxy_read_timeout)
+RAMP_SECONDS = 10  # arrivals spread over the first 10 s (a quarter of a short run)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _CONFIRM = re.compile(r'name="confirm" value="([^"]+)"')
 
@@ -355,9 +356,10 @@ def clinician_turn(visitor: Visitor, person: Person, today: datetime.date, n: in
     visitor.request("GET", f"/clients/{chart}/diary/", (200,))
 
 
-def run_person(person, ports, stats, deadline, today, offset) -> None:
+def run_person(person, ports, stats, deadline, today, offset, delay) -> None:
     visitor = Visitor(ports, stats, offset)
     signed_in, n = False, 0
+    time.sleep(delay)  # people arrive over the first seconds, not all in the same instant
     turn = client_turn if person.kind == "client" else clinician_turn
     while time.monotonic() < deadline:
         try:
@@ -374,9 +376,12 @@ def drive_app(people, ports, seconds, today) -> tuple[Stats, float]:
     stats = Stats()
     deadline = time.monotonic() + seconds
     started = time.monotonic()
+    ramp = min(RAMP_SECONDS, seconds / 4) / len(people)
     threads = [
         threading.Thread(
-            target=run_person, args=(person, ports, stats, deadline, today, n), daemon=True
+            target=run_person,
+            args=(person, ports, stats, deadline, today, n, n * ramp),
+            daemon=True,
         )
         for n, person in enumerate(people)
     ]
