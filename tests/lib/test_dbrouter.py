@@ -103,6 +103,7 @@ def test_wrote_recently_is_a_ten_second_window():
     assert not wrote_recently({SESSION_KEY: "forged"}, now=110.0)
 
 
+@pytest.mark.usefixtures("with_replica")
 def test_anonymous_post_does_not_make_a_session():
     request = _request("POST")
     request.user = type("Anon", (), {"is_authenticated": False})()
@@ -124,6 +125,9 @@ def test_reads_inside_a_transaction_stay_on_the_primary():
 
 
 def test_without_a_replica_everything_is_the_primary():
+    request = _request("POST")
+    _run(request, unmarked)
+    assert SESSION_KEY not in request.session  # no replica: no stamp, no extra session write
     token = dbrouter._use_replica.set(True)
     try:
         assert ReplicaRouter().db_for_read(None) == "default"

@@ -104,7 +104,7 @@ class ReplicaMiddleware:
             if request._replica_token is not None:
                 _use_replica.reset(request._replica_token)
                 request._replica_token = None
-        if request.method not in SAFE_METHODS and _signed_in(request):
+        if request.method not in SAFE_METHODS and replica_configured() and _signed_in(request):
             request.session[SESSION_KEY] = time.time()
         return response
 
