@@ -191,3 +191,29 @@ def test_streaming_replica_serves_marked_pages_and_writers_read_their_writes(clu
     assert seen["post_status"] == 302
     assert seen["writer_list_shows_rt2"] is True and seen["writer_list_replica_queries"] == 0
     assert seen["other_list_shows_rt2"] is False and seen["other_list_replica_queries"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        (
+            {"DATABASE_REPLICA_URL": "postgres://waypoint@127.0.0.1:5432/waypoint"},
+            "DATABASE_REPLICA_URL needs DATABASE_URL to be PostgreSQL",
+        ),
+        (
+            {
+                "DATABASE_URL": "postgres://waypoint@127.0.0.1:5432/waypoint",
+                "DATABASE_REPLICA_URL": "sqlite:////tmp/replica.sqlite3",
+            },
+            "DATABASE_REPLICA_URL must point to PostgreSQL",
+        ),
+    ],
+)
+def test_bad_replica_configuration_is_one_line(tmp_path, env, reason):
+    from tests.cli import run_waypoint
+
+    result = run_waypoint("check", var_dir=tmp_path, env=env)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("waypoint: configuration error: ") and reason in line
