@@ -206,7 +206,11 @@ def start_servers(app: str, env: dict, logs: Path) -> list[tuple[subprocess.Pope
         process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
             [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
              "--workers", "1", "--worker-class", "gthread", "--threads", str(THREADS),
-             "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning"],
+             "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning",
+             # Keep idle connections open longer than a person waits between two requests to
+             # the same process (as a proxy's upstream keep-alive does): with gunicorn's 2 s
+             # default, a request racing the server's close fails with a reset connection.
+             "--keep-alive", "75"],
             cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT,
         )  # fmt: skip
         servers.append((process, port))
@@ -297,7 +301,9 @@ class Visitor:
                 timeout=TIMEOUT,
             )
         except requests.RequestException as exc:
-            self.stats.note((time.perf_counter() - started) * 1000, type(exc).__name__)
+            self.stats.note(
+                (time.perf_counter() - started) * 1000, f"{method} {path} {type(exc).__name__}"
+            )
             raise Flow from exc
         problem = (
             None if response.status_code in expect else f"{method} {path} {response.status_code}"
