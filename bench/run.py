@@ -11,6 +11,13 @@
    after a fresh DuckDB timing.
 4. The numbers must agree with DuckDB's for every client and period; then one line per engine:
    `outcomes-report-sqlite: 1.4x duckdb` (our time ÷ DuckDB's; best of several runs each).
+5. The same for two windows that start and end mid-week (`bench/windows.py`, the report's
+   window chooser): `outcomes-report-window-sqlite: 0.90x duckdb`.
+6. Pages and writes against bare Django views, and the demo build (`bench/pages.py`):
+   `caseload-page: 59.3x bare`, `diary-write: 5.2x bare`, `demo-build: 7.4s`.
+
+5. Then `bench/qa_search.py`: the public question search page against a bare full-text query
+   (`qa-search-sqlite: 1.2x fts5`, `qa-search-postgresql: 1.1x tsvector`; BENCH_QA_QUESTIONS).
 
 Details go to stderr; stdout has only the result lines. Exit status 1 if any number disagrees.
 The report compares the last WEEKS weeks (this week included) with the WEEKS weeks before.
@@ -150,12 +157,21 @@ WHO_SQL = """
 """
 
 
-def duckdb_report(data: dict, weeks: int) -> tuple[float, dict]:
-    """The same report straight from the raw rows; returns (best seconds, results)."""
+def duckdb_report(
+    data: dict, weeks: int | None = None, *, previous=None, current=None
+) -> tuple[float, dict]:
+    """The same report straight from the raw rows; returns (best seconds, results).
+
+    The last `weeks` weeks against the weeks before, or the given (first, last) windows.
+    """
     import duckdb
 
-    today = datetime.date.fromisoformat(data["today"])
-    previous_first, current_first = windows(today, weeks)
+    if weeks is not None:
+        today = datetime.date.fromisoformat(data["today"])
+        previous_first, current_first = windows(today, weeks)
+        previous = (previous_first, current_first - datetime.timedelta(days=1))
+        current = (current_first, today)
+    (p_first, p_last), (c_first, c_last) = previous, current
     limit = MODERATION_DRINKS * GRAMS_PER_US_DRINK
     sql = f"""
     WITH days AS (
@@ -165,11 +181,13 @@ def duckdb_report(data: dict, weeks: int) -> tuple[float, dict]:
              bool_or(kind = 'use' AND substance <> 'alcohol') AS other_use,
              sum(money_spent) AS money
       FROM '{data["entries"]}'
-      WHERE day >= DATE '{previous_first.isoformat()}' AND day <= DATE '{today.isoformat()}'
+      WHERE day BETWEEN DATE '{p_first.isoformat()}' AND DATE '{p_last.isoformat()}'
+         OR day BETWEEN DATE '{c_first.isoformat()}' AND DATE '{c_last.isoformat()}'
       GROUP BY client_key, day
     ), judged AS (
       SELECT d.*, c.thresholds,
-             CASE WHEN d.day >= DATE '{current_first.isoformat()}' THEN 'current'
+             CASE WHEN d.day >= DATE '{c_first.isoformat()}'
+                   AND d.day <= DATE '{c_last.isoformat()}' THEN 'current'
                   ELSE 'previous' END AS period,
              CASE c.goal WHEN 'moderation' THEN d.grams / {limit} <= 1 + 1e-9
                          WHEN 'abstinence' THEN NOT d.cannabis END AS within
@@ -367,6 +385,11 @@ def app_report(org, offset: int, data: dict, weeks: int) -> tuple[float, dict]:
         rows = outcome_report(charts, today=today, weeks=weeks, country="US")
         elapsed = time.perf_counter() - started
         best = elapsed if best is None else min(best, elapsed)
+    return best, report_results(rows, offset)
+
+
+def report_results(rows, offset: int) -> dict:
+    """ReportRows as the comparable dict ("<client key>/<period>" → numbers)."""
     results = {}
     for row in rows:
         for period, o in (("current", row.current), ("previous", row.previous)):
@@ -386,7 +409,7 @@ def app_report(org, offset: int, data: dict, weeks: int) -> tuple[float, dict]:
                 "alcohol_days": o.per_substance_use_days.get("alcohol", 0),
                 "cannabis_days": o.per_substance_use_days.get("cannabis", 0),
             }
-    return best, results
+    return results
 
 
 def compare(ours: dict, theirs: dict) -> list[str]:
@@ -449,8 +472,20 @@ def child(engine: str, data_path: str, workdir: str) -> None:
     while not (folder / f"{engine}.go").exists():
         time.sleep(0.1)
     seconds, results = app_report(org, offset, data, weeks)
+    from bench import windows as mid_week  # the any-window report (bench/windows.py)
+
+    window_seconds, window_results = mid_week.app_window_report(org, offset, data)
     (folder / f"{engine}.json").write_text(
-        json.dumps({"seconds": seconds, "load": loaded, "rollups": built, "results": results})
+        json.dumps(
+            {
+                "seconds": seconds,
+                "load": loaded,
+                "rollups": built,
+                "results": results,
+                "window_seconds": window_seconds,
+                "window_results": window_results,
+            }
+        )
     )
 
 
@@ -521,8 +556,12 @@ def main() -> int:
                 wait_for(workdir / f"{engine}.ready", process)
             # ...then time each report alone, right after DuckDB's baseline on the same machine.
             lines, failed = [], False
+            from bench import pages
+            from bench import windows as mid_week
+
             for engine, process in children.items():
                 duck_seconds, duck_results = duckdb_report(data, weeks)
+                duck_window_seconds, duck_window_results = mid_week.duckdb_window_report(data)
                 (workdir / f"{engine}.go").touch()
                 wait_for(workdir / f"{engine}.json", process)
                 process.wait()
@@ -540,6 +579,19 @@ def main() -> int:
                 lines.append(
                     f"outcomes-report-{engine}: {result['seconds'] / duck_seconds:.1f}x duckdb"
                 )
+                window_problems = compare(result["window_results"], duck_window_results)
+                log(
+                    f"{engine}: window report {mid_week.mid_week_windows(data)} "
+                    f"{result['window_seconds'] * 1000:.0f} ms, duckdb "
+                    f"{duck_window_seconds * 1000:.0f} ms, {len(result['window_results'])} "
+                    f"client-periods compared, {len(window_problems)} differences"
+                )
+                for problem in window_problems[:20]:
+                    log(f"  {problem}")
+                failed = failed or bool(window_problems)
+                ratio = result["window_seconds"] / duck_window_seconds
+                lines.append(f"outcomes-report-window-{engine}: {ratio:.2f}x duckdb")
+            lines += pages.main(workdir)  # caseload-page, diary-write, demo-build (bench/pages.py)
         finally:
             for process in children.values():
                 if process.poll() is None:
@@ -557,4 +609,9 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
-        sys.exit(main())
+        status = main()
+        from bench import qa_search  # the public question search page (bench/qa_search.py)
+
+        for line in qa_search.main():
+            print(line, flush=True)
+        sys.exit(status)

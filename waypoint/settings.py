@@ -107,6 +107,10 @@ SITE_URL = env.str(
 if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, got {SITE_URL!r}")
 
+# The organization that runs the public site (library, questions): its staff are the editors and
+# its on-call address hears of urgent questions. Empty: the oldest organization (one clinic).
+PUBLIC_SITE_ORGANIZATION = env.str("PUBLIC_SITE_ORGANIZATION", default="")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -142,6 +146,8 @@ INSTALLED_APPS = [
     "waypoint.substances",
     "waypoint.appointments",
     "waypoint.library",
+    "waypoint.reports",
+    "waypoint.questions",
     "ninja",
 ]
 
@@ -153,6 +159,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "waypoint.accounts.middleware.NoStoreMiddleware",
+    "waypoint.accounts.middleware.ClinicTimeZoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "waypoint.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("waypoint.exchange.urls")),
     path("", include("waypoint.appointments.urls")),
     path("", include("waypoint.library.urls")),
+    path("", include("waypoint.reports.urls")),
+    path("", include("waypoint.questions.urls")),
 ]
 
 handler400 = "waypoint.errors.bad_request"

@@ -1,5 +1,7 @@
 import pytest
 
+# The groups app's no-leak group (three members and a drop-in), for the API's no-leak test.
+from tests.groups.conftest import group, group_world, member_charts  # noqa: F401
 from waypoint.api import actions
 
 

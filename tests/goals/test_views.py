@@ -280,3 +280,11 @@ def test_caseload_flags_a_review_date_that_has_passed(login, clinician, client_c
     assert "Alcohol: review date passed" in passed
     chart = caseload.get(reverse("clients-detail", args=[client_chart.pk])).content.decode()
     assert "review date passed" in chart
+
+
+def test_an_empty_submission_shows_field_errors(login, clinician, client_chart):
+    response = login(clinician).post(reverse("goals-add", args=[client_chart.pk]), {})
+    assert response.status_code == 200
+    assert response.context["form"].is_bound
+    assert "kind" in response.context["form"].errors
+    assert not Goal.objects.filter(client=client_chart).exists()

@@ -1,4 +1,5 @@
-"""`waypoint rotate-keys` re-encrypts the measures, goals, diary and privacy columns too.
+"""`waypoint rotate-keys` re-encrypts the columns of every app that holds chart data too:
+measures, goals, diary, privacy, appointments, assessment, notes, plans, medications, groups.
 
 Rows (and their simple-history rows) are written under the test key list; a new key is put in
 front; rotate-keys runs; the old keys are removed; every encrypted value of those apps must still
@@ -28,7 +29,19 @@ from waypoint.privacy.models import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("measures", "goals", "diary", "privacy", "appointments", "assessment")
+APPS = (
+    "measures",
+    "goals",
+    "diary",
+    "privacy",
+    "appointments",
+    "assessment",
+    "notes",
+    "plans",
+    "medications",
+    "groups",
+    "reports",
+)
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
     b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8\x00\x00"
@@ -88,7 +101,82 @@ def privacy_rows(rich_chart, clinician, client_user, today):
         exception_kind=ExceptionKind.MEDICAL_EMERGENCY,
         exception_reason="Unresponsive on arrival",
     )
+    # A finished record export (reports app): the file is an encrypted column too.
+    from waypoint.reports import actions as report_actions
+
+    job = report_actions.request_export("record_pdf", by=client_user, client=rich_chart)
+    report_actions.make_export(job)
     return rich_chart
+
+
+@pytest.fixture
+def chart_rows(privacy_rows, clinician, supervisor, today):
+    """Besides the privacy rows: a value in every encrypted column of the notes, plans,
+    medications and groups apps (a returned trainee note, an addendum, a supervision note, a
+    safety plan, the medication list, a group session with the member's own part)."""
+    from waypoint.groups import actions as group_actions
+    from waypoint.medications import actions as medication_actions
+    from waypoint.notes import actions as note_actions
+    from waypoint.notes.models import NoteSettings
+    from waypoint.plans import actions as plan_actions
+
+    chart = privacy_rows
+
+    def note():
+        return note_actions.start_note(
+            chart,
+            by=clinician,
+            template_key="dap",
+            session_date=today,
+            texts={"data": "Quillon talked about the week"},
+        )
+
+    note_actions.add_addendum(
+        note_actions.sign_note(note(), by=clinician), by=clinician, text="Quillon called later"
+    )
+    NoteSettings.for_organization(chart.organization).trainees.add(clinician)
+    pending = note_actions.sign_note(note(), by=clinician)
+    note_actions.return_note(pending, by=supervisor, comment="Quillon: add the plan")
+    note_actions.write_supervision_note(
+        by=supervisor, supervisee=clinician, met_on=today, text="Quillon's case discussed"
+    )
+    plan_actions.save_plan(
+        chart,
+        by=clinician,
+        kind="overdose",
+        items={
+            "naloxone": ["Quillon's kit in the blue bag"],
+            "never_alone": ["Call the line"],
+            "after_a_break": ["Half dose"],
+            "who_to_call": ["911"],
+        },
+    )
+    medication_actions.add_medication(
+        chart,
+        by=clinician,
+        name="Suboxone",
+        dose="16/4 mg film daily",
+        prescriber="Dr. Quillon Reyes",
+        started_on=today,
+    )
+    medication_actions.add_diagnosis(
+        chart, by=clinician, description="Opioid use disorder", code="F11.20", noted_on=today
+    )
+    medication_actions.add_allergy(chart, by=clinician, text="Quillon: penicillin", noted_on=today)
+    medication_actions.add_coordination_note(
+        chart, by=clinician, occurred_on=today, prescriber="Dr. Quillon Reyes", note="Dose kept"
+    )
+    group = group_actions.create_group(chart.organization, by=clinician, name="Open group")
+    group_actions.add_member(group, chart, by=clinician, joined_on=today)
+    session = group_actions.add_session(group, by=clinician, held_on=today)
+    group_actions.record_session(
+        session,
+        by=clinician,
+        topic="",
+        shared_note="Quillon's group talked about sleep",
+        rows={chart.pk: ("present", "Quillon spoke first")},
+    )
+    return chart
 
 
 def _columns():
@@ -116,7 +204,7 @@ class _Sink(io.StringIO):
     pass
 
 
-def test_rotate_keys_covers_measures_goals_diary_and_privacy(privacy_rows, settings):
+def test_rotate_keys_covers_every_app_with_chart_data(chart_rows, settings):
     columns = _columns()
     labels = {model._meta.label for model, _ in columns}
     assert {
@@ -136,6 +224,17 @@ def test_rotate_keys_covers_measures_goals_diary_and_privacy(privacy_rows, setti
         "assessment.DecisionalBalance",
         "assessment.NeedsPriorities",
         "assessment.DrugSetSetting",
+        "notes.Note",
+        "notes.Addendum",
+        "notes.SupervisionNote",
+        "plans.SafetyPlanVersion",
+        "medications.Medication",
+        "medications.Diagnosis",
+        "medications.Allergy",
+        "medications.CoordinationNote",
+        "groups.GroupSession",
+        "groups.Attendance",
+        "reports.ExportJob",
     } <= labels
     before = {}
     for model, fields in columns:
@@ -167,7 +266,9 @@ def test_rotate_keys_covers_measures_goals_diary_and_privacy(privacy_rows, setti
     # And the apps read their own rows, e.g. the record parts that decrypt every column.
     from waypoint.privacy.records import build_parts
 
-    keys = {part.key for part in build_parts(privacy_rows)}
+    keys = {part.key for part in build_parts(chart_rows)}
     assert {"measures", "goals", "goal_reasons", "diary", "diary_notes", "consents"} <= keys
     assert {"appointments", "appointment_notes"} <= keys
     assert "assessment" in keys
+    assert {"session_notes", "safety_plans", "medications", "diagnoses"} <= keys
+    assert {"group_attendance", "group_notes"} <= keys

@@ -141,7 +141,7 @@ def test_without_a_replica_everything_is_the_primary():
 def test_report_and_list_pages_are_marked():
     from django.urls import resolve
 
-    for name in ("diary-report", "caseload", "clients-list", "measures-library"):
+    for name in ("diary-report", "reports-program", "caseload", "clients-list", "measures-library"):
         assert getattr(resolve(reverse(name)).func, "reads_from_replica", False), name
     assert not getattr(resolve(reverse("clients-create")).func, "reads_from_replica", False)
 

@@ -60,6 +60,11 @@ def test_public_home_for_visitors(client):
         assert word not in body.lower()
 
 
+def test_the_front_door_refuses_a_post(client):
+    assert client.post("/", {"q": "x"}).status_code == 405
+    assert client.head("/").status_code == 200
+
+
 def test_signed_in_people_are_still_sent_on(login, clinician, client_user):
     assert login(clinician).get("/")["Location"] == reverse("caseload")
     assert login(client_user).get("/")["Location"] == reverse("portal-home")
@@ -70,7 +75,7 @@ def test_library_lists_published_items_only_in_few_queries(client, django_assert
         _article(slug=f"article-{n}", title=f"Article {n}")
         _review(slug=f"review-{n}", title=f"Review {n}")
     _article(slug="a-draft", title="Secret draft", published=False)
-    with django_assert_num_queries(2):  # articles, reviews; no query per item
+    with django_assert_num_queries(5):  # articles + topics, reviews + topics, topic index
         response = client.get(reverse("library"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -243,3 +248,26 @@ def test_demo_builds_the_library():
     assert BookReview.objects.get(slug="over-the-influence").isbn == "9781462528646"
     assert Article.objects.filter(published=True).count() == 2
     assert Article.objects.filter(published=False).count() == 1
+
+
+def test_only_the_publishing_organization_edits_the_public_site(
+    settings, admin, other_admin, other_clinician, clinic, other_clinic
+):
+    # Default: the oldest organization publishes; another clinic's admin may not edit.
+    assert can_edit_public_content(admin)
+    assert not can_edit_public_content(other_admin)
+    with pytest.raises(ValueError, match="PUBLIC_SITE_ORGANIZATION"):
+        actions.grant_editor(other_clinician, by=other_admin)
+    assert not Editor.objects.exists()
+    # Named by slug: the other clinic publishes instead.
+    settings.PUBLIC_SITE_ORGANIZATION = other_clinic.slug
+    assert can_edit_public_content(other_admin)
+    assert not can_edit_public_content(admin)
+
+
+def test_a_misnamed_publishing_organization_is_a_configuration_error(settings, admin):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.PUBLIC_SITE_ORGANIZATION = "no-such-clinic"
+    with pytest.raises(ImproperlyConfigured, match="no-such-clinic"):
+        can_edit_public_content(admin)

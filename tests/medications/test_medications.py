@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -163,6 +164,23 @@ def test_diagnosis_with_a_listed_code_in_lower_case_is_saved(login, clinician, c
     diagnosis = Diagnosis.objects.get()
     assert diagnosis.code == "F43.10"
     assert diagnosis.code_title == "Post-traumatic stress disorder, unspecified"
+
+
+def test_official_icd10_titles_are_shown_as_the_classifications_words(
+    login, clinician, client_chart
+):
+    """The title stays the code's official title in data; pages say whose words they are."""
+    actions.add_diagnosis(
+        client_chart, by=clinician, description="Drinking most days", code="F10.10", noted_on=DAY
+    )
+    assert Diagnosis.objects.get().code_title == "Alcohol abuse, uncomplicated"
+    page = login(clinician).get(reverse("medications-list", args=[client_chart.pk]))
+    assert "ICD-10-CM title: “Alcohol abuse, uncomplicated”" in page.content.decode()
+    from waypoint.privacy.records import build_parts
+
+    part = next(p for p in build_parts(client_chart) if p.key == "diagnoses")
+    html = render_to_string(part.template, {"data": part.data})
+    assert "F10.10; ICD-10-CM title: “Alcohol abuse, uncomplicated”" in html
 
 
 def test_diagnosis_without_a_code_is_fine(login, clinician, client_chart):

@@ -99,13 +99,15 @@ def test_csv_export_is_audited_and_safe(login, admin, ledger):
         reverse("privacy-accounting"), {"start": "2026-07-01", "format": "csv"}
     )
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.streaming  # written row by row from .iterator()
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:3] == ["disclosed_at", "chart_number", "recipient"]
     assert len(rows) == 3  # header + the two July disclosures in this organization
     recipients = {row[2] for row in rows[1:]}
     assert "Dr. Colleague" in recipients
     assert '\'=HYPERLINK("http://x")' in recipients  # a formula is neutralized
-    assert "Dr. Elsewhere" not in response.content.decode()
+    assert "Dr. Elsewhere" not in body
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert event.actor_id == admin.pk
     assert event.detail == {"format": "csv", "rows": 2, "start": "2026-07-01", "end": None}
@@ -115,7 +117,7 @@ def test_chart_csv_export(login, admin, client_chart, ledger):
     response = login(admin).get(
         reverse("privacy-chart-accounting", args=[client_chart.pk]), {"format": "csv"}
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 3
     assert {row[1] for row in rows[1:]} == {"C-001"}
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, client_id=client_chart.pk).exists()

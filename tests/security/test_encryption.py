@@ -19,6 +19,17 @@ DISTINCTIVE_NOTE = "Wants Thursdays near the Gribblemoor depot"
 DISTINCTIVE_EMAIL = "zephyrine.reminders@example.test"
 DISTINCTIVE_BALANCE = "Gorgonzola accordion rehearsals"  # a decisional-balance cell
 DISTINCTIVE_GROUP_NOTES = ["Pumpernickel lighthouse themes", "Own part: quokka harmonica"]
+# Written below through each app's actions: a session note, a safety-plan item, a medication's
+# dose and prescriber, an allergy and a note of a contact with a prescriber.
+DISTINCTIVE_SESSION_NOTE = "Talked about the Wendlebury allotment"
+DISTINCTIVE_PLAN_ITEM = "Naloxone behind the periwinkle teapot"
+DISTINCTIVE_MEDICATIONS = [
+    "Dr. Ottoline Frobisher-Quance",
+    "Nebulized marmalade allergy",
+    "Frobisher agreed to the slower taper",
+]
+DISTINCTIVE_QUESTION = "Does the Snorkelwhistle ferry sell naloxone?"  # a public question
+DISTINCTIVE_ASKER = "marzipan.asker@example.test"
 
 
 def _raw(table, column, pk):
@@ -73,6 +84,54 @@ def distinctive_chart(clinic, admin, clinician):
     group_actions.record_session(
         session, by=clinician, topic="", shared_note=shared, rows={chart.pk: ("present", own)}
     )
+    from waypoint.notes import actions as note_actions
+
+    note_actions.start_note(
+        chart,
+        by=clinician,
+        template_key="dap",
+        session_date=datetime.date(2026, 2, 4),
+        texts={"data": DISTINCTIVE_SESSION_NOTE},
+    )
+    from waypoint.plans import actions as plan_actions
+
+    plan_actions.save_plan(
+        chart,
+        by=clinician,
+        kind="overdose",
+        items={
+            "naloxone": [DISTINCTIVE_PLAN_ITEM],
+            "never_alone": ["Call the line"],
+            "after_a_break": ["Half dose"],
+            "who_to_call": ["911"],
+        },
+    )
+    from waypoint.medications import actions as medication_actions
+
+    prescriber, allergy, contact = DISTINCTIVE_MEDICATIONS
+    medication_actions.add_medication(
+        chart,
+        by=clinician,
+        name="Buprenorphine",
+        dose="8 mg film",
+        prescriber=prescriber,
+        started_on=datetime.date(2026, 2, 1),
+    )
+    medication_actions.add_allergy(
+        chart, by=clinician, text=allergy, noted_on=datetime.date(2026, 2, 1)
+    )
+    medication_actions.add_coordination_note(
+        chart,
+        by=clinician,
+        occurred_on=datetime.date(2026, 2, 3),
+        prescriber=prescriber,
+        note=contact,
+    )
+    from waypoint.questions import actions as question_actions
+
+    question_actions.receive_question(
+        text=DISTINCTIVE_QUESTION, language="en", email=DISTINCTIVE_ASKER
+    )
     return chart
 
 
@@ -91,6 +150,9 @@ def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path)
     secrets = [DISTINCTIVE_NAME, "Zephyrine", "Quorrabelle", DISTINCTIVE_ADDRESS, "1979-11-23"]
     secrets += [DISTINCTIVE_NOTE, "Gribblemoor", DISTINCTIVE_EMAIL, DISTINCTIVE_BALANCE]
     secrets += [*DISTINCTIVE_GROUP_NOTES, "quokka"]
+    secrets += [DISTINCTIVE_SESSION_NOTE, "Wendlebury", DISTINCTIVE_PLAN_ITEM, "periwinkle"]
+    secrets += [*DISTINCTIVE_MEDICATIONS, "Frobisher"]
+    secrets += [DISTINCTIVE_QUESTION, "Snorkelwhistle", DISTINCTIVE_ASKER]
     for secret in secrets:
         for encoded in (
             secret.encode("utf-8"),
@@ -98,8 +160,18 @@ def test_known_names_do_not_appear_in_database_file(distinctive_chart, tmp_path)
             secret.encode("utf-16-le"),
         ):
             assert encoded not in data, secret
-    # And the ORM still reads it back.
+    # And the ORM still reads it back: the phrases were really written.
     assert Client.objects.get(pk=distinctive_chart.pk).legal_name == DISTINCTIVE_NAME
+    from waypoint.medications.models import Allergy, CoordinationNote, Medication
+    from waypoint.notes.models import Note
+    from waypoint.plans.models import SafetyPlanVersion
+
+    assert DISTINCTIVE_SESSION_NOTE in Note.objects.get(client=distinctive_chart).sections
+    assert DISTINCTIVE_PLAN_ITEM in SafetyPlanVersion.objects.get().items
+    prescriber, allergy, contact = DISTINCTIVE_MEDICATIONS
+    assert Medication.objects.get(client=distinctive_chart).prescriber == prescriber
+    assert Allergy.objects.get(client=distinctive_chart).text == allergy
+    assert CoordinationNote.objects.get(client=distinctive_chart).note == contact
 
 
 def test_columns_hold_fernet_tokens(distinctive_chart):
@@ -124,6 +196,7 @@ def test_encrypted_fields_cannot_be_filtered(distinctive_chart):
 def test_discovery_covers_history_tables():
     labels = {model._meta.label for model, _ in keyrotation.encrypted_columns()}
     assert {"clients.Client", "clients.HistoricalClient", "clients.Episode"} <= labels
+    assert "questions.Question" in labels
 
 
 def test_rotation_moves_everything_to_new_key_and_old_key_can_go(distinctive_chart, settings):

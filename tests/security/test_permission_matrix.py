@@ -159,6 +159,45 @@ PAGES = {
     "new library article": ("get", "library-article-add", (), None, 200),
     "edit library review": ("get", "library-review-edit", ("review",), None, 200),
     "library draft": ("get", "library-detail", ("draft",), None, 200),
+    "library revisions": ("get", "library-review-revisions", ("review",), None, 200),
+    "library topic": ("get", "library-topic", ("topic",), None, 200),
+    "assessment summary": ("get", "assessment-summary", ("chart",), None, 200),
+    "assessment summary pdf": ("get", "assessment-summary-pdf", ("chart",), None, 200),
+    "portal medications": ("get", "medications-portal", (), None, 200),
+    "progress report pdf": ("get", "reports-progress-pdf", ("chart",), None, 200),
+    "portal progress report": ("get", "reports-portal-progress", (), None, 200),
+    "portal record pdf": ("post", "reports-portal-record-pdf", (), {}, 302),
+    "program report": ("get", "reports-program", (), None, 200),
+    "program report pdf": (
+        "post",
+        "reports-program-pdf",
+        (),
+        {"first": "2026-06-01", "last": "2026-06-30"},
+        302,
+    ),
+    "export job": ("get", "reports-export", ("export",), None, 200),
+    "export status": ("get", "reports-export-status", ("export",), None, 200),
+    "export download": ("get", "reports-export-download", ("export",), None, 200),
+    "ask a question": ("get", "questions-ask", (), None, 200),
+    "questions and answers": ("get", "questions-list", (), None, 200),
+    "answered question": ("get", "questions-detail", ("question_published",), None, 200),
+    "pending question page": ("get", "questions-detail", ("question_pending",), None, 200),
+    "public questions queue": ("get", "questions-queue", (), None, 200),
+    "moderate question": ("get", "questions-moderate", ("question_pending",), None, 200),
+    "mark question urgent": (
+        "post",
+        "questions-mark-urgent",
+        ("question_pending",),
+        None,
+        "question_moderate",
+    ),
+    "urgent question handled": (
+        "post",
+        "questions-urgent-handled",
+        ("question_urgent",),
+        None,
+        "questions_queue",
+    ),
 }
 
 # Columns in PEOPLE order: anon, admin, sup_of, sup_not, on_team, off_team, see_all, client,
@@ -239,12 +278,39 @@ MATRIX = {
     "add diagnosis": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "add allergy": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
     "note prescriber contact": [LOGIN, OK, 403, 404, OK, 404, 403, 403, 404, 404],
-    # Public content: admins of any organization (EDIT_PUBLIC_CONTENT) and granted editors.
-    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
-    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
-    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, OK],
+    # Public content: admins (EDIT_PUBLIC_CONTENT) and granted editors of the organization that
+    # runs the public site (PUBLIC_SITE_ORGANIZATION; here the oldest, Demo) — not Other Clinic's.
+    "library editing": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "new library article": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "edit library review": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
     # A draft is a 404 to everyone but editors (published pages are open to all).
-    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, OK],
+    "library draft": [404, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "library revisions": [LOGIN, OK, 403, 403, 403, 403, 403, 403, 403, 403],
+    "library topic": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],  # public
+    # The one-page drug, set and setting summary: whoever may read the chart.
+    "assessment summary": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "assessment summary pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "portal medications": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    # Reports: the progress report follows the chart; the program report needs
+    # VIEW_PROGRAM_REPORTS (admins, supervisors); an export only ever answers its asker (Ada).
+    "progress report pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
+    "portal progress report": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal record pdf": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "program report": [LOGIN, OK, OK, OK, 403, 403, 403, 403, 403, OK],
+    "program report pdf": [LOGIN, OK, OK, OK, 403, 403, 403, 403, 403, OK],
+    "export job": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "export status": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "export download": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    # Public questions: anyone asks and reads; the staff of the organization that runs the
+    # public site answer (like library editing); another organization's staff and clients never.
+    "ask a question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "questions and answers": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "answered question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "pending question page": [404, OK, OK, OK, OK, OK, OK, 404, 404, 404],
+    "public questions queue": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "moderate question": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "mark question urgent": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
+    "urgent question handled": [LOGIN, OK, OK, OK, OK, OK, OK, 403, 403, 403],
 }
 
 CASES = [
@@ -300,6 +366,8 @@ def world(
     )
     group, group_session = _group(client_chart, clinician)
     library = _library()
+    export = _export(admin)
+    questions = _questions()
     return {
         "people": {
             "anonymous": None,
@@ -326,19 +394,47 @@ def world(
             "crisis": "crisis",
             "substance": "alcohol",
             **library,
+            "export": export.pk,
+            **questions,
         },
         "chart_url": client_chart.get_absolute_url(),
         "redirects": {
             "note": notes["note"].get_absolute_url(),
             "signed": notes["signed"].get_absolute_url(),
             "notes": reverse("notes-list", args=[client_chart.pk]),
+            "question_moderate": reverse(
+                "questions-moderate", args=[questions["question_pending"]]
+            ),
+            "questions_queue": reverse("questions-queue"),
         },
     }
 
 
+def _export(admin):
+    """A finished program-report export that Ada asked for (the file itself is not rendered)."""
+    import base64
+
+    from waypoint.reports.models import ExportJob, ExportStatus
+
+    now = timezone.now()
+    return ExportJob.objects.create(
+        organization=admin.organization,
+        requested_by=admin,
+        kind="program_pdf",
+        params={"first": "2026-06-01", "last": "2026-06-30"},
+        status=ExportStatus.DONE,
+        progress=100,
+        content=base64.b64encode(b"%PDF-1.7 matrix").decode(),
+        content_type="application/pdf",
+        filename="program-outcomes.pdf",
+        finished_at=now,
+        expires_at=now + datetime.timedelta(hours=1),
+    )
+
+
 def _library():
     """A published book review and a draft article in the public library."""
-    from waypoint.library.models import Article, BookReview
+    from waypoint.library.models import Article, BookReview, Topic
 
     review = BookReview.objects.create(
         title="Over the Influence",
@@ -363,7 +459,32 @@ def _library():
         summary="Not yet.",
         body="Draft.",
     )
-    return {"review": review.pk, "draft": draft.slug}
+    topic = Topic.objects.create(name="Safer use", slug="safer-use")
+    review.topics.add(topic)
+    return {"review": review.pk, "draft": draft.slug, "topic": topic.slug}
+
+
+def _questions():
+    """A pending, an urgent and a published public question."""
+    from waypoint.questions import actions
+
+    pending = actions.receive_question(text="How do test strips work?", language="en")
+    urgent = actions.receive_question(text="He is not breathing", language="en", urgent=True)
+    published = actions.answer_question(
+        actions.receive_question(
+            text="Where is naloxone free?", language="en", consent_to_publish=True
+        ),
+        by=None,
+        answer="At many pharmacies and health departments.",
+        publish=True,
+        title="Free naloxone",
+        public_question="Where is naloxone free?",
+    )
+    return {
+        "question_pending": pending.pk,
+        "question_urgent": urgent.pk,
+        "question_published": published.pk,
+    }
 
 
 def _notes(chart, maya, admin):

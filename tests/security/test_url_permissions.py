@@ -50,8 +50,15 @@ PUBLIC = {
     "library",  # the public library, its items, feed, sitemap and robots.txt (waypoint.library)
     "library-detail",
     "library-feed",
+    "library-topic",  # pages on one topic
+    "library-rate",  # a reader's stars (POST; no account)
     "sitemap",
     "robots-txt",
+    "questions-list",  # public questions: ask, read, search and vote (waypoint.questions)
+    "questions-ask",
+    "questions-thanks",
+    "questions-detail",
+    "questions-vote",
 }
 # Pages a signed-in client may use besides the portal itself: their own account.
 CLIENT_SELF_SERVICE = {

@@ -25,6 +25,8 @@ def navigation(request):
         ]
         if user.can(Permission.SEE_SUPERVISEE_CHARTS):
             links.append(("notes-supervision", "Supervision"))
+        if user.can(Permission.ANSWER_PUBLIC_QUESTIONS) and _answers_questions(user):
+            links.append(("questions-queue", "Questions"))
         if user.can(Permission.MANAGE_STAFF):
             links.append(("accounts-staff", "Staff"))
         if user.can(Permission.MANAGE_ORGANIZATION):
@@ -34,8 +36,16 @@ def navigation(request):
         if user.can(Permission.MANAGE_ORGANIZATION):
             links.append(("notes-settings", "Note formats"))
             links.append(("accounts-organization", "Settings"))
+        if user.can(Permission.VIEW_PROGRAM_REPORTS):
+            links.append(("reports-program", "Program report"))
     links.append(("accounts-two-factor", "Sign-in security"))
     return {"nav_links": links}
+
+
+def _answers_questions(user) -> bool:
+    from waypoint.questions.permissions import can_answer_questions
+
+    return can_answer_questions(user)
 
 
 def idle_sign_out(request):

@@ -177,6 +177,14 @@ class OrganizationSettingsForm(forms.Form):
     require_staff_two_factor = forms.BooleanField(
         required=False, label="Staff must use two-factor sign-in"
     )
+    public_on_call_email = forms.EmailField(
+        required=False,
+        label="On-call email for public questions",
+        help_text=(
+            "Emailed when a question asked on the public site reads like a crisis. Empty: the "
+            "on-call address in the alert settings."
+        ),
+    )
 
     def clean_timezone(self):
         import zoneinfo

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 PRIVATE = "no-store, private"
@@ -26,3 +27,20 @@ class NoStoreMiddleware:
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ClinicTimeZoneMiddleware:
+    """Times on every page are the clinic's: the signed-in person's organization's time zone is
+    the request's current zone, so `{{ note.signed_at|moment }}` and `|date` show clinic time,
+    not the server's `TIME_ZONE`. Visitors keep the server's zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        organization = getattr(user, "organization", None) if user else None
+        if user is not None and user.is_authenticated and organization is not None:
+            with timezone.override(organization.zone):
+                return self.get_response(request)
+        return self.get_response(request)

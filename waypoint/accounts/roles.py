@@ -29,6 +29,8 @@ class Permission(StrEnum):
     USE_PORTAL = "use_portal"
     MANAGE_MEASURE_NORMS = "manage_measure_norms"
     EDIT_PUBLIC_CONTENT = "edit_public_content"  # the public library (waypoint.library)
+    VIEW_PROGRAM_REPORTS = "view_program_reports"  # de-identified program outcomes (reports)
+    ANSWER_PUBLIC_QUESTIONS = "answer_public_questions"  # public Q&A (waypoint.questions)
 
 
 ROLE_DESCRIPTIONS = {
@@ -59,12 +61,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.WRITE_ALL_CHARTS,
             Permission.MANAGE_MEASURE_NORMS,
             Permission.EDIT_PUBLIC_CONTENT,
+            Permission.VIEW_PROGRAM_REPORTS,
+            Permission.ANSWER_PUBLIC_QUESTIONS,
         }
     ),
     Role.SUPERVISOR: frozenset(
-        {Permission.CREATE_CHART, Permission.SEE_SUPERVISEE_CHARTS, Permission.MANAGE_CARE_TEAM}
+        {
+            Permission.CREATE_CHART,
+            Permission.SEE_SUPERVISEE_CHARTS,
+            Permission.MANAGE_CARE_TEAM,
+            Permission.VIEW_PROGRAM_REPORTS,
+            Permission.ANSWER_PUBLIC_QUESTIONS,
+        }
     ),
-    Role.CLINICIAN: frozenset({Permission.CREATE_CHART}),
+    Role.CLINICIAN: frozenset({Permission.CREATE_CHART, Permission.ANSWER_PUBLIC_QUESTIONS}),
     Role.CLIENT: frozenset({Permission.USE_PORTAL}),
 }
 

@@ -77,7 +77,7 @@ def setup(request):
             return redirect("accounts-two-factor-verify")
         return redirect("accounts-two-factor")
     device = twofactor.start_enrolment(user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         codes = twofactor.confirm_enrolment(
             device, form.cleaned_data["token"], by=user, keep_session=request.session.session_key
@@ -127,7 +127,7 @@ def verify(request):
             request.session.pop(twofactor.PENDING_SESSION_KEY, None)
             return redirect("login")
         next_url = state.get("next", "")
-    form = VerifyForm(request.POST or None)
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = twofactor.verify(user, form.cleaned_data["token"])
         if device is not None:

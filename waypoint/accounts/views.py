@@ -7,7 +7,12 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from waypoint.accounts import actions, twofactor
 from waypoint.accounts.decorators import permission_required
@@ -47,6 +52,7 @@ def keepalive(request):
     return JsonResponse({"signed_in": True, "seconds": request.session.get_expiry_age()})
 
 
+@require_safe
 def home(request):
     if not request.user.is_authenticated:
         from waypoint.library.views import public_home
@@ -89,7 +95,7 @@ def staff_list(request):
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.MANAGE_STAFF)
 def staff_invite(request):
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         actions.invite_staff(
             by=request.user,
@@ -117,7 +123,11 @@ def invitation_revoke(request, pk):
 def staff_edit(request, pk):
     member = get_staff_for_admin(request.user, pk)
     # The form edits a copy, so a refused save never shows typed values as the member's own.
-    form = StaffForm(request.POST or None, instance=copy.copy(member), acting_user=request.user)
+    form = StaffForm(
+        request.POST if request.method == "POST" else None,
+        instance=copy.copy(member),
+        acting_user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         new_primary = form.cleaned_data.get("new_primary_clinician")
         deactivating = form.deactivating
@@ -149,7 +159,9 @@ def accept_invite(request, token):
     invitation = Invitation.objects.filter(token=token).select_related("organization").first()
     if invitation is None or not invitation.is_usable():
         return TemplateResponse(request, "accounts/invite_invalid.html", status=404)
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    form = AcceptInvitationForm(
+        request.POST if request.method == "POST" else None, invitation=invitation
+    )
     if request.method == "POST" and form.is_valid():
         user = actions.accept_invitation(invitation, password=form.cleaned_data["password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -169,8 +181,11 @@ def organization_settings(request):
         "timezone": organization.timezone,
         "clinicians_see_all_charts": organization.clinicians_see_all_charts,
         "require_staff_two_factor": organization.require_staff_two_factor,
+        "public_on_call_email": organization.public_on_call_email,
     }
-    form = OrganizationSettingsForm(request.POST or None, initial=initial)
+    form = OrganizationSettingsForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         actions.update_organization(organization, by=request.user, **form.cleaned_data)
         messages.success(request, "Organization settings saved.")
@@ -186,7 +201,7 @@ def alert_settings(request):
     organization = request.user.organization
     fields = AlertSettingsForm.base_fields
     form = AlertSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={name: getattr(organization, name) for name in fields}
         | {"alert_review_days": list(organization.alert_review_days)},
     )

@@ -5,20 +5,18 @@ through the apps' `actions.py`, and validates input with the same forms as the w
 API can never be a side door around a rule.
 """
 
-import datetime
-import functools
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import BaseModel
+from ninja.pagination import paginate
 
-from waypoint.api import schemas
+from waypoint.api import clinical, schemas
 from waypoint.api.auth import BearerToken, ReadOnlyToken, TokenRateThrottle, require_write
+from waypoint.api.params import BadParameter, DateRange, Page, UnknownParameters, known_query
+from waypoint.api.schemas import ERRORS
 from waypoint.clients.access import clients_visible_to, get_client_for_user
 from waypoint.clients.models import Alert
 from waypoint.diary import actions as diary_actions
@@ -43,14 +41,6 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
-
-ERRORS = {
-    400: schemas.Error,
-    401: schemas.Error,
-    403: schemas.Error,
-    404: schemas.Error,
-    429: schemas.Error,
-}
 
 
 def _field_name(loc) -> str:
@@ -121,47 +111,6 @@ def server_error(request, exc):
     )
 
 
-PAGE_PARAMETERS = frozenset({"limit", "offset"})
-
-# PostgreSQL's OFFSET and LIMIT are bigint: a larger number from a client is a 400, not a 500.
-MAX_OFFSET = 2**31 - 1
-MAX_LIMIT = settings.NINJA_PAGINATION_MAX_LIMIT
-
-
-class Page(LimitOffsetPagination):
-    """Limit/offset paging with both numbers bounded, so any query string gets an answer."""
-
-    class Input(Schema):
-        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-    def __init__(self, **kwargs):
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)
-
-
-class UnknownParameters(Exception):
-    def __init__(self, names):
-        self.names = sorted(names)
-
-
-def known_query(*names):
-    """Refuse query parameters the operation does not have (a typo such as `?sinse=` would
-    otherwise silently return everything)."""
-    allowed = PAGE_PARAMETERS | set(names)
-
-    def decorate(view):
-        @functools.wraps(view)
-        def checked(request, *args, **kwargs):
-            unknown = set(request.GET) - allowed
-            if unknown:
-                raise UnknownParameters(unknown)
-            return view(request, *args, **kwargs)
-
-        return checked
-
-    return decorate
-
-
 @api.exception_handler(UnknownParameters)
 def unknown_parameters(request, exc):
     return api.create_response(
@@ -174,9 +123,11 @@ def unknown_parameters(request, exc):
     )
 
 
-class DateRange(BaseModel):
-    since: datetime.date | None = None
-    until: datetime.date | None = None
+@api.exception_handler(BadParameter)
+def bad_parameter(request, exc):
+    return api.create_response(
+        request, {"error": exc.message, "fields": {exc.name: [exc.message]}}, status=400
+    )
 
 
 clients = Router(tags=["clients"])
@@ -318,3 +269,7 @@ def score_answers(request, instrument_id: str, payload: schemas.ScoreIn):
 api.add_router("/clients", clients)
 api.add_router("/alerts", alerts)
 api.add_router("/measures", measures)
+# Appointments, notes, groups, medications, stages, safety plans (waypoint/api/clinical.py).
+api.add_router("/clients", clinical.chart)
+api.add_router("/appointments", clinical.appointments)
+api.add_router("/groups", clinical.groups)

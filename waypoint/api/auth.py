@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
@@ -48,15 +49,14 @@ class BearerToken(HttpBearer):
             .first()
         )
         user = found.user if found else None
-        if found is None or not found.is_usable or not user.is_active or not user.is_clinic_staff:
-            record(
-                by=user,
-                action=AuditAction.DENIED,
-                object_type="api",
-                object_label=f"API {request.method} {request.path}"[:200],
-                detail={"reason": "no valid API token"},
-            )
+        if found is None or not found.is_usable or not user.is_active:
+            _denied(request, user, "no valid API token")
             return None
+        if not user.is_clinic_staff:
+            # A valid token of a client account (say, staff whose account became a client's):
+            # as on the web, where a client signed in gets 403 from every staff page.
+            _denied(request, user, "client account")
+            raise PermissionDenied("Client accounts use the portal, not the API.")
         request.user = user
         request.api_token = found
         now = timezone.now()
@@ -70,6 +70,16 @@ class BearerToken(HttpBearer):
             detail={"token": found.prefix},
         )
         return found
+
+
+def _denied(request, user, reason: str) -> None:
+    record(
+        by=user,
+        action=AuditAction.DENIED,
+        object_type="api",
+        object_label=f"API {request.method} {request.path}"[:200],
+        detail={"reason": reason},
+    )
 
 
 def require_write(request) -> None:

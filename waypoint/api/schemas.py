@@ -12,6 +12,16 @@ class Error(Schema):
     fields: dict[str, list[str]] = Field(default_factory=dict)
 
 
+# The error answers every operation may give (each a JSON `Error`).
+ERRORS = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    429: Error,
+}
+
+
 class NeedsConfirmation(Error):
     confirm: str
 
@@ -146,3 +156,267 @@ class ConsentOut(Schema):
     @staticmethod
     def resolve_status(obj):
         return obj.status_on(obj.client.organization.today())
+
+
+# Appointments, notes, groups, medications, stages of change, safety plans (issue #14). ---------
+
+
+class AppointmentOut(Schema):
+    id: int
+    client_id: int
+    clinician_id: int
+    clinician: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    duration_minutes: int
+    kind: str
+    status: str
+
+    @staticmethod
+    def resolve_clinician(obj):
+        return obj.clinician.full_name
+
+
+class CalendarAppointmentOut(Schema):
+    """A clinician's calendar names each person as the organization chose for calendars (chart
+    number or initials), never by name; `client_id` is null for a chart the caller cannot open,
+    as the web calendar shows such rows without a link."""
+
+    id: int
+    client_id: int | None
+    client_label: str
+    clinician_id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    duration_minutes: int
+    kind: str
+    status: str
+
+    @staticmethod
+    def resolve_client_id(obj):
+        return obj.client_id if obj.can_open else None
+
+    @staticmethod
+    def resolve_client_label(obj):
+        return obj.label
+
+
+class NoteSectionOut(Schema):
+    key: str
+    label: str
+    text: str
+
+
+class AddendumOut(Schema):
+    id: int
+    author_id: int
+    author: str
+    created_at: datetime.datetime
+    text: str
+
+    @staticmethod
+    def resolve_author(obj):
+        return obj.author_text
+
+
+class NoteOut(Schema):
+    id: int
+    session_date: datetime.date
+    template_key: str
+    template_name: str
+    status: str = Field(description="draft (only ever sent to its author), pending_cosign, signed")
+    author_id: int
+    author: str
+    created_at: datetime.datetime
+    signed_at: datetime.datetime | None
+    signature: str | None
+    late_entry: bool
+    cosign_required: bool
+    cosigned_at: datetime.datetime | None
+    cosignature: str | None
+    return_comment: str | None = Field(description="a supervisor's comment on a returned draft")
+    sections: list[NoteSectionOut]
+    addenda: list[AddendumOut]
+
+    @staticmethod
+    def resolve_author(obj):
+        return obj.author.full_name
+
+    @staticmethod
+    def resolve_signature(obj):
+        return obj.signature_text or None
+
+    @staticmethod
+    def resolve_cosignature(obj):
+        return obj.cosignature_text or None
+
+    @staticmethod
+    def resolve_return_comment(obj):
+        if not obj.is_draft:
+            return None
+        return obj.return_comment or None
+
+    @staticmethod
+    def resolve_sections(obj):
+        return [
+            {"key": s["key"], "label": s["label"], "text": s.get("text", "")}
+            for s in obj.section_list()
+        ]
+
+    @staticmethod
+    def resolve_addenda(obj):
+        return list(obj.addenda.all())
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.full_name
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    description: str
+    is_active: bool
+    facilitators: list[PersonOut]
+    members: int = Field(description="people on the roster now")
+    session_count: int
+
+    @staticmethod
+    def resolve_facilitators(obj):
+        return list(obj.facilitators.all())
+
+
+class RosterRowOut(Schema):
+    membership_id: int
+    client_id: int
+    chart_number: str
+    name: str
+    joined_on: datetime.date
+    left_on: datetime.date | None
+    can_open: bool = Field(description="whether you may open this person's chart")
+
+
+class SessionSummaryOut(Schema):
+    id: int
+    held_on: datetime.date
+    topic: str
+    present: int
+    drop_ins: int
+
+
+class GroupDetailOut(GroupOut):
+    roster: list[RosterRowOut]
+    sessions: list[SessionSummaryOut]
+
+
+class AttendanceOut(Schema):
+    client_id: int
+    chart_number: str
+    name: str
+    status: str
+    on_roster: bool
+    member_note: str | None = Field(
+        description="this member's own part of the group note; null unless you may read their chart"
+    )
+
+
+class GroupSessionOut(Schema):
+    id: int
+    held_on: datetime.date
+    topic: str
+    shared_note: str = Field(description="the shared part: about the group, filed to no chart")
+    attendance: list[AttendanceOut]
+
+    @staticmethod
+    def resolve_attendance(obj):
+        return obj.rows
+
+
+class MedicationOut(Schema):
+    id: int
+    name: str
+    dose: str
+    prescriber: str
+    started_on: datetime.date
+    stopped_on: datetime.date | None
+    current: bool
+    for_opioid_use: bool = Field(description="a medication for opioid use disorder (MOUD)")
+    for_alcohol_use: bool = Field(description="a medication for alcohol use disorder (MAUD)")
+
+    @staticmethod
+    def resolve_current(obj):
+        return obj.is_current_on(obj.client.organization.today())
+
+
+class DiagnosisOut(Schema):
+    id: int
+    description: str
+    code: str
+    code_title: str
+    noted_on: datetime.date
+
+
+class AllergyOut(Schema):
+    id: int
+    text: str
+    noted_on: datetime.date
+
+
+class StageOut(Schema):
+    id: int
+    substance: str
+    stage: str
+    noted_on: datetime.date
+    note: str
+
+
+class PlanSectionOut(Schema):
+    key: str
+    title: str
+    items: list[str]
+
+
+class PlanVersionOut(Schema):
+    number: int
+    saved_at: datetime.datetime
+    saved_by: str
+    by_client: bool
+    complete: bool
+    sections: list[PlanSectionOut]
+
+    @staticmethod
+    def resolve_saved_by(obj):
+        return obj.saved_by_label()
+
+    @staticmethod
+    def resolve_complete(obj):
+        return obj.is_complete
+
+    @staticmethod
+    def resolve_sections(obj):
+        return [
+            {"key": section.key, "title": section.title, "items": items}
+            for section, items in obj.filled_sections()
+        ]
+
+
+class SafetyPlanOut(Schema):
+    id: int
+    kind: str
+    title: str
+    client_may_edit: list[str] = Field(description="sections the person may edit in the portal")
+    version_count: int
+    current: PlanVersionOut | None
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_current(obj):
+        return obj.current_version()

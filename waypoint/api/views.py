@@ -14,7 +14,7 @@ from waypoint.api.models import ApiToken
 @require_http_methods(["GET", "POST"])
 @staff_required
 def token_list(request):
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:

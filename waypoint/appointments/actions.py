@@ -71,21 +71,15 @@ def _check_status_time(status: str, starts_at, now) -> None:
         )
 
 
-@transaction.atomic
-def schedule_appointment(
-    client, *, by, clinician, starts_at, duration_minutes: int, note: str = "", now=None
-) -> Appointment:
-    now = now or timezone.now()
-    _check_clinician(client, clinician)
-    _check_duration(duration_minutes)
-    _check_status_time(AppointmentStatus.SCHEDULED, starts_at, now)
+def _create(client, *, by, clinician, starts_at, duration_minutes, note, kind, status, now):
+    """Save a checked new appointment or drop-in and record its creation."""
     appointment = Appointment.objects.create(
         client=client,
         clinician=clinician,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
-        kind=AppointmentKind.INDIVIDUAL,
-        status=AppointmentStatus.SCHEDULED,
+        kind=kind,
+        status=status,
         note=note.strip(),
         created_by=by,
         created_at=now,
@@ -99,6 +93,27 @@ def schedule_appointment(
         detail={"kind": appointment.kind, "status": appointment.status},
     )
     return appointment
+
+
+@transaction.atomic
+def schedule_appointment(
+    client, *, by, clinician, starts_at, duration_minutes: int, note: str = "", now=None
+) -> Appointment:
+    now = now or timezone.now()
+    _check_clinician(client, clinician)
+    _check_duration(duration_minutes)
+    _check_status_time(AppointmentStatus.SCHEDULED, starts_at, now)
+    return _create(
+        client,
+        by=by,
+        clinician=clinician,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        note=note,
+        kind=AppointmentKind.INDIVIDUAL,
+        status=AppointmentStatus.SCHEDULED,
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -113,26 +128,17 @@ def record_drop_in(
         raise AppointmentError(
             "A drop-in is recorded after it happened: its start is in the past.", "start_date"
         )
-    appointment = Appointment.objects.create(
-        client=client,
+    return _create(
+        client,
+        by=by,
         clinician=clinician,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
+        note=note,
         kind=AppointmentKind.DROP_IN,
         status=AppointmentStatus.ATTENDED,
-        note=note.strip(),
-        created_by=by,
-        created_at=now,
-        updated_at=now,
+        now=now,
     )
-    record(
-        by=by,
-        action=AuditAction.CREATE,
-        obj=appointment,
-        client=client,
-        detail={"kind": appointment.kind, "status": appointment.status},
-    )
-    return appointment
 
 
 @transaction.atomic

@@ -73,7 +73,11 @@ def _appointment_form_view(request, pk, *, drop_in: bool):
     else:
         initial = {"start_date": now_local.date() + datetime.timedelta(days=7)}
     initial["clinician"] = default_clinician
-    form = AppointmentForm(request.POST or None, organization=organization, initial=initial)
+    form = AppointmentForm(
+        request.POST if request.method == "POST" else None,
+        organization=organization,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         do = actions.record_drop_in if drop_in else actions.schedule_appointment
@@ -120,7 +124,7 @@ def appointment_edit(request, pk, appointment_pk):
     organization = client.organization
     local = appointment.starts_at.astimezone(organization.zone)
     form = AppointmentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organization=organization,
         with_status=True,
         initial={
@@ -176,7 +180,7 @@ def reminder_preference(request, pk):
         "email_reminders": preference.email_reminders if preference else False,
         "email": preference.email if preference else "",
     }
-    form = ReminderForm(request.POST or None, initial=initial)
+    form = ReminderForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fallback = client.email or (client.portal_user.email if client.portal_user_id else "")
@@ -312,7 +316,7 @@ def week(request):
 def appointment_settings(request):
     organization = request.user.organization
     current = AppointmentSettings.for_organization(organization)
-    form = SettingsForm(request.POST or None, instance=current)
+    form = SettingsForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST" and form.is_valid():
         actions.update_settings(
             organization, by=request.user, calendar_label=form.cleaned_data["calendar_label"]

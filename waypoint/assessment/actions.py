@@ -25,6 +25,25 @@ def _check_substance(substance: str) -> None:
         raise ValueError(f"unknown substance {substance!r}")
 
 
+def _check_names(given, allowed, what: str) -> None:
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {what}: {sorted(unknown)}")
+
+
+def _new_version(model, client, *, by, detail: dict, **fields):
+    """The one way a version is written: validated, saved as a new row, audited as a create.
+
+    Earlier versions are never touched; the latest row is the current one. The audit detail
+    names the substance, stage or who wrote it, never the free text.
+    """
+    row = model(client=client, recorded_by=by, **fields)
+    row.full_clean(exclude=["client", "recorded_by"])
+    row.save()
+    record(by=by, action=AuditAction.CREATE, obj=row, client=client, detail=detail)
+    return row
+
+
 @transaction.atomic
 def record_stage(
     client, *, by, substance: str, stage: str, noted_on: datetime.date, note: str = ""
@@ -33,22 +52,16 @@ def record_stage(
     _check_substance(substance)
     if stage not in Stage.values:
         raise ValueError(f"unknown stage {stage!r}")
-    row = StageOfChange.objects.create(
-        client=client,
+    return _new_version(
+        StageOfChange,
+        client,
+        by=by,
+        detail={"substance": substance, "stage": stage},
         substance=substance,
         stage=stage,
         noted_on=noted_on,
         note=note,
-        recorded_by=by,
     )
-    record(
-        by=by,
-        action=AuditAction.CREATE,
-        obj=row,
-        client=client,
-        detail={"substance": substance, "stage": stage},
-    )
-    return row
 
 
 @transaction.atomic
@@ -57,25 +70,17 @@ def save_balance(
 ) -> DecisionalBalance:
     """Save a new version of the decisional balance for one substance (earlier ones stay)."""
     _check_substance(substance)
-    unknown = set(cells) - set(CELLS)
-    if unknown:
-        raise TypeError(f"unknown cells: {sorted(unknown)}")
-    row = DecisionalBalance.objects.create(
-        client=client,
+    _check_names(cells, CELLS, "cells")
+    return _new_version(
+        DecisionalBalance,
+        client,
+        by=by,
+        detail={"substance": substance, "by_client": by_client},
         substance=substance,
         noted_on=noted_on,
         by_client=by_client,
-        recorded_by=by,
         **{cell: cells.get(cell, "") for cell in CELLS},
     )
-    record(
-        by=by,
-        action=AuditAction.CREATE,
-        obj=row,
-        client=client,
-        detail={"substance": substance, "by_client": by_client},
-    )
-    return row
 
 
 @transaction.atomic
@@ -91,22 +96,16 @@ def save_priorities(
     """Save a new version of the person's priorities (every life area once, in their order)."""
     if not is_permutation_of_areas(order):
         raise ValueError("Order every life area exactly once.")
-    row = NeedsPriorities.objects.create(
-        client=client,
+    return _new_version(
+        NeedsPriorities,
+        client,
+        by=by,
+        detail={"by_client": by_client},
         order=list(order),
         note=note,
         noted_on=noted_on,
         by_client=by_client,
-        recorded_by=by,
     )
-    record(
-        by=by,
-        action=AuditAction.CREATE,
-        obj=row,
-        client=client,
-        detail={"by_client": by_client},
-    )
-    return row
 
 
 DSS_FIELDS = (
@@ -124,19 +123,25 @@ def save_drug_set_setting(
 ) -> DrugSetSetting:
     """Save a new version of the drug, set and setting assessment for one substance."""
     _check_substance(substance)
-    unknown = set(fields) - set(DSS_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    row = DrugSetSetting(
-        client=client, substance=substance, noted_on=noted_on, recorded_by=by, **fields
+    _check_names(fields, DSS_FIELDS, "fields")
+    return _new_version(
+        DrugSetSetting,
+        client,
+        by=by,
+        detail={"substance": substance, "fields": sorted(k for k, v in fields.items() if v)},
+        substance=substance,
+        noted_on=noted_on,
+        **fields,
     )
-    row.full_clean(exclude=["client", "recorded_by"])
-    row.save()
+
+
+def record_summary_print(client, *, by, fmt: str, substances: list[str]) -> None:
+    """The one-page drug, set and setting summary was shown for printing or downloaded as a
+    PDF: audited like the safety plans' PDFs (which substances, never their content)."""
     record(
         by=by,
-        action=AuditAction.CREATE,
-        obj=row,
+        action=AuditAction.PRINT,
+        obj=client,
         client=client,
-        detail={"substance": substance, "fields": sorted(k for k, v in fields.items() if v)},
+        detail={"document": "assessment summary", "format": fmt, "substances": substances},
     )
-    return row

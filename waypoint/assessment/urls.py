@@ -30,4 +30,10 @@ urlpatterns = [
         name="assessment-dss-edit",
     ),
     path("portal/priorities/", views.portal_priorities, name="assessment-portal-priorities"),
+    path("clients/<int:pk>/assessment-summary/", views.summary, name="assessment-summary"),
+    path(
+        "clients/<int:pk>/assessment-summary/pdf/",
+        views.summary_pdf,
+        name="assessment-summary-pdf",
+    ),
 ]

@@ -1,7 +1,9 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.accounts.decorators import client_required, staff_required
@@ -15,13 +17,27 @@ from waypoint.assessment.models import (
     StageOfChange,
 )
 from waypoint.assessment.suggestions import suggestions_for
+from waypoint.assessment.summary import summary_for
 from waypoint.clients.access import get_client_for_user, portal_client_for_user
 from waypoint.goals.models import Substance
+from waypoint.lib.downloads import attachment
+from waypoint.privacy.documents import render_pdf
 
 
 def _posted(request):
     """The POST data on a POST (even an empty one, so the form is bound and shows errors)."""
     return request.POST if request.method == "POST" else None
+
+
+def _form_page(request, form, *, save, done: str, then, template: str, context: dict):
+    """The one get-form-save step of this app's edit pages: on a valid POST, `save` the cleaned
+    data (an action), say `done` and redirect to `then` (a URL name and its arguments);
+    otherwise show `template` with the form, its errors and `context` (nothing saved)."""
+    if request.method == "POST" and form.is_valid():
+        save(form.cleaned_data)
+        messages.success(request, done)
+        return redirect(*then)
+    return TemplateResponse(request, template, {"form": form, **context})
 
 
 def _substance_or_404(substance: str) -> str:
@@ -70,12 +86,15 @@ def stage_add(request, pk):
     initial = {"noted_on": today}
     if request.GET.get("substance") in Substance.values:
         initial["substance"] = request.GET["substance"]
-    form = StageForm(_posted(request), today=today, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        actions.record_stage(client, by=request.user, **form.cleaned_data)
-        messages.success(request, "Stage of change noted. Earlier stages stay in the history.")
-        return redirect("assessment-stages", client.pk)
-    return TemplateResponse(request, "assessment/stage_form.html", {"form": form, "client": client})
+    return _form_page(
+        request,
+        StageForm(_posted(request), today=today, initial=initial),
+        save=lambda data: actions.record_stage(client, by=request.user, **data),
+        done="Stage of change noted. Earlier stages stay in the history.",
+        then=("assessment-stages", client.pk),
+        template="assessment/stage_form.html",
+        context={"client": client},
+    )
 
 
 def _balance_versions(client, substance):
@@ -88,6 +107,32 @@ def _balance_versions(client, substance):
 
 def _balance_initial(versions) -> dict:
     return {cell: getattr(versions[0], cell) for cell in CELLS} if versions else {}
+
+
+def _balance_page(request, client, substance, *, portal: bool, done: str, then):
+    """The decisional-balance form of one substance, for the chart or (`portal`) the person."""
+    versions = _balance_versions(client, substance)
+    return _form_page(
+        request,
+        BalanceForm(_posted(request), initial=_balance_initial(versions)),
+        save=lambda data: actions.save_balance(
+            client,
+            by=request.user,
+            substance=substance,
+            noted_on=client.organization.today(),
+            by_client=portal,
+            **data,
+        ),
+        done=done,
+        then=then,
+        template="assessment/balance_form.html",
+        context={
+            "client": client,
+            "substance_label": Substance(substance).label,
+            "versions": versions[:5] if portal else versions,
+            "portal": portal,
+        },
+    )
 
 
 @require_GET
@@ -115,28 +160,13 @@ def balance_edit(request, pk, substance):
     client = get_client_for_user(
         request.user, pk, write=True, page="decisional balance edit"
     ).client
-    versions = _balance_versions(client, substance)
-    form = BalanceForm(_posted(request), initial=_balance_initial(versions))
-    if request.method == "POST" and form.is_valid():
-        actions.save_balance(
-            client,
-            by=request.user,
-            substance=substance,
-            noted_on=client.organization.today(),
-            **form.cleaned_data,
-        )
-        messages.success(request, "Decisional balance saved. Earlier versions are kept.")
-        return redirect("assessment-balances", client.pk)
-    return TemplateResponse(
+    return _balance_page(
         request,
-        "assessment/balance_form.html",
-        {
-            "form": form,
-            "client": client,
-            "substance_label": Substance(substance).label,
-            "versions": versions,
-            "portal": False,
-        },
+        client,
+        substance,
+        portal=False,
+        done="Decisional balance saved. Earlier versions are kept.",
+        then=("assessment-balances", client.pk),
     )
 
 
@@ -165,31 +195,13 @@ def portal_balance_list(request):
 def portal_balance_edit(request, substance):
     _substance_or_404(substance)
     client = portal_client_for_user(request.user, page="decisional balance edit")
-    versions = _balance_versions(client, substance)
-    form = BalanceForm(_posted(request), initial=_balance_initial(versions))
-    if request.method == "POST" and form.is_valid():
-        actions.save_balance(
-            client,
-            by=request.user,
-            substance=substance,
-            noted_on=client.organization.today(),
-            by_client=True,
-            **form.cleaned_data,
-        )
-        messages.success(
-            request, "Saved. Your care team can see it, and earlier versions are kept."
-        )
-        return redirect("assessment-portal-balances")
-    return TemplateResponse(
+    return _balance_page(
         request,
-        "assessment/balance_form.html",
-        {
-            "form": form,
-            "client": client,
-            "substance_label": Substance(substance).label,
-            "versions": versions[:5],
-            "portal": True,
-        },
+        client,
+        substance,
+        portal=True,
+        done="Saved. Your care team can see it, and earlier versions are kept.",
+        then=("assessment-portal-balances",),
     )
 
 
@@ -197,9 +209,30 @@ def _priorities_versions(client):
     return list(NeedsPriorities.objects.filter(client=client).select_related("recorded_by"))
 
 
-def _priorities_form(request, versions):
+def _priorities_page(request, client, *, portal: bool, done: str, then):
+    """The priorities form, for the chart or (`portal`) the person."""
+    versions = _priorities_versions(client)
     initial = PrioritiesForm.initial_from(versions[0].order) if versions else {}
-    return PrioritiesForm(_posted(request), initial=initial)
+    return _form_page(
+        request,
+        PrioritiesForm(_posted(request), initial=initial),
+        save=lambda data: actions.save_priorities(
+            client,
+            by=request.user,
+            order=data["order"],
+            note=data["note"],
+            noted_on=client.organization.today(),
+            by_client=portal,
+        ),
+        done=done,
+        then=then,
+        template="assessment/priorities_form.html",
+        context={
+            "client": client,
+            "versions": versions[:5] if portal else versions,
+            "portal": portal,
+        },
+    )
 
 
 @require_GET
@@ -221,22 +254,12 @@ def priorities(request, pk):
 @staff_required
 def priorities_edit(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="priorities edit").client
-    versions = _priorities_versions(client)
-    form = _priorities_form(request, versions)
-    if request.method == "POST" and form.is_valid():
-        actions.save_priorities(
-            client,
-            by=request.user,
-            order=form.cleaned_data["order"],
-            note=form.cleaned_data["note"],
-            noted_on=client.organization.today(),
-        )
-        messages.success(request, "Priorities saved. Earlier versions are kept.")
-        return redirect("assessment-priorities", client.pk)
-    return TemplateResponse(
+    return _priorities_page(
         request,
-        "assessment/priorities_form.html",
-        {"form": form, "client": client, "versions": versions, "portal": False},
+        client,
+        portal=False,
+        done="Priorities saved. Earlier versions are kept.",
+        then=("assessment-priorities", client.pk),
     )
 
 
@@ -244,23 +267,12 @@ def priorities_edit(request, pk):
 @client_required
 def portal_priorities(request):
     client = portal_client_for_user(request.user, page="priorities")
-    versions = _priorities_versions(client)
-    form = _priorities_form(request, versions)
-    if request.method == "POST" and form.is_valid():
-        actions.save_priorities(
-            client,
-            by=request.user,
-            order=form.cleaned_data["order"],
-            note=form.cleaned_data["note"],
-            noted_on=client.organization.today(),
-            by_client=True,
-        )
-        messages.success(request, "Saved. Your care team can see your priorities.")
-        return redirect("assessment-portal-priorities")
-    return TemplateResponse(
+    return _priorities_page(
         request,
-        "assessment/priorities_form.html",
-        {"form": form, "client": client, "versions": versions[:5], "portal": True},
+        client,
+        portal=True,
+        done="Saved. Your care team can see your priorities.",
+        then=("assessment-portal-priorities",),
     )
 
 
@@ -298,24 +310,58 @@ def dss_edit(request, pk, substance):
         if template
         else {}
     )
-    form = DrugSetSettingForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        actions.save_drug_set_setting(
+    return _form_page(
+        request,
+        DrugSetSettingForm(_posted(request), initial=initial),
+        save=lambda data: actions.save_drug_set_setting(
             client,
             by=request.user,
             substance=substance,
             noted_on=client.organization.today(),
-            **{name: form.cleaned_data[name] for name in DrugSetSettingForm.Meta.fields},
-        )
-        messages.success(request, "Assessment saved. Earlier versions are kept.")
-        return redirect("assessment-dss", client.pk)
-    return TemplateResponse(
-        request,
-        "assessment/dss_form.html",
-        {
-            "form": form,
+            **{name: data[name] for name in DrugSetSettingForm.Meta.fields},
+        ),
+        done="Assessment saved. Earlier versions are kept.",
+        then=("assessment-dss", client.pk),
+        template="assessment/dss_form.html",
+        context={
             "client": client,
             "substance_label": Substance(substance).label,
             "versions": versions,
         },
     )
+
+
+def _summary_context(request, client) -> dict:
+    return {
+        "client": client,
+        "summary": summary_for(client),
+        "printed_by": request.user.display_name,
+        "printed_at": timezone.now(),
+    }
+
+
+@require_GET
+@staff_required
+def summary(request, pk):
+    """The one-page drug, set and setting summary, laid out for printing (print CSS)."""
+    client = get_client_for_user(request.user, pk, page="assessment summary").client
+    context = _summary_context(request, client)
+    actions.record_summary_print(
+        client, by=request.user, fmt="html", substances=context["summary"].substance_codes
+    )
+    return TemplateResponse(request, "assessment/summary.html", context)
+
+
+@require_GET
+@staff_required
+def summary_pdf(request, pk):
+    """The same summary as a one-page PDF (WeasyPrint, through the record documents' helper)."""
+    client = get_client_for_user(request.user, pk, page="assessment summary pdf").client
+    context = _summary_context(request, client)
+    body = render_pdf(render_to_string("assessment/summary_document.html", context))
+    actions.record_summary_print(
+        client, by=request.user, fmt="pdf", substances=context["summary"].substance_codes
+    )
+    stamp = client.organization.today().isoformat()
+    name = f"drug-set-setting-summary-{stamp}.pdf"
+    return attachment(HttpResponse(body, content_type="application/pdf"), name)

@@ -50,6 +50,7 @@ PORTAL_PANELS: list[str] = [
     "waypoint.assessment.panels.portal_panel",
     "waypoint.measures.panels.portal_panel",
     "waypoint.privacy.panels.portal_panel",
+    "waypoint.medications.panels.portal_panel",
 ]
 
 

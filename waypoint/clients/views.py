@@ -119,7 +119,11 @@ def unassigned_charts(request):
         .annotate(open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True)))
         .order_by("chart_number")
     )
-    form = ReassignChartsForm(request.POST or None, charts=charts, organization=user.organization)
+    form = ReassignChartsForm(
+        request.POST if request.method == "POST" else None,
+        charts=charts,
+        organization=user.organization,
+    )
     if request.method == "POST" and form.is_valid():
         new_primary = form.cleaned_data["primary_clinician"]
         count = actions.hand_over_charts(
@@ -147,7 +151,9 @@ def unassigned_charts(request):
 @permission_required(Permission.CREATE_CHART)
 def client_create(request):
     organization = request.user.organization
-    form = NewClientForm(request.POST or None, organization=organization)
+    form = NewClientForm(
+        request.POST if request.method == "POST" else None, organization=organization
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k not in {"admitted_on"}}
         client = actions.create_client(
@@ -198,7 +204,11 @@ def client_detail(request, pk):
 @staff_required
 def client_edit(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="edit").client
-    form = ClientForm(request.POST or None, instance=client, organization=client.organization)
+    form = ClientForm(
+        request.POST if request.method == "POST" else None,
+        instance=client,
+        organization=client.organization,
+    )
     if request.method == "POST" and form.is_valid():
         actions.update_client(form.instance, by=request.user, changed_fields=form.changed_data)
         messages.success(request, "Chart saved.")
@@ -216,7 +226,11 @@ def care_team_edit(request, pk):
         "primary_clinician": client.primary_clinician_id,
         "members": list(client.care_team.values_list("pk", flat=True)),
     }
-    form = CareTeamForm(request.POST or None, initial=initial, organization=client.organization)
+    form = CareTeamForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organization=client.organization,
+    )
     if request.method == "POST" and form.is_valid():
         actions.set_care_team(
             client,
@@ -236,7 +250,7 @@ def care_team_edit(request, pk):
 def episode_admit(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="admit").client
     form = AdmitForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organization=client.organization,
         initial={"admitted_on": client.organization.today()},
     )
@@ -261,7 +275,7 @@ def episode_discharge(request, pk):
         messages.error(request, "This person has no open episode of care.")
         return redirect(client)
     form = DischargeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         episode=episode,
         initial={"discharged_on": client.organization.today()},
     )

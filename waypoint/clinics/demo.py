@@ -38,6 +38,7 @@ DEMO_STEPS = [
     "waypoint.medications.demo.populate",
     "waypoint.groups.demo.populate",
     "waypoint.library.demo.populate",
+    "waypoint.questions.demo.populate",
 ]
 
 

@@ -40,6 +40,13 @@ class Organization(models.Model):
         blank=True,
         help_text="Also emailed about every urgent alert, e.g. an on-call phone's mail address.",
     )
+    public_on_call_email = models.EmailField(
+        blank=True,
+        help_text=(
+            "Emailed when a question on the public site reads like a crisis (empty: the on-call "
+            "address above)."
+        ),
+    )
     alert_renotify_minutes = models.PositiveIntegerField(
         default=60,
         validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)],

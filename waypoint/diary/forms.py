@@ -427,10 +427,29 @@ class TimelineFollowbackForm(forms.Form):
 
 
 class ReportFilterForm(forms.Form):
-    """Who the outcome report covers. Waitlist and discharged charts only when asked for."""
+    """Who the outcome report covers. Waitlist and discharged charts only when asked for.
+
+    The period is either the last N weeks, or two windows of any dates ("From"/"To" of the
+    recent period and of the period it is compared with); the windows win when given.
+    """
+
+    WINDOW_FIELDS = ("current_from", "current_to", "previous_from", "previous_to")
+    MAX_WINDOW_DAYS = 3660  # ten years: longer than any diary, short enough to catch a typo
 
     weeks = forms.TypedChoiceField(
         coerce=int, initial=12, required=False, empty_value=12, label="Period"
+    )
+    current_from = forms.DateField(
+        required=False, label="Recent period from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    current_to = forms.DateField(
+        required=False, label="Recent period to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    previous_from = forms.DateField(
+        required=False, label="Compared with from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    previous_to = forms.DateField(
+        required=False, label="Compared with to", widget=forms.DateInput(attrs={"type": "date"})
     )
     status = forms.MultipleChoiceField(
         choices=(),
@@ -444,16 +463,50 @@ class ReportFilterForm(forms.Form):
         queryset=None, required=False, label="Primary clinician", empty_label="Anyone"
     )
 
-    def __init__(self, data, *, organization, week_choices):
+    def __init__(self, data, *, organization, week_choices, today=None):
         from waypoint.accounts.models import User
         from waypoint.clients.models import ChartStatus
 
-        asked = data and any(key in data for key in ("weeks", "status", "clinician"))
+        keys = ("weeks", "status", "clinician", *self.WINDOW_FIELDS)
+        asked = data and any(key in data for key in keys)
         data = data if asked else None
         super().__init__(data)
+        self.today = today
         self.fields["weeks"].choices = [(w, f"Last {w} weeks") for w in week_choices]
         self.fields["status"].choices = ChartStatus.choices
         self.fields["clinician"].queryset = User.objects.staff_of(organization)
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [name for name in self.WINDOW_FIELDS if cleaned.get(name)]
+        if not given or any(name in self.errors for name in self.WINDOW_FIELDS):
+            return cleaned
+        for name in self.WINDOW_FIELDS:
+            if name not in given:
+                self.add_error(name, "Give all four dates to compare two periods of your own.")
+        if len(given) < len(self.WINDOW_FIELDS):
+            return cleaned
+        for period in ("current", "previous"):
+            first, last = cleaned[f"{period}_from"], cleaned[f"{period}_to"]
+            if last < first:
+                self.add_error(f"{period}_to", "The end date is before the start date.")
+            elif (last - first).days + 1 > self.MAX_WINDOW_DAYS:
+                self.add_error(f"{period}_to", "A period can be at most ten years long.")
+            if self.today is not None and last > self.today:
+                self.add_error(f"{period}_to", "The end date is in the future.")
+        return cleaned
+
+    def windows(self):
+        """(previous, current) `Window`s when all four dates were given and valid, else None."""
+        from waypoint.diary.reports import Window
+
+        if not self.is_bound or not all(self.cleaned_data.get(n) for n in self.WINDOW_FIELDS):
+            return None
+        data = self.cleaned_data
+        return (
+            Window(data["previous_from"], data["previous_to"]),
+            Window(data["current_from"], data["current_to"]),
+        )
 
     def filters(self) -> dict:
         """The cleaned choices, or the defaults when nothing was asked for."""

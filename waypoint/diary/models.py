@@ -8,6 +8,8 @@
 - `DayRollup`, `WeekRollup` and `WeekSubstanceRollup` are derived data, rewritten by
   `waypoint.diary.rollups` inside the transaction of every diary or goal write. Outcome pages read
   them with SQL SUM and call `waypoint.diary.outcomes.outcomes_from_sums`.
+- `RunningTotal` holds each person's totals up to each known day, so the report of any window is
+  two lookups per person (end minus the day before the start), whatever the window's length.
 """
 
 import datetime
@@ -377,3 +379,37 @@ class WeekSubstanceRollup(models.Model):
 
     def __str__(self):
         return f"Week substance rollup {self.client_id} {self.week_start} {self.substance}"
+
+
+class RunningTotal(models.Model):
+    """One person's OutcomeSums from their first known day up to and including `day`.
+
+    A row exists for each known day (as `DayRollup`), so the totals of any window first..last are
+    two lookups: the latest row on or before `last` minus the latest row before `first`
+    (`waypoint.diary.reports.window_sums_by_client`). Money is kept in whole cents so that the
+    subtraction is exact on every engine; `substances` holds the running use days per substance
+    as "alcohol:12,cannabis:3" (sorted by name).
+    """
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint's index (client, day) serves the "latest row on or before" seeks
+    day = models.DateField()
+    known_days = models.PositiveIntegerField(default=0)
+    no_use_days = models.PositiveIntegerField(default=0)
+    drinking_days = models.PositiveIntegerField(default=0)
+    heavy_days_female = models.PositiveIntegerField(default=0)
+    heavy_days_male = models.PositiveIntegerField(default=0)
+    alcohol_grams = models.FloatField(default=0.0)
+    plan_days = models.PositiveIntegerField(default=0)
+    within_plan_days = models.PositiveIntegerField(default=0)
+    money_cents = models.BigIntegerField(default=0)
+    substances = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "day"], name="unique_running_total"),
+        ]
+
+    def __str__(self):
+        return f"Running total {self.client_id} {self.day}"

@@ -128,6 +128,14 @@ class DayRecord:
     money_spent: Decimal | None = None
 
 
+def _frozen(cls, fields: dict):
+    """An instance of a frozen dataclass (no __post_init__ work needed) from all its fields,
+    without the generated __init__'s object.__setattr__ per field."""
+    instance = object.__new__(cls)
+    instance.__dict__.update(fields)
+    return instance
+
+
 def _clean_counts(counts: Mapping[str, int]) -> dict[str, int]:
     return {k: v for k, v in sorted(counts.items()) if v}
 
@@ -150,6 +158,13 @@ class OutcomeSums:
     def __post_init__(self):
         object.__setattr__(self, "substance_use_days", _clean_counts(self.substance_use_days))
         object.__setattr__(self, "money_spent", Decimal(self.money_spent))
+
+    @classmethod
+    def trusted(cls, **fields) -> "OutcomeSums":
+        """Sums from values already in normal form (every field given, money a Decimal,
+        substance_use_days sorted by name without zeros), without the checks: the reports
+        build tens of thousands."""
+        return _frozen(cls, fields)
 
     def __add__(self, other: "OutcomeSums") -> "OutcomeSums":
         if not isinstance(other, OutcomeSums):
@@ -367,25 +382,30 @@ def outcomes_from_sums(
     total_drinks = grams / grams_per_drink
     heavy = sums.heavy_days_female if thresholds == "female" else sums.heavy_days_male
     grams_per_day = grams / w if w else None
-    return Outcomes(
-        window_days=window_days,
-        days_reported=w,
-        days_unknown=None if window_days is None else window_days - w,
-        pda=100 * sums.no_use_days / w if w else None,
-        phdd=100 * heavy / w if w else None,
-        ddd=total_drinks / sums.drinking_days if sums.drinking_days else None,
-        drinks_per_week=7 * total_drinks / w if w else None,
-        grams_per_day=grams_per_day,
-        who_risk_level=None if grams_per_day is None else who_risk_level(grams_per_day, thresholds),
-        per_substance_use_days=dict(sums.substance_use_days),
-        days_within_plan=sums.within_plan_days,
-        plan_days=sums.plan_days,
-        money_spent=sums.money_spent,
-        heavy_days=heavy,
-        drinking_days=sums.drinking_days,
-        no_use_days=sums.no_use_days,
-        total_drinks=total_drinks,
-        total_grams=grams,
-        country=country,
-        thresholds=thresholds,
+    return _frozen(  # Outcomes(...) with every field, built fast (reports make tens of thousands)
+        Outcomes,
+        dict(
+            window_days=window_days,
+            days_reported=w,
+            days_unknown=None if window_days is None else window_days - w,
+            pda=100 * sums.no_use_days / w if w else None,
+            phdd=100 * heavy / w if w else None,
+            ddd=total_drinks / sums.drinking_days if sums.drinking_days else None,
+            drinks_per_week=7 * total_drinks / w if w else None,
+            grams_per_day=grams_per_day,
+            who_risk_level=None
+            if grams_per_day is None
+            else who_risk_level(grams_per_day, thresholds),
+            per_substance_use_days=dict(sums.substance_use_days),
+            days_within_plan=sums.within_plan_days,
+            plan_days=sums.plan_days,
+            money_spent=sums.money_spent,
+            heavy_days=heavy,
+            drinking_days=sums.drinking_days,
+            no_use_days=sums.no_use_days,
+            total_drinks=total_drinks,
+            total_grams=grams,
+            country=country,
+            thresholds=thresholds,
+        ),
     )

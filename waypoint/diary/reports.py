@@ -1,18 +1,25 @@
 """Outcomes read from the rollups: one person's windows, many people's weeks, the staff report.
 
-Everything here reads `DayRollup` / `WeekRollup` / `WeekSubstanceRollup` (never raw entries) and
-turns totals into rates with `outcomes_from_sums`, so the chart, the portal, the caseload, the
-report page and `make bench` compute the same numbers the same way.
+Everything here reads `DayRollup` / `WeekRollup` / `WeekSubstanceRollup` / `RunningTotal` (never
+raw entries) and turns totals into rates with `outcomes_from_sums`, so the chart, the portal, the
+caseload, the report page and `make bench` compute the same numbers the same way.
+
+The staff report works for any window (`window_sums_by_client`): a window's totals are the running
+totals at its last day minus those at the day before its first, two index lookups per person, so
+its cost grows with the number of people, not with the length of the window.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Sum
 
-from waypoint.diary.models import DayRollup, WeekRollup, WeekSubstanceRollup
+from waypoint.diary.models import DayRollup, RunningTotal, WeekRollup, WeekSubstanceRollup
 from waypoint.diary.outcomes import (
     DayRecord,
     Outcomes,
@@ -21,7 +28,7 @@ from waypoint.diary.outcomes import (
     summarize_days,
     who_level_change,
 )
-from waypoint.diary.rollups import week_start
+from waypoint.diary.rollups import RUNNING_COUNTERS, parse_substances, week_start
 
 SUM_FIELDS = (
     "known_days",
@@ -161,21 +168,147 @@ class ReportRow:
         return abs(self.who_change or 0)
 
 
+class Window(NamedTuple):
+    """A period of calendar days, first..last inclusive."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @classmethod
+    def weeks_back(cls, today: datetime.date, weeks: int) -> tuple["Window", "Window"]:
+        """(previous, current): the last `weeks` weeks, this week included up to today, and the
+        same number of whole weeks before."""
+        starts = week_starts(today, 2 * weeks)
+        current = cls(starts[weeks], today)
+        previous = cls(starts[0], starts[weeks] - datetime.timedelta(days=1))
+        return previous, current
+
+
+def _running_sql(vendor: str, clients_sql: str, windows: int) -> str:
+    """Per chart and window: running totals at the window's last day minus those before its first.
+
+    Each bound is the latest running row on or before a day, one seek in the (client, day)
+    index: a LATERAL subquery on PostgreSQL, a correlated rowid lookup on SQLite. Parameters:
+    (last, first) of each window in turn, then the chart subquery's.
+    """
+    from waypoint.clients.models import Client
+
+    table = RunningTotal._meta.db_table
+    columns, joins = ["c.id"], []
+    for n in range(windows):
+        e, s = f"e{n}", f"s{n}"
+        columns += [f"{e}.{c} - coalesce({s}.{c}, 0)" for c in RUNNING_COUNTERS]
+        columns += [f"{e}.substances", f"{s}.substances"]
+        if vendor == "postgresql":
+            where = "x.client_id = c.id AND x.day {op} %s::date ORDER BY x.day DESC LIMIT 1"
+            bound = f"SELECT * FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
+            joins.append(f"LEFT JOIN LATERAL ({bound.format(op='<=')}) {e} ON true")
+            joins.append(f"LEFT JOIN LATERAL ({bound.format(op='<')}) {s} ON true")
+        else:
+            where = "x.client_id = c.id AND x.day {op} %s ORDER BY x.day DESC LIMIT 1"
+            bound = f"SELECT x.id FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
+            joins.append(f"LEFT JOIN {table} {e} ON {e}.id = ({bound.format(op='<=')})")
+            joins.append(f"LEFT JOIN {table} {s} ON {s}.id = ({bound.format(op='<')})")
+    # Fixed table and column names; the chart subquery is Django's own compiled SQL.
+    return (
+        f"SELECT {', '.join(columns)} "  # noqa: S608  # nosec B608
+        f"FROM {Client._meta.db_table} c {' '.join(joins)} WHERE c.id IN ({clients_sql})"
+    )
+
+
+_WIDTH = len(RUNNING_COUNTERS) + 2  # result columns per window
+
+
+def _window_sums(values) -> OutcomeSums | None:
+    """OutcomeSums from one window's columns of the running query (None: no known day)."""
+    (
+        known,
+        no_use,
+        drinking,
+        heavy_f,
+        heavy_m,
+        grams,
+        plan,
+        within,
+        money,
+        end_substances,
+        start_substances,
+    ) = values
+    if not known:
+        return None
+    if end_substances == start_substances:
+        substances = {}
+    else:
+        before = parse_substances(start_substances or "")
+        substances = {}
+        for name, count in parse_substances(end_substances).items():
+            if count != before.get(name, 0):
+                substances[name] = count - before.get(name, 0)
+    return OutcomeSums.trusted(
+        known_days=known,
+        no_use_days=no_use,
+        drinking_days=drinking,
+        heavy_days_female=heavy_f,
+        heavy_days_male=heavy_m,
+        # no drinking day in the window: exactly 0, not a float difference of equal sums
+        alcohol_grams=grams if drinking else 0.0,
+        plan_days=plan,
+        within_plan_days=within,
+        money_spent=Decimal(money).scaleb(-2),
+        substance_use_days=substances,  # sorted by name, no zeros (as the text is)
+    )
+
+
+def window_sums(clients, windows: list[Window]) -> list[dict[int, OutcomeSums]]:
+    """OutcomeSums per chart of `clients` (a queryset) for each window, in one query.
+
+    Charts with no known day in a window are absent from its dict. Integer counts and money
+    (whole cents) are exact differences; grams are a difference of float running sums (equal to a
+    direct sum up to rounding in the last bits, as OutcomeSums.__eq__ allows).
+    """
+    try:
+        clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: Django knows there is nothing to ask for
+        return [{} for _ in windows]
+    sql = _running_sql(connection.vendor, clients_sql, len(windows))
+    params = [d.isoformat() for w in windows for d in (w.last, w.first)]
+    results: list[dict[int, OutcomeSums]] = [{} for _ in windows]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *clients_params])
+        for row in cursor.fetchall():
+            pk = row[0]
+            for n, result in enumerate(results):
+                sums = _window_sums(row[1 + n * _WIDTH : 1 + (n + 1) * _WIDTH])
+                if sums is not None:
+                    result[pk] = sums
+    return results
+
+
+def window_sums_by_client(clients, window: Window) -> dict[int, OutcomeSums]:
+    """OutcomeSums per chart of `clients` over any one window (see `window_sums`)."""
+    return window_sums(clients, [window])[0]
+
+
 def outcome_report(clients, *, today: datetime.date, weeks: int, country: str) -> list[ReportRow]:
     """One row per client: the last `weeks` weeks (this week included) against the weeks before.
 
     `clients` is a queryset of the charts to include (already limited to what the user may see).
-    Three queries, however many clients: the charts, the week sums, the substance sums.
     """
-    starts = week_starts(today, 2 * weeks)
-    prev_first, prev_last = starts[0], starts[weeks - 1]
-    cur_first, cur_last = starts[weeks], starts[-1]
+    previous, current = Window.weeks_back(today, weeks)
+    return window_report(clients, current=current, previous=previous, country=country)
+
+
+def window_report(clients, *, current: Window, previous: Window, country: str) -> list[ReportRow]:
+    """One row per client: any window against any other (a quarter from a Wednesday, a baseline
+    month against the last 30 days). Two queries, however many clients and however long the
+    windows: the charts, and the running-total differences of both windows.
+    """
     charts = list(clients.values_list("pk", "chart_number", "drinking_thresholds"))
-    ids = clients.values("pk")
-    current = sums_by_client(ids, cur_first, cur_last)
-    previous = sums_by_client(ids, prev_first, prev_last)
-    cur_days = (today - cur_first).days + 1
-    prev_days = 7 * weeks
+    now, before = window_sums(clients, [current, previous])
     empty = OutcomeSums()
     rows = []
     for pk, chart_number, thresholds in charts:
@@ -185,16 +318,16 @@ def outcome_report(clients, *, today: datetime.date, weeks: int, country: str) -
                 chart_number=chart_number,
                 thresholds=thresholds,
                 current=outcomes_from_sums(
-                    current.get(pk, empty),
+                    now.get(pk, empty),
                     thresholds=thresholds,
                     country=country,
-                    window_days=cur_days,
+                    window_days=current.days,
                 ),
                 previous=outcomes_from_sums(
-                    previous.get(pk, empty),
+                    before.get(pk, empty),
                     thresholds=thresholds,
                     country=country,
-                    window_days=prev_days,
+                    window_days=previous.days,
                 ),
             )
         )

@@ -9,6 +9,12 @@ before it in the same week.
 `rebuild_rollups` recomputes everything for a set of clients in bulk (demo data, imports, bench,
 tests); it streams the entries once and inserts with multi-row statements (COPY on PostgreSQL).
 
+Running totals (`RunningTotal`, one row per known day holding the totals from the person's first
+day up to that day) make any window two lookups: `refresh_weeks` rewrites the running rows of the
+touched weeks from the day before them on, and shifts every later row by the change in one UPDATE
+(substance counts, kept as text, are rewritten only when they changed). A check-in for today
+therefore touches the rows of the current week only.
+
 Outcome pages read the rollups with SQL SUM (`waypoint.diary.reports`) and turn the sums into
 rates with `waypoint.diary.outcomes.outcomes_from_sums`, the same maths as everywhere else.
 """
@@ -20,12 +26,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from waypoint.diary.models import (
     DayRollup,
     DiaryEntry,
     DiarySettings,
     EntrySource,
+    RunningTotal,
     WeekRollup,
     WeekSubstanceRollup,
 )
@@ -245,6 +253,94 @@ WEEK_COLUMNS = (
 SUBSTANCE_COLUMNS = ("client_id", "week_start", "substance", "use_days")
 
 
+RUNNING_COLUMNS = (
+    "client_id",
+    "day",
+    "known_days",
+    "no_use_days",
+    "drinking_days",
+    "heavy_days_female",
+    "heavy_days_male",
+    "alcohol_grams",
+    "plan_days",
+    "within_plan_days",
+    "money_cents",
+    "substances",
+)
+RUNNING_COUNTERS = RUNNING_COLUMNS[2:-1]  # the numeric totals, in column order
+
+
+def substances_text(counts: dict[str, int]) -> str:
+    """Running use days per substance as stored: "alcohol:12,cannabis:3" (sorted, no zeros)."""
+    return ",".join(f"{name}:{count}" for name, count in sorted(counts.items()) if count)
+
+
+def parse_substances(text: str) -> dict[str, int]:
+    if not text:
+        return {}
+    counts = {}
+    for part in text.split(","):
+        name, _, count = part.partition(":")
+        counts[name] = int(count)
+    return counts
+
+
+def cents(money) -> int:
+    """Whole cents of a money amount (diary money has 2 decimal places)."""
+    if money is None:
+        return 0
+    return int((Decimal(money) * 100).to_integral_value())
+
+
+class Running:
+    """Running totals of one person, advanced one known day at a time (the rules of _Week.add)."""
+
+    __slots__ = ("counters", "substances", "text")
+
+    def __init__(self, counters=None, substances: str = ""):
+        # known, no_use, drinking, heavy_f, heavy_m, grams, plan, within, money_cents
+        self.counters = list(counters) if counters is not None else [0, 0, 0, 0, 0, 0.0, 0, 0, 0]
+        self.text = substances
+        self.substances = parse_substances(substances)
+
+    @classmethod
+    def from_row(cls, row) -> "Running":
+        """From (counters..., substances) as read back in RUNNING_COUNTERS + substances order."""
+        return cls(row[:-1], row[-1])
+
+    def step(self, client_id, day, grams, used: str, plan, money) -> tuple:
+        """Add one known day (a day rollup's values) and return its running row."""
+        c = self.counters
+        c[0] += 1
+        if not used:
+            c[1] += 1
+        if grams > 0:
+            c[2] += 1
+            if grams >= HEAVY_FEMALE:
+                c[3] += 1
+            if grams >= HEAVY_MALE:
+                c[4] += 1
+            c[5] += grams
+        if plan is not None:
+            c[6] += 1
+            if plan:
+                c[7] += 1
+        if money is not None:
+            c[8] += cents(money)
+        if used:
+            for substance in used.split(","):
+                self.substances[substance] = self.substances.get(substance, 0) + 1
+            self.text = substances_text(self.substances)
+        return (client_id, day, *c, self.text)
+
+
+def running_rows(client_id: int, day_rows: Iterable[tuple], base: Running | None = None):
+    """Running rows (RUNNING_COLUMNS order) for day rollup rows (DAY_COLUMNS order, oldest day
+    first), continuing from `base` (the totals before the first of them; advanced in place)."""
+    running = base or Running()
+    return [running.step(client_id, row[1], row[2], row[3], row[4], row[5]) for row in day_rows]
+
+
 def _sqlite_value(value):
     if isinstance(value, datetime.datetime):
         return value.isoformat(sep=" ")
@@ -335,6 +431,49 @@ def refresh_weeks(client, days: Iterable[datetime.date]) -> None:
     WeekRollup.objects.filter(client=client, week_start__in=starts).delete()
     WeekSubstanceRollup.objects.filter(client=client, week_start__in=starts).delete()
     _write(*rows)
+    refresh_running(client.pk, first, last)
+
+
+def _running_at(client_id: int, *, before: datetime.date | None = None, upto=None):
+    """The person's Running totals at the latest row before `before` (or on or before `upto`)."""
+    rows = RunningTotal.objects.filter(client_id=client_id)
+    rows = rows.filter(day__lt=before) if before is not None else rows.filter(day__lte=upto)
+    row = rows.order_by("-day").values_list(*RUNNING_COUNTERS, "substances").first()
+    return Running.from_row(row) if row else Running()
+
+
+def refresh_running(client_id: int, first: datetime.date, last: datetime.date) -> None:
+    """Rewrite the running rows of first..last from the day rollups (already refreshed there),
+    then shift every later row by the change: one UPDATE, plus a rewrite of the later rows'
+    substance counts only when those changed."""
+    base = _running_at(client_id, before=first)
+    old_end = _running_at(client_id, upto=last)
+    RunningTotal.objects.filter(client_id=client_id, day__gte=first, day__lte=last).delete()
+    days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
+    rows = running_rows(client_id, days.order_by("day").values_list(*DAY_COLUMNS), base)
+    insert_rows(RunningTotal, RUNNING_COLUMNS, rows)
+    new_end = base  # advanced in place by running_rows
+    changes = {
+        name: new - old
+        for name, new, old in zip(RUNNING_COUNTERS, new_end.counters, old_end.counters, strict=True)
+        if new != old
+    }
+    names = set(new_end.substances) | set(old_end.substances)
+    substance_changes = {
+        name: new_end.substances.get(name, 0) - old_end.substances.get(name, 0) for name in names
+    }
+    substance_changes = {k: v for k, v in substance_changes.items() if v}
+    later = RunningTotal.objects.filter(client_id=client_id, day__gt=last)
+    if changes:
+        later.update(**{name: F(name) + change for name, change in changes.items()})
+    if substance_changes:
+        updated = []
+        for pk, text in later.values_list("pk", "substances"):
+            counts = parse_substances(text)
+            for name, change in substance_changes.items():
+                counts[name] = counts.get(name, 0) + change
+            updated.append(RunningTotal(pk=pk, substances=substances_text(counts)))
+        RunningTotal.objects.bulk_update(updated, ["substances"], batch_size=500)
 
 
 def _write(day_rows, week_rows, substance_rows) -> None:
@@ -397,7 +536,7 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
     for goal in goals:
         goals_by_client[goal.client_id].append(goal)
 
-    for model in (DayRollup, WeekRollup, WeekSubstanceRollup):
+    for model in (DayRollup, WeekRollup, WeekSubstanceRollup, RunningTotal):
         scope = model.objects.all()
         if client_ids is not None:
             scope = scope.filter(client_id__in=client_ids)
@@ -420,7 +559,7 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
     sql += " ORDER BY client_id, day"
 
     read = 0
-    pending = ([], [], [])
+    pending = ([], [], [], [])
     dates: dict = {}
     decimals: dict = {}
 
@@ -449,11 +588,13 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
             goals_by_client.get(client_id, []),
             client_country[client_id],
         )
-        for target, new in zip(pending, rows, strict=True):
+        for target, new in zip(pending[:3], rows, strict=True):
             target.extend(new)
+        pending[3].extend(running_rows(client_id, rows[0]))
 
     def write_out():
-        _write(*pending)
+        _write(*pending[:3])
+        insert_rows(RunningTotal, RUNNING_COLUMNS, pending[3])
         for rows in pending:
             rows.clear()
 

@@ -1,10 +1,9 @@
-import csv
 import datetime
+import itertools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -38,10 +37,10 @@ from waypoint.diary.models import (
     DiarySettings,
     EntrySource,
 )
-from waypoint.diary.reports import outcome_report
+from waypoint.diary.reports import Window, window_report
 from waypoint.goals.models import SaferUsePractice, Substance
+from waypoint.lib.csvstream import stream_csv
 from waypoint.lib.dbrouter import reads_from_replica
-from waypoint.lib.downloads import attachment
 
 REPORT_WEEKS = (4, 12, 26, 52)
 REPORT_PAGE = 100
@@ -123,7 +122,7 @@ def entry_add(request, pk):
     today = client.organization.today()
     day = _day_param(request.GET.get("day"), today) or today
     form = EntryForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         today=today,
         country=settings.country,
         client=client,
@@ -153,7 +152,7 @@ def entry_edit(request, pk, entry_pk):
     entry = get_object_or_404(DiaryEntry, pk=entry_pk, client=client, kind="use")
     settings = DiarySettings.for_organization(client.organization_id)
     form = EntryForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         today=client.organization.today(),
         country=settings.country,
         initial=EntryForm.initial_from(entry),
@@ -314,33 +313,54 @@ def report(request):
     `?download=csv` gives every matching row as CSV.
     """
     user = request.user
-    form = ReportFilterForm(request.GET, organization=user.organization, week_choices=REPORT_WEEKS)
+    today = user.organization.today()
+    form = ReportFilterForm(
+        request.GET, organization=user.organization, week_choices=REPORT_WEEKS, today=today
+    )
     if form.is_bound and not form.is_valid():
         return TemplateResponse(
             request, "diary/report.html", {"form": form, "rows": [], "page": None}, status=400
         )
     chosen = form.filters()
     weeks = chosen["weeks"]
+    windows = form.windows()
+    previous, current = windows or Window.weeks_back(today, weeks)
     settings = DiarySettings.for_organization(user.organization_id)
-    today = user.organization.today()
     charts = clients_visible_to(user).filter(status__in=chosen["status"]).order_by("chart_number")
     if chosen["clinician"] is not None:
         charts = charts.filter(primary_clinician=chosen["clinician"])
     if request.GET.get("download") == "csv":
-        rows = outcome_report(charts, today=today, weeks=weeks, country=settings.country)
+        detail = {"format": "csv", "weeks": weeks, "charts": charts.count()}
+        if windows:
+            detail = {
+                "format": "csv",
+                "current": [current.first.isoformat(), current.last.isoformat()],
+                "previous": [previous.first.isoformat(), previous.last.isoformat()],
+                "charts": detail["charts"],
+            }
         record(
             by=user,
             action=AuditAction.EXPORT,
             object_type="outcome_report",
             object_label="Outcome report",
-            detail={"format": "csv", "weeks": weeks, "charts": len(rows)},
+            detail=detail,
         )
-        return _report_csv(rows, weeks=weeks, today=today)
+        if windows:
+            name = f"outcomes-{current.first.isoformat()}-to-{current.last.isoformat()}.csv"
+        else:
+            name = f"outcomes-{weeks}-weeks-{today.isoformat()}.csv"
+        return stream_csv(
+            _report_csv_rows(charts, current=current, previous=previous, country=settings.country),
+            name,
+        )
     page = Paginator(charts, REPORT_PAGE).get_page(request.GET.get("page"))
     page_ids = [c.pk for c in page.object_list]
     names = {c.pk: c for c in page.object_list}
-    rows = outcome_report(
-        charts.filter(pk__in=page_ids), today=today, weeks=weeks, country=settings.country
+    rows = window_report(
+        charts.filter(pk__in=page_ids),
+        current=current,
+        previous=previous,
+        country=settings.country,
     )
     record(
         by=user,
@@ -359,6 +379,9 @@ def report(request):
             "rows": [(names[r.client_id], r) for r in rows],
             "page": page,
             "weeks": weeks,
+            "custom_windows": bool(windows),
+            "current": current,
+            "previous": previous,
             "query": query.urlencode(),
             "country": settings.country,
             "drink_word": settings.drink_word(),
@@ -383,17 +406,25 @@ REPORT_CSV_HEADER = [
 ]
 
 
-def _report_csv(rows, *, weeks: int, today) -> HttpResponse:
-    """Chart numbers (letters, digits, hyphens) and numbers only: no names, no formulas."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    attachment(response, f"outcomes-{weeks}-weeks-{today.isoformat()}.csv")
-    writer = csv.writer(response)
-    writer.writerow(REPORT_CSV_HEADER)
-    for row in rows:
-        now = row.current
-        level = now.who_risk_level
-        writer.writerow(
-            [
+CSV_CHUNK = 500
+
+
+def _report_csv_rows(charts, *, current, previous, country: str):
+    """Chart numbers (letters, digits, hyphens) and numbers only: no names, no formulas.
+
+    A generator: charts are read in chunks of CSV_CHUNK ids (`.iterator()`), each chunk's
+    outcomes computed with the same queries, so memory does not grow with the caseload.
+    """
+    yield REPORT_CSV_HEADER
+    ids = charts.values_list("pk", flat=True).iterator(chunk_size=CSV_CHUNK)
+    while chunk := list(itertools.islice(ids, CSV_CHUNK)):
+        rows = window_report(
+            charts.filter(pk__in=chunk), current=current, previous=previous, country=country
+        )
+        for row in rows:
+            now = row.current
+            level = now.who_risk_level
+            yield [
                 row.chart_number,
                 now.days_reported,
                 now.plan_days,
@@ -407,8 +438,6 @@ def _report_csv(rows, *, weeks: int, today) -> HttpResponse:
                 "" if row.who_change is None else row.who_change,
                 f"{now.money_spent:.2f}",
             ]
-        )
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -416,7 +445,9 @@ def _report_csv(rows, *, weeks: int, today) -> HttpResponse:
 def diary_settings(request):
     organization = request.user.organization
     current = DiarySettings.for_organization(organization)
-    form = DiarySettingsForm(request.POST or None, initial={"country": current.country})
+    form = DiarySettingsForm(
+        request.POST if request.method == "POST" else None, initial={"country": current.country}
+    )
     if request.method == "POST" and form.is_valid():
         actions.update_diary_settings(
             organization, by=request.user, country=form.cleaned_data["country"]
@@ -464,7 +495,7 @@ def checkin(request):
     day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
     substances, own_count = _portal_substances(client)
     form = CheckInForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         today=today,
         country=settings.country,
         client=client,

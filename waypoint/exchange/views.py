@@ -28,7 +28,9 @@ def export_bundle(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.CREATE_CHART)
 def import_bundle(request):
-    form = BundleUploadForm(request.POST or None, request.FILES or None)
+    form = BundleUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = actions.import_chart(
@@ -39,7 +41,10 @@ def import_bundle(request):
         except BundleError as exc:
             form.add_error("bundle", f"Nothing was created. {exc.path}: {exc.message}")
         else:
-            counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
+            counts = (
+                ", ".join(f"{n} {what}" for what, n in result.counts.items() if n)
+                or "no records besides the person's details"
+            )
             messages.success(request, f"Chart {result.client.chart_number} created: {counts}.")
             for note in result.skipped:
                 messages.info(request, f"Not imported: {note}.")

@@ -34,7 +34,7 @@ def goal_add(request, pk):
     initial = {"started_on": client.organization.today()}
     if request.GET.get("substance"):
         initial["substance"] = request.GET["substance"]
-    form = GoalForm(request.POST or None, initial=initial)
+    form = GoalForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -62,7 +62,7 @@ def goal_add(request, pk):
 def goal_edit(request, pk, goal_pk):
     client = get_client_for_user(request.user, pk, write=True, page="goal edit").client
     goal = get_object_or_404(Goal, pk=goal_pk, client=client, ended_on__isnull=True)
-    form = GoalForm(request.POST or None, instance=goal, editing=True)
+    form = GoalForm(request.POST if request.method == "POST" else None, instance=goal, editing=True)
     if request.method == "POST" and form.is_valid():
         actions.update_goal(form.instance, by=request.user, changed_fields=form.changed_data)
         messages.success(request, "Goal updated. The earlier version stays in its history.")

@@ -1,10 +1,11 @@
 """Harm reduction therapy groups: open, low-threshold groups with a roster, sessions, attendance
 and group notes.
 
-The model is the open harm reduction therapy group (Little 2006, "Harm reduction therapy
-groups: engaging drinkers and drug users in a process of change", J Groups Addict Recov
-1(1):69-93): no abstinence requirement, members who use different substances and are at
-different stages of change, and drop-ins from the clinic's clients welcome.
+The model is the open harm reduction therapy group (Little J. 2006, "Harm Reduction Therapy
+Groups: Engaging Drinkers and Drug Users in a Process of Change" [the article's published title,
+quoted exactly], J Groups Addict Recov 1(1):69-93, doi:10.1300/J384v01n01_05): no abstinence
+requirement, members who use different substances and are at different stages of change, and
+drop-ins from the clinic's clients welcome.
 
 - `TherapyGroup`: a name, a topic/description, facilitators (staff). Named so as not to clash
   with `django.contrib.auth`'s Group.

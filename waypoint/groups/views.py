@@ -78,7 +78,9 @@ def group_list(request):
 def group_add(request):
     organization = request.user.organization
     form = GroupForm(
-        request.POST or None, organization=organization, initial={"facilitators": [request.user]}
+        request.POST if request.method == "POST" else None,
+        organization=organization,
+        initial={"facilitators": [request.user]},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,7 +155,7 @@ def group_detail(request, therapygroup_pk):
 def group_edit(request, therapygroup_pk):
     group = get_group_for_user(request.user, therapygroup_pk)
     form = GroupForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organization=group.organization,
         initial={
             "name": group.name,
@@ -195,7 +197,7 @@ def _addable_charts(user, group):
 def group_members(request, therapygroup_pk):
     group = get_group_for_user(request.user, therapygroup_pk)
     form = AddMemberForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         charts=_addable_charts(request.user, group),
         initial={"joined_on": group.organization.today()},
     )
@@ -285,7 +287,7 @@ def session_detail(request, therapygroup_pk, groupsession_pk):
     shown = {c.pk for c, _, _ in rows}
     drop_in_charts = clients_visible_to(request.user).exclude(pk__in=shown).order_by("chart_number")
     form = SessionNoteForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         drop_in_charts=drop_in_charts,
         initial={"topic": session.topic, "shared_note": session.shared_note},
     )

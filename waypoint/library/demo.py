@@ -10,7 +10,28 @@ Influence*, 2nd ed., 2017, ISBN 978-1-4625-2864-6. Both ISBN-13 check digits pas
 from django.utils import timezone
 
 from waypoint.library import actions
-from waypoint.library.models import Article, BookReview
+from waypoint.library.models import Article, BookReview, Topic
+
+TOPICS = [
+    ("What harm reduction is", "what-harm-reduction-is", "The basics, for anyone new to it."),
+    ("Safer use", "safer-use", "Keeping safe while using: naloxone, never using alone, checking."),
+    ("Moderation", "moderation", "Using less, on your own terms and limits."),
+    ("Finding a therapist", "finding-a-therapist", "What to ask, and what good help looks like."),
+    ("For clinicians", "for-clinicians", "Reading for therapists and counselors."),
+]
+ITEM_TOPICS = {
+    "practicing-harm-reduction-psychotherapy": ["for-clinicians", "what-harm-reduction-is"],
+    "over-the-influence": ["moderation", "what-harm-reduction-is", "safer-use"],
+    "what-is-harm-reduction": ["what-harm-reduction-is"],
+    "naloxone-basics": ["safer-use"],
+    "finding-a-harm-reduction-therapist": ["finding-a-therapist"],
+}
+# Readers' stars per page (anonymous sessions), so the rating summary has something to show.
+READER_STARS = {
+    "over-the-influence": [5, 5, 4, 5, 3, 4],
+    "naloxone-basics": [5, 5, 5, 4],
+    "what-is-harm-reduction": [4, 5, 3],
+}
 
 PHRP = """\
 Patt Denning and Jeannie Little set out the model most harm reduction therapists work from:
@@ -192,6 +213,21 @@ def populate(ctx):
             published=False,
         ),
     ]
+    topics = {
+        slug: Topic.objects.create(name=name, slug=slug, description=description)
+        for name, slug, description in TOPICS
+    }
     for item in items:
         item.full_clean()
-        actions.save_item(item, by=editor if item.kind == "review" else admin)
+        actions.save_item(
+            item,
+            by=editor if item.kind == "review" else admin,
+            topics=[topics[slug] for slug in ITEM_TOPICS.get(item.slug, [])],
+        )
+    # A second revision, so the history page shows a change.
+    naloxone = next(i for i in items if i.slug == "naloxone-basics")
+    naloxone.summary = "How to spot an opioid overdose and give naloxone nasal spray, step by step."
+    actions.save_item(naloxone, by=admin)
+    for item in items:
+        for n, stars in enumerate(READER_STARS.get(item.slug, [])):
+            actions.rate_item(item, stars=stars, session_key=f"demo-reader-{item.slug}-{n}")

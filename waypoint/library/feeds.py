@@ -12,15 +12,22 @@ class LibraryFeed(Feed):
     subtitle = "New articles and book reviews from the Waypoint public library."
 
     def items(self):
-        return published_items()[:30]
+        from waypoint.questions.feeds import answered_questions
+
+        items = [*published_items()[:30], *answered_questions(30)]
+        return sorted(items, key=lambda item: item.published_at, reverse=True)[:30]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
+        if item.kind == "question":
+            return item.public_question[:600]
         return item.summary
 
     def item_author_name(self, item):
+        if item.kind == "question":
+            return "Waypoint clinicians"
         return item.reviewer if item.kind == "review" else item.authors
 
     def item_pubdate(self, item):

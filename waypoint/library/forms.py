@@ -14,8 +14,9 @@ def _formfield(db_field, **kwargs):
 class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = ["title", "slug", "authors", "audience", "summary", "body", "published"]
+        fields = ["title", "slug", "authors", "audience", "topics", "summary", "body", "published"]
         widgets = {
+            "topics": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 18}),
         }
@@ -27,10 +28,11 @@ class BookReviewForm(forms.ModelForm):
         formfield_callback = _formfield
         fields = [
             "title", "slug", "authors", "publisher", "year", "edition", "isbn", "publisher_url",
-            "reviewer", "reviewer_credentials", "rating", "audience", "summary", "body",
+            "reviewer", "reviewer_credentials", "rating", "audience", "topics", "summary", "body",
             "published",
         ]  # fmt: skip
         widgets = {
+            "topics": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 18}),
             "rating": forms.Select(choices=[(n, f"{n} of 5") for n in range(1, 6)]),
@@ -40,3 +42,16 @@ class BookReviewForm(forms.ModelForm):
         value = self.cleaned_data.get("isbn", "")
         isbn_rules.validate_isbn(value)
         return isbn_rules.normalize(value)
+
+
+class RatingForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label="Your rating",
+        coerce=int,
+        choices=[(n, f"{n} of 5") for n in range(1, 6)],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose 1 to 5 stars.",
+            "invalid_choice": "Choose 1 to 5 stars.",
+        },
+    )

@@ -2,17 +2,38 @@
 so plain (unencrypted) fields; nothing here may name or describe a client."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from waypoint.lib.encryption import blind_index
 from waypoint.library import isbn as isbn_rules
 from waypoint.library.rendering import render_markdown
 
 # Paths under /library/ that are pages, not items.
-RESERVED_SLUGS = {"manage", "feed", "new", "edit"}
+RESERVED_SLUGS = {"manage", "feed", "new", "edit", "topics"}
+
+
+class Topic(models.Model):
+    """A subject that groups library pages: safer use, moderation, finding a therapist…"""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("library-topic", args=[self.slug])
 
 
 class LibraryItem(models.Model):
@@ -36,6 +57,8 @@ class LibraryItem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="%(class)ss")
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
 
     kind = ""
 
@@ -72,6 +95,9 @@ class LibraryItem(models.Model):
     @property
     def dated(self):
         return self.published_at or self.created_at
+
+    def reader_ratings(self) -> dict:
+        return ReaderRating.objects.summary_for(self)
 
 
 class Article(LibraryItem):
@@ -137,3 +163,51 @@ class Editor(models.Model):
 
     def __str__(self):
         return f"Editor: {self.user}"
+
+
+class ReaderRatingQuerySet(models.QuerySet):
+    def for_item(self, item):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(item)), object_id=item.pk
+        )
+
+    def summary_for(self, item) -> dict:
+        """{"count": n, "average": 4.2 or None} for one article or review: one query."""
+        result = self.for_item(item).aggregate(
+            count=models.Count("id"), average=models.Avg("stars")
+        )
+        average = result["average"]
+        return {"count": result["count"], "average": round(average, 1) if average else None}
+
+
+class ReaderRating(models.Model):
+    """A reader's 1–5 stars for an article or review, one per browser session (the session key
+    is kept only as a keyed hash, so ratings cannot be tied back to a visit)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    stars = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    reader = models.CharField(max_length=64, help_text="Keyed hash of the browser session.")
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReaderRatingQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "reader"], name="one_rating_per_reader"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=1, stars__lte=5), name="rating_stars_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stars} of 5"
+
+    @staticmethod
+    def reader_of(session_key: str) -> str:
+        return blind_index(session_key, purpose="library-reader")

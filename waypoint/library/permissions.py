@@ -1,18 +1,40 @@
-"""Who may write the public library: roles with EDIT_PUBLIC_CONTENT (admins) and staff granted
-the editor role (an `Editor` row). Clients never."""
+"""Who may write the public library: staff of the organization that runs the public site
+(`public_site_organization`) whose role has EDIT_PUBLIC_CONTENT (admins) or who were granted the
+editor role (an `Editor` row). Clients never; another organization's admins never (on a shared
+installation every clinic has admins, but the public site has one publisher)."""
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from waypoint.accounts.decorators import staff_required
 from waypoint.accounts.roles import Permission
+
+
+def public_site_organization():
+    """The organization that publishes the public site: `PUBLIC_SITE_ORGANIZATION` (a slug), or
+    the oldest organization when that is empty; None before any organization exists."""
+    from waypoint.clinics.models import Organization
+
+    slug = settings.PUBLIC_SITE_ORGANIZATION
+    if not slug:
+        return Organization.objects.order_by("pk").first()
+    try:
+        return Organization.objects.get(slug=slug)
+    except Organization.DoesNotExist:
+        raise ImproperlyConfigured(
+            f"PUBLIC_SITE_ORGANIZATION={slug!r} names no organization (use its slug)"
+        ) from None
 
 
 def can_edit_public_content(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if not user.is_clinic_staff:
+        return False
+    publisher = public_site_organization()
+    if publisher is None or user.organization_id != publisher.pk:
         return False
     if user.can(Permission.EDIT_PUBLIC_CONTENT):
         return True

@@ -8,7 +8,7 @@ class PublicPagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "library", "substances-combination", "helplines"]
+        return ["home", "library", "substances-combination", "helplines", "questions-list"]
 
     def location(self, item):
         return reverse(item)
@@ -24,4 +24,14 @@ class LibrarySitemap(Sitemap):
         return item.updated_at
 
 
-SITEMAPS = {"pages": PublicPagesSitemap, "library": LibrarySitemap}
+def _question_sitemap():
+    from waypoint.questions.sitemaps import QuestionSitemap
+
+    return QuestionSitemap
+
+
+SITEMAPS = {
+    "pages": PublicPagesSitemap,
+    "library": LibrarySitemap,
+    "questions": _question_sitemap(),
+}

@@ -19,7 +19,19 @@ urlpatterns = [
         views.edit_review,
         name="library-review-edit",
     ),
+    path(
+        "library/manage/articles/<int:article_pk>/revisions/",
+        views.article_revisions,
+        name="library-article-revisions",
+    ),
+    path(
+        "library/manage/reviews/<int:bookreview_pk>/revisions/",
+        views.review_revisions,
+        name="library-review-revisions",
+    ),
+    path("library/topics/<slug:slug>/", views.topic, name="library-topic"),
     path("library/<slug:slug>/", views.detail, name="library-detail"),
+    path("library/<slug:slug>/rate/", views.rate, name="library-rate"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -4,11 +4,11 @@ editors' pages. Nothing here reads or shows client data."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waypoint.library import actions
-from waypoint.library.forms import ArticleForm, BookReviewForm
-from waypoint.library.models import Article, BookReview
+from waypoint.library.forms import ArticleForm, BookReviewForm, RatingForm
+from waypoint.library.models import Article, BookReview, Topic
 from waypoint.library.permissions import can_edit_public_content, editor_required
 from waypoint.library.queries import find_item, published_items
 
@@ -20,7 +20,13 @@ KINDS = {
 
 def public_home(request):
     """`/` for a visitor who is not signed in (accounts.views.home sends everyone else on)."""
-    return render(request, "library/home.html", {"items": published_items()[:4]})
+    from waypoint.questions.feeds import answered_questions
+
+    return render(
+        request,
+        "library/home.html",
+        {"items": published_items()[:4], "questions": answered_questions(4)},
+    )
 
 
 @require_GET
@@ -32,6 +38,7 @@ def library(request):
         {
             "articles": [i for i in items if i.kind == "article"],
             "reviews": [i for i in items if i.kind == "review"],
+            "topic_index": Topic.objects.all(),
         },
     )
 
@@ -44,7 +51,71 @@ def detail(request, slug):
     editor = can_edit_public_content(request.user)
     if not item.published and not editor:
         raise Http404("No library page has that address.")
-    return render(request, "library/detail.html", {"item": item, "can_edit": editor})
+    return render(
+        request,
+        "library/detail.html",
+        {
+            "item": item,
+            "can_edit": editor,
+            "topics": item.topics.all(),
+            "ratings": item.reader_ratings(),
+            "rating_form": RatingForm(),
+            "rated": request.GET.get("rated") == "1",
+        },
+    )
+
+
+@require_POST
+def rate(request, slug):
+    """A reader's stars (no account): one rating per browser session, changeable."""
+    item = find_item(slug)
+    if item is None or not item.published:
+        raise Http404("No library page has that address.")
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "library/detail.html",
+            {
+                "item": item,
+                "topics": item.topics.all(),
+                "ratings": item.reader_ratings(),
+                "rating_form": form,
+            },
+            status=400,
+        )
+    if request.session.session_key is None:
+        request.session.save()
+    actions.rate_item(
+        item, stars=form.cleaned_data["stars"], session_key=request.session.session_key
+    )
+    return redirect(item.get_absolute_url() + "?rated=1#h-rate")
+
+
+@require_GET
+def topic(request, slug):
+    chosen = get_object_or_404(Topic, slug=slug)
+    items = [i for i in published_items() if chosen in i.topic_list]
+    return render(request, "library/topic.html", {"topic": chosen, "items": items})
+
+
+@editor_required
+@require_GET
+def revisions(request, kind, pk):
+    model, _, label = KINDS[kind]
+    item = get_object_or_404(model, pk=pk)
+    history = item.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return render(
+        request, "library/revisions.html", {"item": item, "label": label, "revisions": history}
+    )
+
+
+def article_revisions(request, article_pk):
+    return revisions(request, "article", article_pk)
+
+
+def review_revisions(request, bookreview_pk):
+    return revisions(request, "review", bookreview_pk)
 
 
 @require_GET
@@ -58,6 +129,8 @@ def robots_txt(request):
         "Disallow: /api/",
         "Disallow: /accounts/",
         "Disallow: /library/manage/",
+        "Disallow: /questions/queue/",
+        "Disallow: /questions/ask/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
         "",
     ]
@@ -75,13 +148,15 @@ def manage(request):
 def edit(request, kind, pk=None):
     model, form_class, label = KINDS[kind]
     instance = get_object_or_404(model, pk=pk) if pk is not None else None
-    form = form_class(request.POST or None, instance=instance)
+    form = form_class(request.POST if request.method == "POST" else None, instance=instance)
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = form.instance  # unsaved: shown below the form
         else:
-            item = actions.save_item(form.save(commit=False), by=request.user)
+            item = actions.save_item(
+                form.save(commit=False), by=request.user, topics=form.cleaned_data["topics"]
+            )
             messages.success(request, f"Saved “{item.title}”.")
             return redirect("library-manage")
     return render(

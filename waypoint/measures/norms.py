@@ -64,7 +64,7 @@ def norm_edit(request, instrument_id):
         if current
         else {}
     )
-    form = MeasureNormForm(request.POST or None, initial=initial)
+    form = MeasureNormForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.set_measure_norm(

@@ -29,7 +29,7 @@ def complete(request, adm_pk):
         return redirect("portal-home")
     instrument = administration.instrument
     form = AnswersForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instrument=instrument,
         thresholds=client.drinking_thresholds,
         safety_scope=f"portal:{administration.pk}",

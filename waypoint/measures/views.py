@@ -92,7 +92,7 @@ def record_measure(request, pk, instrument_id):
     client = get_client_for_user(request.user, pk, write=True, page="record measure").client
     instrument = _instrument_or_404(instrument_id)
     form = AnswersForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instrument=instrument,
         thresholds=client.drinking_thresholds,
         with_date=True,
@@ -205,7 +205,7 @@ def correct_measure(request, pk, adm_pk):
         messages.info(request, "This measure was already corrected; correct the newer one.")
         return redirect(original)
     form = AnswersForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instrument=instrument,
         thresholds=client.drinking_thresholds,
         with_reason=True,

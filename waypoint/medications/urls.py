@@ -25,4 +25,5 @@ urlpatterns = [
         views.coordination_add,
         name="medications-coordination-add",
     ),
+    path("portal/medications/", views.portal_medications, name="medications-portal"),
 ]

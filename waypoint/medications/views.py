@@ -1,12 +1,13 @@
-"""The medications page of a chart and its add/edit forms (staff only)."""
+"""The medications page of a chart and its add/edit forms (staff), and the person's own
+read-only list in the portal."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from waypoint.accounts.decorators import staff_required
-from waypoint.clients.access import get_client_for_user
+from waypoint.accounts.decorators import client_required, staff_required
+from waypoint.clients.access import get_client_for_user, portal_client_for_user
 from waypoint.medications import actions
 from waypoint.medications.forms import (
     AllergyForm,
@@ -67,7 +68,10 @@ DATE_FIELD = {
 def _add(request, pk, kind):
     client = get_client_for_user(request.user, pk, write=True, page=f"{kind} add").client
     form_class, action, heading, done = ADD_FORMS[kind]
-    form = form_class(request.POST or None, initial={DATE_FIELD[kind]: client.organization.today()})
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial={DATE_FIELD[kind]: client.organization.today()},
+    )
     if request.method == "POST" and form.is_valid():
         action(client, by=request.user, **form.cleaned_data)
         messages.success(request, done)
@@ -108,7 +112,7 @@ def coordination_add(request, pk):
 def medication_edit(request, pk, medication_pk):
     client = get_client_for_user(request.user, pk, write=True, page="medication edit").client
     medication = get_object_or_404(Medication, pk=medication_pk, client=client)
-    form = MedicationForm(request.POST or None, instance=medication)
+    form = MedicationForm(request.POST if request.method == "POST" else None, instance=medication)
     if request.method == "POST" and form.is_valid():
         actions.update_medication(form.instance, by=request.user, changed_fields=form.changed_data)
         messages.success(request, "Medication updated.")
@@ -117,4 +121,27 @@ def medication_edit(request, pk, medication_pk):
         request,
         "medications/entry_form.html",
         {"form": form, "client": client, "heading": f"Edit {medication.name}"},
+    )
+
+
+@require_GET
+@client_required
+def portal_medications(request):
+    """The person's own medications (current, starting later, earlier) and allergies, read-only.
+
+    Not shown here: diagnoses and the care team's notes of contacts with prescribers."""
+    client = portal_client_for_user(request.user, page="medications")
+    today = client.organization.today()
+    medications = list(Medication.objects.filter(client=client).order_by("-started_on", "-id"))
+    return TemplateResponse(
+        request,
+        "medications/portal_medications.html",
+        {
+            "client": client,
+            "current": [m for m in medications if m.is_current_on(today)],
+            "upcoming": [m for m in medications if m.started_on > today],
+            "earlier": [m for m in medications if m.stopped_on and m.stopped_on < today],
+            "allergies": list(client.allergies.all()),
+            "today": today,
+        },
     )

@@ -95,7 +95,7 @@ def note_add(request, pk):
             {"client": client, "templates": templates_for(organization)},
         )
     form = NoteForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         sections=template["sections"],
         today=organization.today(),
         initial={"session_date": organization.today()},
@@ -165,7 +165,7 @@ def note_edit(request, pk, note_pk):
     if note.author_id != request.user.pk:
         raise PermissionDenied("Only the note's author can edit a draft.")
     form = NoteForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         sections=note.section_list(),
         today=client.organization.today(),
         initial={"session_date": note.session_date},
@@ -365,7 +365,9 @@ def _supervisee(user, supervisee_pk) -> User:
 def supervision_notes(request, supervisee_pk):
     supervisee = _supervisee(request.user, supervisee_pk)
     today = request.user.organization.today()
-    form = SupervisionNoteForm(request.POST or None, today=today, initial={"met_on": today})
+    form = SupervisionNoteForm(
+        request.POST if request.method == "POST" else None, today=today, initial={"met_on": today}
+    )
     if request.method == "POST" and form.is_valid():
         actions.write_supervision_note(
             by=request.user,
@@ -403,7 +405,7 @@ def note_settings(request):
     organization = request.user.organization
     settings = NoteSettings.for_organization(organization)
     form = NoteSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organization=organization,
         initial={
             "late_entry_hours": settings.late_entry_hours,
@@ -435,7 +437,9 @@ def note_settings(request):
 @permission_required(Permission.MANAGE_ORGANIZATION)
 def template_add(request):
     organization = request.user.organization
-    form = NoteTemplateForm(request.POST or None, organization=organization)
+    form = NoteTemplateForm(
+        request.POST if request.method == "POST" else None, organization=organization
+    )
     if request.method == "POST" and form.is_valid():
         actions.add_template(
             organization,

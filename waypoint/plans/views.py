@@ -105,7 +105,13 @@ def plan_edit(request, pk, kind):
     client = get_client_for_user(request.user, pk, write=True, page=f"{kind} plan edit").client
     plan = _plan(client, kind)
     current = plan.current_version() if plan else None
-    form = PlanForm(request.POST or None, kind=kind, current=current, plan=plan, staff=True)
+    form = PlanForm(
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        current=current,
+        plan=plan,
+        staff=True,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = actions.save_plan(
@@ -164,7 +170,7 @@ def portal_plan_edit(request, kind):
     if current is None or not plan.client_may_edit:
         raise PermissionDenied("Your care team edits this plan with you.")
     form = PlanForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         kind=kind,
         sections=plan.client_may_edit,
         current=current,

@@ -79,7 +79,7 @@ def consent_sign(request, consent_pk):
         messages.info(request, "This consent is not waiting for your signature.")
         return redirect("privacy-portal")
     uses_app = twofactor.is_enrolled(request.user)
-    data = request.POST or None
+    data = request.POST if request.method == "POST" else None
     form = SignConsentForm(
         data, uses_app=uses_app, offer_name_confirmation="confirm_name" in request.POST
     )
@@ -119,7 +119,7 @@ def consent_revoke(request, consent_pk):
     if consent.status not in (ConsentStatus.ACTIVE, ConsentStatus.AWAITING_SIGNATURE):
         messages.info(request, "This consent is not in force, so there is nothing to revoke.")
         return redirect("privacy-portal")
-    form = PortalRevokeForm(request.POST or None)
+    form = PortalRevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.revoke_consent(consent, by=request.user, method=RevocationMethod.PORTAL)

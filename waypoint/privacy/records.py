@@ -102,12 +102,17 @@ def record_context(client) -> RecordContext:
     )
 
 
-def build_parts(client, *, kinds=None) -> list[RecordPart]:
-    """The record's parts: all of them (the client's own copy), or only the listed kinds."""
+def build_parts(client, *, kinds=None, progress=None) -> list[RecordPart]:
+    """The record's parts: all of them (the client's own copy), or only the listed kinds.
+
+    `progress(done, of)`, if given, is called after each registry entry (the worker's progress
+    bar for a large record, `waypoint.reports`)."""
     ctx = record_context(client)
     parts = []
-    for dotted in RECORD_PARTS:
+    for done, dotted in enumerate(RECORD_PARTS, 1):
         part = import_string(dotted)(client, ctx)
+        if progress is not None:
+            progress(done, len(RECORD_PARTS))
         if part is None:
             continue
         if kinds is not None and part.kind not in kinds:

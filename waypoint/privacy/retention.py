@@ -32,6 +32,7 @@ ANONYMIZERS: list[str] = [
     "waypoint.plans.records.anonymize_plans",
     "waypoint.assessment.records.anonymize_assessment",
     "waypoint.medications.records.anonymize_medications",
+    "waypoint.reports.records.anonymize_exports",
 ]
 
 ANONYMIZED_NAME = "Anonymized client"

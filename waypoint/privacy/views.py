@@ -1,7 +1,6 @@
 """Staff pages: consents on a chart, disclosures, accounting, retention settings and disposal."""
 
 import base64
-import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,6 +18,7 @@ from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.clients.access import clients_visible_to, get_client_for_user
 from waypoint.clients.models import ChartStatus
+from waypoint.lib.csvstream import csv_cell, stream_csv
 from waypoint.lib.downloads import attachment
 from waypoint.privacy import actions
 from waypoint.privacy.actions import PrivacyRefused
@@ -81,7 +81,9 @@ def consent_list(request, pk):
 @staff_required
 def consent_create(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="new consent").client
-    form = ConsentForm(request.POST or None, organization=client.organization)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None, organization=client.organization
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in actions.CONSENT_FIELDS}
         try:
@@ -104,7 +106,11 @@ def consent_edit(request, pk, consent_pk):
     if consent.status != ConsentStatus.DRAFT:
         messages.error(request, "Only a draft consent can be changed; write a new one instead.")
         return redirect(consent)
-    form = ConsentForm(request.POST or None, instance=consent, organization=client.organization)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None,
+        instance=consent,
+        organization=client.organization,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_consent(form.instance, by=request.user, changed_fields=form.changed_data)
@@ -170,7 +176,9 @@ def consent_paper(request, pk, consent_pk):
         messages.error(request, "This consent cannot be signed now.")
         return redirect(consent)
     form = PaperSignatureForm(
-        request.POST or None, request.FILES or None, today=client.organization.today()
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        today=client.organization.today(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +215,7 @@ def consent_scan(request, pk, consent_pk):
 def consent_revoke(request, pk, consent_pk):
     client = get_client_for_user(request.user, pk, write=True, page="revoke consent").client
     consent = _consent_for(client, consent_pk)
-    form = StaffRevokeForm(request.POST or None)
+    form = StaffRevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.revoke_consent(
@@ -256,7 +264,9 @@ def disclose(request, pk):
     initial = {"basis": "consent"}
     if "consent" in request.GET:
         initial["consent"] = request.GET["consent"]
-    form = DisclosureForm(request.POST or None, client=client, initial=initial)
+    form = DisclosureForm(
+        request.POST if request.method == "POST" else None, client=client, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -348,39 +358,26 @@ CSV_HEADER = [
 ]
 
 
-def _csv_cell(value) -> str:
-    """Neutralize spreadsheet formulas in typed text (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _accounting_csv(rows, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    attachment(response, filename)
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for d in rows:
-        writer.writerow(
-            [
-                _csv_cell(x)
-                for x in (
-                    timezone.localtime(d.disclosed_at).isoformat(timespec="minutes"),
-                    d.client.chart_number,
-                    d.recipient_name,
-                    d.recipient_organization,
-                    d.get_recipient_role_display(),
-                    d.purpose_label,
-                    d.basis_label,
-                    d.exception_reason,
-                    "; ".join(d.info_labels),
-                    d.get_method_display(),
-                    d.disclosed_by_label,
-                )
-            ]
-        )
-    return response
+def _accounting_rows(rows):
+    """Header, then one row per disclosure, read with .iterator(): streamed, never all in memory."""
+    yield CSV_HEADER
+    for d in rows.iterator(chunk_size=500):
+        yield [
+            csv_cell(x)
+            for x in (
+                timezone.localtime(d.disclosed_at).isoformat(timespec="minutes"),
+                d.client.chart_number,
+                d.recipient_name,
+                d.recipient_organization,
+                d.get_recipient_role_display(),
+                d.purpose_label,
+                d.basis_label,
+                d.exception_reason,
+                "; ".join(d.info_labels),
+                d.get_method_display(),
+                d.disclosed_by_label,
+            )
+        ]
 
 
 def _accounting(request, rows, *, client, csv_name: str, csv_url: str):
@@ -393,16 +390,15 @@ def _accounting(request, rows, *, client, csv_name: str, csv_url: str):
         "end": end.isoformat() if end else None,
     }
     if request.GET.get("format") == "csv" and valid:
-        rows = list(rows)
         record(
             by=request.user,
             action=AuditAction.EXPORT,
             object_type="privacy.disclosure",
             object_label="Accounting of disclosures",
             client=client,
-            detail={"format": "csv", "rows": len(rows), **period},
+            detail={"format": "csv", "rows": rows.count(), **period},
         )
-        return _accounting_csv(rows, csv_name)
+        return stream_csv(_accounting_rows(rows), csv_name)
     record(
         by=request.user,
         action=AuditAction.VIEW,
@@ -464,7 +460,8 @@ def privacy_settings(request):
     organization = request.user.organization
     current = PrivacySettings.for_organization(organization)
     form = RetentionSettingsForm(
-        request.POST or None, initial={"retention_years": current.retention_years}
+        request.POST if request.method == "POST" else None,
+        initial={"retention_years": current.retention_years},
     )
     if request.method == "POST" and form.is_valid():
         actions.update_privacy_settings(
@@ -517,7 +514,7 @@ def chart_close(request, pk):
     episode = client.current_episode()
     already_closed = episode is None and client.status == ChartStatus.DISCHARGED
     form = CloseChartForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         episode=episode,
         today=client.organization.today(),
         initial={"closed_on": client.organization.today()},

@@ -21,6 +21,7 @@ PERIODIC_TASKS: list[tuple[str, datetime.timedelta]] = [
     ("waypoint.audit.tasks.anchor_audit_trail", datetime.timedelta(hours=1)),
     ("waypoint.measures.tasks.create_due_items", datetime.timedelta(hours=1)),
     ("waypoint.appointments.tasks.send_due_reminders", datetime.timedelta(minutes=15)),
+    ("waypoint.reports.tasks.purge_expired_exports", datetime.timedelta(minutes=15)),
 ]
 
 

@@ -6,7 +6,8 @@
     {{ event.at|moment }}        Mar 4, 14:05   Mar 4, 2025, 14:05
 
 Records meant to stand alone (documents, consents, dates of birth) always carry the year with
-Django's `|date:"M j, Y"`, the same order. Datetimes are shown in the current time zone.
+Django's `|date:"M j, Y"`, the same order. Datetimes are shown in the current time zone: the
+signed-in person's clinic's (`accounts.middleware.ClinicTimeZoneMiddleware`).
 """
 
 import datetime

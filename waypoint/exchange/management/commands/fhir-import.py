@@ -48,7 +48,9 @@ class Command(BaseCommand):
             result = import_chart(data, by=by, chart_number=options["chart_number"])
         except BundleError as exc:
             raise CommandError(f"refused, nothing created: {exc}") from None
-        counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
+        counts = ", ".join(f"{n} {what}" for what, n in result.counts.items() if n) or (
+            "no records besides the person's details"
+        )
         self.stdout.write(f"created chart {result.client.chart_number}: {counts}")
         for note in result.skipped:
             self.stdout.write(f"not imported: {note}")

@@ -1,0 +1,174 @@
+"""Questions from the public and their answers (issue #12, "Ask a question").
+
+What the asker sent (the question as typed, the optional email address) is kept encrypted: it
+may say who they are, and the asker may not have agreed to publication. Only when a moderator
+publishes an answered question, with the asker's consent, do the public copies (`title`,
+`public_question`, `public_answer`) get filled in, in plain text, and only those are indexed
+for full-text search (SQLite FTS5 or PostgreSQL tsvector: `waypoint/questions/fulltext.py`).
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from waypoint.lib.fields import EncryptedCharField, EncryptedTextField
+from waypoint.library.rendering import render_markdown
+
+MAX_QUESTION_CHARS = 2000
+MIN_QUESTION_CHARS = 15
+MAX_LINKS = 2
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered, not public")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def queue(self):
+        """The moderation queue: everything waiting for an answer, and urgent questions whose
+        urgency nobody has handled yet; urgent first, then oldest first."""
+        return (
+            self.filter(Q(status=Status.PENDING) | Q(urgent=True, urgent_handled_at__isnull=True))
+            .annotate(
+                waiting_urgent=models.Case(
+                    models.When(urgent=True, urgent_handled_at__isnull=True, then=0),
+                    default=1,
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("waiting_urgent", "asked_at", "pk")
+        )
+
+
+class Question(models.Model):
+    # What the asker sent.
+    text = EncryptedTextField(help_text="The question as the asker typed it (never shown).")
+    email = EncryptedCharField(max_length=254, blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    article = models.ForeignKey(
+        "library.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+        help_text="The article it was asked under, if any.",
+    )
+    consent_to_publish = models.BooleanField(default=False)
+    asked_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    # Crisis first.
+    urgent = models.BooleanField(default=False)
+    urgent_handled_at = models.DateTimeField(null=True, blank=True)
+    urgent_handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on_call_notified_at = models.DateTimeField(null=True, blank=True)
+    # Why the form was refused, when an urgent question was kept anyway ("" when accepted).
+    refused_because = models.CharField(max_length=200, blank=True)
+
+    # Moderation.
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    answer = EncryptedTextField(blank=True, help_text="The answer as written (Markdown).")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    # The public copy, filled in only when published (plain text: it is public writing).
+    title = models.CharField(max_length=200, blank=True)
+    public_question = models.TextField(blank=True)
+    public_answer = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    helpful_yes = models.PositiveIntegerField(default=0)
+    helpful_no = models.PositiveIntegerField(default=0)
+    # PostgreSQL only: kept by a trigger from the public copy (fulltext.py); NULL on SQLite,
+    # which searches its FTS5 table instead.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = QuestionQuerySet.as_manager()
+
+    kind = "question"  # beside the library's "article" and "review" in the feed
+
+    class Meta:
+        ordering = ["-published_at", "-asked_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="question_status_pub")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | (Q(consent_to_publish=True) & Q(published_at__isnull=False) & ~Q(title="")),
+                name="question_published_needs_consent_and_title",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent_handled_at__isnull=True) | Q(urgent=True),
+                name="question_urgent_handled_only_if_urgent",
+            ),
+        ]
+
+    def __str__(self):
+        # Audit labels use this: never the asker's words.
+        return f"Question #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("questions-detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def waiting_for_urgent_handling(self) -> bool:
+        return self.urgent and self.urgent_handled_at is None
+
+    @property
+    def public_answer_html(self):
+        return render_markdown(self.public_answer)
+
+    @property
+    def answer_html(self):
+        return render_markdown(self.answer)
+
+
+class AskAttempt(models.Model):
+    """One row per question received, for the per-address rate limit (`abuse.py`).
+
+    The address is a keyed hash (never the address itself) and rows older than the window
+    are deleted as new ones arrive. A table rather than the cache: the default cache is
+    per process (locmem), so with several web workers a cache limit would multiply."""
+
+    address_digest = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_digest", "at"], name="askattempt_address_at")]
+
+    def __str__(self):
+        return f"Ask attempt at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,39 @@
+"""Who may answer public questions: staff of the organization that runs the public site
+(`library.permissions.public_site_organization`) whose role has ANSWER_PUBLIC_QUESTIONS
+(clinicians, supervisors, admins), and its library editors (`library.Editor`). Clients never;
+another organization's staff never (the public site has one publisher)."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from waypoint.accounts.decorators import staff_required
+from waypoint.accounts.roles import Permission
+
+
+def can_answer_questions(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not user.is_clinic_staff:
+        return False
+    from waypoint.library.permissions import public_site_organization
+
+    publisher = public_site_organization()
+    if publisher is None or user.organization_id != publisher.pk:
+        return False
+    if user.can(Permission.ANSWER_PUBLIC_QUESTIONS):
+        return True
+    from waypoint.library.models import Editor
+
+    return Editor.objects.filter(user=user).exists()
+
+
+def answerer_required(view):
+    @staff_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_answer_questions(request.user):
+            raise PermissionDenied("Answering public questions is for clinicians and editors.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
