@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast check bench install install-dev browser-deps clean
+.PHONY: run test test-fast check bench load install install-dev browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ check: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# 50 simulated people for 60 s against two gunicorn processes on a throw-away PostgreSQL
+# database (LOAD_USERS, LOAD_SECONDS, LOAD_POSTGRES); docs/deployment.md, "Load test".
+load: install
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -173,6 +173,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "waypoint.audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "waypoint.lib.dbrouter.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "waypoint.urls"
@@ -228,6 +229,29 @@ if _engine.endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# A PostgreSQL streaming replica for the reads of read-only pages (waypoint/lib/dbrouter.py).
+_replica_url = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+DATABASE_ROUTERS = []
+if _replica_url:
+    if not _engine.endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to be PostgreSQL")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _replica = env.db_url_config(_replica_url)
+    except Exception as exc:  # django-environ raises several types for a malformed URL
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from exc
+    if not _replica.get("ENGINE", "").endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL")
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the replica alias from the primary
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["waypoint.lib.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -108,7 +108,11 @@ def portal_client_for_user(user, *, page: str = "portal") -> Client:
     if not user.is_authenticated or not user.can(Permission.USE_PORTAL):
         raise Http404("No portal for this account")
     try:
-        client = Client.objects.select_related("organization").get(portal_user=user)
+        # The organization too: every chart query names its organization (sharding, see
+        # tests/integration/test_org_filtering.py).
+        client = Client.objects.select_related("organization").get(
+            portal_user=user, organization_id=user.organization_id
+        )
     except Client.DoesNotExist:
         raise Http404("No chart is linked to this account") from None
     record(by=user, action=AuditAction.VIEW, obj=client, client=client, detail={"page": page})

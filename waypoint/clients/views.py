@@ -27,6 +27,7 @@ from waypoint.clients.forms import (
 from waypoint.clients.history import chart_changes
 from waypoint.clients.models import Alert, ChartStatus
 from waypoint.clients.panels import urgent_alert_forms
+from waypoint.lib.dbrouter import reads_from_replica
 
 PAGE_SIZE = 50
 
@@ -40,6 +41,7 @@ def _annotated(rows, user) -> list:
     return annotate_caseload(list(rows), user)
 
 
+@reads_from_replica
 @require_GET
 @staff_required
 def caseload(request):
@@ -76,6 +78,7 @@ def caseload(request):
     )
 
 
+@reads_from_replica
 @require_GET
 @staff_required
 def client_list(request):

@@ -42,6 +42,7 @@ from waypoint.diary.models import (
 from waypoint.diary.reports import Window, window_report
 from waypoint.goals.models import SaferUsePractice, Substance
 from waypoint.lib.csvstream import stream_csv
+from waypoint.lib.dbrouter import reads_from_replica
 
 REPORT_WEEKS = (4, 12, 26, 52)
 REPORT_PAGE = 100
@@ -304,6 +305,7 @@ def anchor_delete(request, pk, anchor_pk):
     return redirect(reverse("diary-tlfb", args=[client.pk]))
 
 
+@reads_from_replica
 @require_GET
 @staff_required
 def report(request):

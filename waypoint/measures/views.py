@@ -18,6 +18,7 @@ from waypoint.audit.models import AuditAction
 from waypoint.clients.access import get_client_for_user
 from waypoint.clients.models import Alert
 from waypoint.clients.panels import urgent_alert_forms
+from waypoint.lib.dbrouter import reads_from_replica
 from waypoint.lib.downloads import attachment
 from waypoint.measures import actions, fhir, instruments, reliable_change
 from waypoint.measures.charts import history_chart
@@ -404,6 +405,7 @@ def schedule_stop(request, pk, schedule_pk):
     return redirect("measures-list", client.pk)
 
 
+@reads_from_replica
 @require_GET
 @staff_required
 def library(request):
@@ -412,6 +414,7 @@ def library(request):
     )
 
 
+@reads_from_replica
 @require_GET
 @staff_required
 def instrument_detail(request, instrument_id):

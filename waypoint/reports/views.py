@@ -16,6 +16,7 @@ from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
 from waypoint.clients.access import get_client_for_user, portal_client_for_user
 from waypoint.lib.csvstream import stream_csv
+from waypoint.lib.dbrouter import reads_from_replica
 from waypoint.lib.downloads import attachment
 from waypoint.reports import actions
 from waypoint.reports.forms import PeriodForm
@@ -56,6 +57,7 @@ def portal_record_pdf(request):
     return redirect(job)
 
 
+@reads_from_replica
 @require_GET
 @permission_required(Permission.VIEW_PROGRAM_REPORTS)
 def program(request):
