@@ -338,3 +338,88 @@ def test_the_api_answers_in_english_whatever_the_client_asks(client, clinician, 
     assert response.status_code == 400
     assert response["Content-Language"] == "en"
     assert "The amount cannot be negative." in response.content.decode()
+
+
+def _pdf_text(body: bytes) -> str:
+    import io
+
+    pypdf = pytest.importorskip("pypdf")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(body)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_portal_progress_report_is_in_spanish_for_a_spanish_client(
+    login, client_user, client_chart, clinician
+):
+    import datetime
+    from decimal import Decimal
+
+    from waypoint.diary import actions as diary_actions
+    from waypoint.goals import actions as goal_actions
+
+    today = client_chart.organization.today()
+    goal_actions.choose_goal(
+        client_chart,
+        by=clinician,
+        substance="opioids",
+        kind="safer_use",
+        started_on=today - datetime.timedelta(days=20),
+        chosen_by_client=True,
+        practices=["never_alone", "naloxone"],
+    )
+    for back in range(10):
+        diary_actions.add_entry(
+            client_chart,
+            by=client_user,
+            source="client",
+            day=today - datetime.timedelta(days=back),
+            substance="alcohol",
+            amount=Decimal("2"),
+            unit="drinks",
+            money_spent=Decimal("6"),
+        )
+    web = login(client_user)
+    response = web.get(reverse("reports-portal-progress"), **ES)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Language"] == "es"
+    text = _pdf_text(response.content)
+    for words in (
+        "Su progreso en",
+        "Preparado para usted el",
+        "Cada paso cuenta",
+        "Sus metas",
+        "Opioides (heroína, fentanilo, pastillas)",
+        "Su meta ahora: Consumo más seguro",
+        "Llevar naloxona",
+        "Su diario: los últimos 90 días",
+        "Días que escribió en su diario",
+        "Días sin consumo",
+        "Dinero gastado",
+        "Nivel de riesgo por consumo de alcohol (OMS)",
+        "Página 1 de",
+    ):
+        assert words in text, words
+    for english in ("Your progress", "Your goals", "Days without use", "Carry naloxone", "Page 1"):
+        assert english not in text, english
+    # The same report for an English browser is unchanged English.
+    english = _pdf_text(web.get(reverse("reports-portal-progress")).content)
+    assert "Your progress at" in english and "Days without use" in english
+    assert "Su progreso" not in english
+
+
+def test_the_portal_export_page_is_in_spanish(
+    login, client_user, django_capture_on_commit_callbacks
+):
+    from waypoint.reports.models import ExportJob
+
+    web = login(client_user)
+    with django_capture_on_commit_callbacks():  # the worker does not run: the job waits
+        web.post(reverse("reports-portal-record-pdf"), **ES)
+    job = ExportJob.objects.get()
+    _spanish(
+        web.get(reverse("reports-export", args=[job.pk]), **ES),
+        "Su expediente (PDF)",
+        "Solicitado el",
+        "En espera…",
+        "Esta página se actualiza sola.",
+    )
