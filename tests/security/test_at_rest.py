@@ -60,7 +60,37 @@ def protected_values() -> tuple[list[str], list[str]]:
                     if name in PERSON_NAMES:  # each part of a person's name on its own too
                         names |= {w.strip(".,;:()") for w in value.split()}
     keep = lambda values: sorted(v for v in values if len(v) >= MIN_LENGTH)  # noqa: E731
-    return keep(found | names), keep(names)
+    values = found | names
+    public = exempt(found - names, published_on_purpose())  # people's names are never exempt
+    return keep(values - public), keep(names)
+
+
+def published_on_purpose() -> set[str]:
+    """Words the public site publishes on purpose, in plain columns: a published question's
+    public copies (title, question as edited, answer) and the library's pages. The same words
+    in an encrypted column are no leak: the published question's encrypted original, or a short
+    value such as "alone" that the naloxone article also says. Only such exact values are
+    exempt; any longer client text, and any part of a person's name, still counts."""
+    from waypoint.library.models import Article, BookReview
+    from waypoint.questions.models import Question
+
+    public = set()
+    rows = Question.objects.published().values_list("title", "public_question", "public_answer")
+    for row in rows:
+        public |= {value.strip() for value in row if value and value.strip()}
+    for model in (Article, BookReview):
+        for row in model.objects.values_list("title", "summary", "body"):
+            public |= {value.strip() for value in row if value}
+    return public
+
+
+def exempt(values: set[str], public: set[str]) -> set[str]:
+    corpus = "\n".join(public)
+    return {
+        v
+        for v in values
+        if v in public or re.search(r"(?<![\w])" + re.escape(v) + r"(?![\w])", corpus)
+    }
 
 
 def build_and_collect() -> dict:
