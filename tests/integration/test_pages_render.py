@@ -81,7 +81,10 @@ def test_core_pages_render_on_the_demo_data(db):
         "/robots.txt",
     ]:
         assert visitor.get(url).status_code == 200, url
-    assert visitor.get("/library/finding-a-harm-reduction-therapist/").status_code == 404  # draft
+    for explainer in ("finding-a-harm-reduction-therapist", "safer-use-basics"):
+        assert visitor.get(f"/library/{explainer}/").status_code == 200, explainer
+    assert visitor.get("/library/moderation-on-your-own-terms/").status_code == 200
+    assert visitor.get("/library/xylazine-what-to-know/").status_code == 404  # a draft
 
     # Every demo chart's page renders (with every feature's panels) for the admin.
     for client in demo.clients:

@@ -1,10 +1,12 @@
-"""Demo library: two book reviews and two short articles, written for this project.
+"""Demo library: two book reviews, five published explainers and a draft, written for this project.
 
 Book facts checked against the publisher's catalogue (Guilford Press): Denning & Little,
 *Practicing Harm Reduction Psychotherapy*, 2nd ed., 2012, ISBN 978-1-4625-0216-5; *Over the
 Influence*, 2nd ed., 2017, ISBN 978-1-4625-2864-6. Both ISBN-13 check digits pass
 (tests/library/test_isbn.py). Naloxone facts: FDA, "Information about naloxone and nalmefene"
 (2024) and SAMHSA Overdose Prevention and Response Toolkit (2023); see /work/shared/domain.md.
+Standard drink: NIAAA, "What is a standard drink?" (14 g of alcohol). Spotting lines and test
+strips: /work/shared/domain.md (harm reduction practices; crisis and overdose lines).
 """
 
 from django.utils import timezone
@@ -24,7 +26,10 @@ ITEM_TOPICS = {
     "over-the-influence": ["moderation", "what-harm-reduction-is", "safer-use"],
     "what-is-harm-reduction": ["what-harm-reduction-is"],
     "naloxone-basics": ["safer-use"],
-    "finding-a-harm-reduction-therapist": ["finding-a-therapist"],
+    "finding-a-harm-reduction-therapist": ["finding-a-therapist", "what-harm-reduction-is"],
+    "safer-use-basics": ["safer-use"],
+    "moderation-on-your-own-terms": ["moderation"],
+    "xylazine-what-to-know": ["safer-use"],
 }
 # Readers' stars per page (anonymous sessions), so the rating summary has something to show.
 READER_STARS = {
@@ -134,6 +139,94 @@ something else, so give it when in doubt. It can bring on withdrawal; expect the
 sick and upset, and keep them company.
 """
 
+SAFER_USE = """\
+Whatever you decide about using, some habits make it much less likely that you get hurt. None of
+them asks you to stop.
+
+## Never use alone
+
+Most overdose deaths happen when nobody is there to help. If you can, use with someone you trust
+who has naloxone and knows the signs of an overdose, and take turns. If you have to use alone, a
+**spotting line** stays on the phone with you and sends help to your address if you stop
+answering: Never Use Alone in the US, the National Overdose Response Service in Canada (numbers
+on our helplines page).
+
+## Check what you have
+
+- **Fentanyl test strips** show whether fentanyl is in a sample of pills, powder or crystal. A
+  negative strip does not prove a drug is safe, and strips do not measure how much is there.
+- Some programs offer **drug checking** with a spectrometer, which can find other substances too.
+- Start with a small amount of anything new, and go slowly.
+
+## After a break, start low
+
+Tolerance drops within days of using less or not at all: after a stay in hospital, jail or
+treatment, or a stretch without. The amount you used to take can now be an overdose. Use much
+less than before, and have someone with naloxone nearby.
+
+## Mixing
+
+Opioids, alcohol, benzodiazepines and other sedatives each slow breathing; together they can stop
+it. Check a combination on this site before you mix, and leave more time between doses.
+
+## New supplies
+
+Your own new needles, syringes, cookers, pipes and straws every time prevent HIV, hepatitis C and
+skin infections. Harm reduction programs and many pharmacies give them out, along with naloxone.
+"""
+
+MODERATION = """\
+Moderation means using less, or less often, on limits you set yourself. It is a real goal in
+harm reduction therapy, not a step on the way to something else, and it can be set for one
+substance while another goal stays in place for the next.
+
+## Setting your own limits
+
+- **Pick the numbers yourself**: how much on a day you use, and how many days a week. For alcohol,
+  a standard drink is the unit (in the US, 14 grams of alcohol: a 12-ounce beer, a 5-ounce glass
+  of wine, or a 1.5-ounce shot).
+- **Plan the situations**: where, with whom, and what you will do instead when a limit is reached.
+- **Count, at least for a while.** A one-minute daily check-in shows what is happening, and shows
+  every day you kept to your plan.
+
+## When a day goes over
+
+A day over the limit is information, not failure. Look at what was different: the people, the
+place, the feelings, the time of day. Many people adjust the plan, and some decide that for a
+particular substance, stopping is easier than cutting down. Both are your choice.
+
+## When moderation is not safe
+
+With some health conditions, in pregnancy, with certain medications, or after alcohol withdrawal
+with seizures, even small amounts carry real risk. Stopping alcohol suddenly after heavy daily
+drinking can be dangerous: talk to a doctor first.
+"""
+
+FINDING = """\
+A harm reduction therapist works with you on the goals you choose, substance by substance, and
+does not require you to stop using before you can get help.
+
+## Questions to ask before a first appointment
+
+1. **"Do I have to stop using to work with you?"** A harm reduction therapist will say no.
+2. **"How do you decide on goals?"** Listen for: together, and they can change.
+3. **"What happens if I use more than I planned?"** A good answer treats it as something to
+   understand together, not a reason to end therapy.
+4. **"Do you work with mental health and medications too?"** Many people live with depression,
+   anxiety or trauma alongside their substance use; it helps when one person sees the whole
+   picture and talks with your prescriber.
+5. **"Who sees my records?"** In the US, substance use treatment records have extra legal
+   protection (42 CFR Part 2): they should not be shared without your written consent, except in
+   a few situations the therapist can explain.
+
+## Where to look
+
+Ask a local harm reduction program or syringe services program whom they trust. Look for
+therapists who name harm reduction or "moderation" in their approach, and who offer a short
+first call. Be wary of any "helpline" that will not say who answers it: some are paid to send
+callers to particular treatment centers. Our helplines page says who answers each line.
+"""
+
 
 def populate(ctx):
     admin = ctx.users["admin"]
@@ -204,12 +297,42 @@ def populate(ctx):
             published_at=now - timezone.timedelta(days=10),
         ),
         Article(
-            title="Finding a harm reduction therapist (draft)",
+            title="Finding a harm reduction therapist",
             slug="finding-a-harm-reduction-therapist",
             authors="Luis Romero, LMFT",
-            audience="People looking for a therapist",
-            summary="Questions to ask before you book a first appointment.",
-            body="Draft: questions to ask, and what a good answer sounds like.",
+            audience="People looking for a therapist, and the people who care about them",
+            summary="Questions to ask before you book a first appointment, and where to look.",
+            body=FINDING,
+            published=True,
+            published_at=now - timezone.timedelta(days=5),
+        ),
+        Article(
+            title="Safer use: habits that keep you alive",
+            slug="safer-use-basics",
+            authors="Maya Chen, LCSW",
+            audience="People who use drugs, and anyone who uses with them",
+            summary="Never use alone, check what you have, start low after a break, new supplies.",
+            body=SAFER_USE,
+            published=True,
+            published_at=now - timezone.timedelta(days=18),
+        ),
+        Article(
+            title="Moderation: using less, on your own terms",
+            slug="moderation-on-your-own-terms",
+            authors="Sam Okafor, PsyD",
+            audience="Anyone thinking about cutting down on alcohol or another drug",
+            summary="Setting your own limits, planning the situations, and what a day over means.",
+            body=MODERATION,
+            published=True,
+            published_at=now - timezone.timedelta(days=32),
+        ),
+        Article(
+            title="Xylazine: what to know (draft)",
+            slug="xylazine-what-to-know",
+            authors="Maya Chen, LCSW",
+            audience="People who use opioids",
+            summary="What xylazine is, why naloxone still matters, and wound care.",
+            body="Draft: waiting for the wound-care section.",
             published=False,
         ),
     ]
