@@ -2,17 +2,14 @@
 
 from collections import defaultdict
 
+from django.db import connection
+
+from waypoint.clients.cells import e
 from waypoint.clients.extensions import Panel
 from waypoint.diary import charts
 from waypoint.diary.models import DayRollup, DiarySettings, WeekRollup
-from waypoint.diary.outcomes import OutcomeSums, outcomes_from_sums, who_level_change
-from waypoint.diary.reports import (
-    SUM_FIELDS,
-    compare_windows,
-    sums_from_row,
-    week_starts,
-    weekly_sums_for,
-)
+from waypoint.diary.outcomes import outcomes_from_sums, who_level_change, who_risk_level
+from waypoint.diary.reports import compare_windows, week_starts, weekly_sums_for
 from waypoint.goals.models import Substance
 from waypoint.lib import units
 
@@ -134,44 +131,98 @@ def portal_progress_panel(request, client):
     )
 
 
+_SPARK_COLUMNS = (
+    "client_id",
+    "week_start",
+    "known_days",
+    "no_use_days",
+    "plan_days",
+    "within_plan_days",
+    "alcohol_grams",
+)
+
+
 def annotate_outcomes(clients: list, user) -> None:
     """Sparkline of days within plan per week, and the WHO level change: ONE query for all rows.
 
     Weeks are the clinic's calendar weeks (caseload rows are charts of the user's organization).
     WHO change compares the last 6 weeks with the 6 weeks before them (grams need no country).
+    Only the five week-rollup columns used here are read, as tuples (no model or dict per row,
+    no Decimal money): the WHO level of a half needs only its known days and grams.
     """
     if not clients:
         return
     starts = week_starts(user.organization.today(), SPARK_WEEKS)
-    rows = defaultdict(dict)
-    for row in WeekRollup.objects.filter(
-        client_id__in=[c.pk for c in clients], week_start__gte=starts[0], week_start__lte=starts[-1]
-    ).values("client_id", "week_start", *SUM_FIELDS):
-        rows[row["client_id"]][row["week_start"]] = row
+    # Raw rows of Django's own compiled query: SQLite gives week_start as text, so both forms
+    # of each Monday are keys (no date parsing or converter call per row).
+    index = {key: n for n, start in enumerate(starts) for key in (start, start.isoformat())}
+    sql, params = (
+        WeekRollup.objects.filter(
+            client_id__in=[c.pk for c in clients],
+            week_start__gte=starts[0],
+            week_start__lte=starts[-1],
+        )
+        .values_list(*_SPARK_COLUMNS)
+        .query.sql_with_params()
+    )
+    weeks: dict[int, dict[int, tuple]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for client_id, start, *values in cursor.fetchall():
+            weeks[client_id][index[start]] = values
     for client in clients:
-        weeks = rows.get(client.pk, {})
-        plan_known = any(weeks[s]["plan_days"] for s in weeks)
-        if plan_known:
-            values = [
-                weeks[s]["within_plan_days"] if s in weeks and weeks[s]["plan_days"] else None
-                for s in starts
-            ]
+        mine = weeks.get(client.pk)
+        if not mine:
+            client.diary_sparkline = None
+            client.who_change = None
+            client.who_change_abs = 0
+            client.who_now = None
+            continue
+        if any(w[2] for w in mine.values()):
+            values = [mine[n][3] if n in mine and mine[n][2] else None for n in range(SPARK_WEEKS)]
             what = "Days within plan per week"
         else:
-            values = [weeks[s]["no_use_days"] if s in weeks else None for s in starts]
+            values = [mine[n][1] if n in mine else None for n in range(SPARK_WEEKS)]
             what = "Days without use per week"
-        client.diary_sparkline = charts.sparkline(values, top=7, what=what) if weeks else None
+        client.diary_sparkline = charts.sparkline(values, top=7, what=what)
         halves = []
-        for part in (starts[:HALF], starts[HALF:]):
-            total = OutcomeSums()
-            for s in part:
-                if s in weeks:
-                    total = total + sums_from_row(weeks[s])
+        for part in (range(HALF), range(HALF, SPARK_WEEKS)):
+            known = sum(mine[n][0] for n in part if n in mine)
+            grams = sum(mine[n][4] for n in part if n in mine)
             halves.append(
-                outcomes_from_sums(total, thresholds=client.drinking_thresholds).who_risk_level
-                if total.known_days
-                else None
+                who_risk_level(grams / known, client.drinking_thresholds) if known else None
             )
         client.who_change = who_level_change(*halves)
         client.who_change_abs = abs(client.who_change or 0)
         client.who_now = halves[1]
+
+
+def outcomes_cell(client) -> str:
+    """Caseload cell: the sparkline and WHO change set by `annotate_outcomes`."""
+    spark = client.diary_sparkline
+    if not spark:
+        return '<span class="muted">no diary</span>'
+    description = e(spark.description)
+    line = (
+        f'<polyline points="{e(spark.points)}" fill="none" stroke="#0b5c8a" stroke-width="1.5"/>'
+        if spark.points
+        else ""
+    )
+    dot = (
+        f'<circle cx="{spark.last[0]}" cy="{spark.last[1]}" r="2" fill="#0b5c8a"/>'
+        if spark.last
+        else ""
+    )
+    change = client.who_change
+    if change is not None and change < 0:
+        badge = f' <span class="badge good">WHO level down {client.who_change_abs}</span>'
+    elif change is not None and change > 0:
+        badge = f' <span class="badge">WHO level up {change}</span>'
+    elif change == 0:
+        badge = ' <span class="muted small">WHO level same</span>'
+    else:
+        badge = ""
+    return (
+        f'<svg class="sparkline" viewBox="-2 -2 100 28" width="100" height="28" role="img" '
+        f'aria-label="{description}"><title>{description}</title>{line}{dot}</svg>{badge}'
+    )
