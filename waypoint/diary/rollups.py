@@ -398,11 +398,12 @@ def _facts(entry) -> EntryFacts:
     )
 
 
-def refresh_weeks(client, days: Iterable[datetime.date]) -> None:
+def refresh_weeks(client, days: Iterable[datetime.date], *, country: str | None = None) -> None:
     """Recompute the rollups of the weeks holding `days` for one client from the raw entries.
 
     Call inside the writing transaction, after the write. The caller holds a lock on the client
     row (`lock_client`), so two writers of the same chart cannot interleave their recomputations.
+    `country` is the organization's standard-drink country when the caller already has it.
     """
     starts = sorted({week_start(day) for day in days})
     if not starts:
@@ -423,7 +424,8 @@ def refresh_weeks(client, days: Iterable[datetime.date]) -> None:
         if week_start(entry.day) in starts:
             entries_by_day[entry.day].append(_facts(entry))
     goals = list(Goal.objects.filter(client=client).in_effect_between(first, last))
-    country = DiarySettings.country_for(client.organization_id)
+    if country is None:
+        country = DiarySettings.country_for(client.organization_id)
     rows = compute_rows(client.pk, entries_by_day, goals, country)
     for start in starts:
         end = start + datetime.timedelta(days=6)
@@ -431,26 +433,38 @@ def refresh_weeks(client, days: Iterable[datetime.date]) -> None:
     WeekRollup.objects.filter(client=client, week_start__in=starts).delete()
     WeekSubstanceRollup.objects.filter(client=client, week_start__in=starts).delete()
     _write(*rows)
-    refresh_running(client.pk, first, last)
+    # Consecutive weeks: the day rows just computed are all of first..last (no need to read
+    # them back); weeks with a gap between them leave days in between that were not recomputed.
+    contiguous = (starts[-1] - starts[0]).days == 7 * (len(starts) - 1)
+    refresh_running(client.pk, first, last, day_rows=rows[0] if contiguous else None)
 
 
-def _running_at(client_id: int, *, before: datetime.date | None = None, upto=None):
-    """The person's Running totals at the latest row before `before` (or on or before `upto`)."""
-    rows = RunningTotal.objects.filter(client_id=client_id)
-    rows = rows.filter(day__lt=before) if before is not None else rows.filter(day__lte=upto)
-    row = rows.order_by("-day").values_list(*RUNNING_COUNTERS, "substances").first()
-    return Running.from_row(row) if row else Running()
+def _running_bounds(client_id: int, first: datetime.date, last: datetime.date):
+    """(totals before `first`, totals at `last`) in one query: the newest running rows up to
+    `last`, as many as first..last can hold plus one, so the row before `first` is among them."""
+    newest = list(
+        RunningTotal.objects.filter(client_id=client_id, day__lte=last)
+        .order_by("-day")
+        .values_list("day", *RUNNING_COUNTERS, "substances")[: (last - first).days + 2]
+    )
+    old_end = Running.from_row(newest[0][1:]) if newest else Running()
+    before = next((row for row in newest if row[0] < first), None)
+    return (Running.from_row(before[1:]) if before else Running()), old_end
 
 
-def refresh_running(client_id: int, first: datetime.date, last: datetime.date) -> None:
+def refresh_running(
+    client_id: int, first: datetime.date, last: datetime.date, *, day_rows: list | None = None
+) -> None:
     """Rewrite the running rows of first..last from the day rollups (already refreshed there),
     then shift every later row by the change: one UPDATE, plus a rewrite of the later rows'
-    substance counts only when those changed."""
-    base = _running_at(client_id, before=first)
-    old_end = _running_at(client_id, upto=last)
+    substance counts only when those changed. `day_rows` (DAY_COLUMNS order, oldest first) are
+    the day rollups of first..last when the caller has just computed them."""
+    base, old_end = _running_bounds(client_id, first, last)
     RunningTotal.objects.filter(client_id=client_id, day__gte=first, day__lte=last).delete()
-    days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
-    rows = running_rows(client_id, days.order_by("day").values_list(*DAY_COLUMNS), base)
+    if day_rows is None:
+        days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
+        day_rows = days.order_by("day").values_list(*DAY_COLUMNS)
+    rows = running_rows(client_id, day_rows, base)
     insert_rows(RunningTotal, RUNNING_COLUMNS, rows)
     new_end = base  # advanced in place by running_rows
     changes = {
