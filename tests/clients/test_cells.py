@@ -4,11 +4,11 @@ column may still give a template instead of a renderer."""
 import datetime
 
 import pytest
-from django.test.utils import override_settings
 from django.template.defaultfilters import truncatechars
+from django.test.utils import override_settings
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from waypoint.clients import cells
 from waypoint.clients.extensions import caseload_columns, cell_renderer
