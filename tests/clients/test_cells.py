@@ -85,3 +85,11 @@ def test_rows_show_last_contact_and_an_inactive_primary(clinician):
     assert "(3\xa0days" in html  # the timesince filter, as the template had it
     chart.last_contact_on = None
     assert '<span class="muted">none yet</span>' in cells.render_rows([chart], [])
+
+
+def test_templates_come_from_the_cached_loader():
+    """Django's default when TEMPLATES sets no loaders, with DEBUG on or off (the bench too)."""
+    from django.template import engines
+
+    loaders = engines["django"].engine.template_loaders
+    assert [type(loader).__module__ for loader in loaders] == ["django.template.loaders.cached"]

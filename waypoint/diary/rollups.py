@@ -385,19 +385,6 @@ def insert_rows(model, columns: tuple, rows: list[tuple], *, convert: bool = Tru
         cursor.executemany(sql, rows)
 
 
-def _facts(entry) -> EntryFacts:
-    return EntryFacts(
-        kind=entry.kind,
-        substance=entry.substance,
-        amount=entry.amount,
-        unit=entry.unit,
-        alcohol_grams=entry.alcohol_grams,
-        practices=tuple(entry.practices or ()),
-        money_spent=entry.money_spent,
-        source=entry.source,
-    )
-
-
 def refresh_weeks(client, days: Iterable[datetime.date], *, country: str | None = None) -> None:
     """Recompute the rollups of the weeks holding `days` for one client from the raw entries.
 
@@ -410,19 +397,26 @@ def refresh_weeks(client, days: Iterable[datetime.date], *, country: str | None 
         return
     first, last = starts[0], starts[-1] + datetime.timedelta(days=6)
     entries_by_day = defaultdict(list)
-    for entry in DiaryEntry.objects.filter(client=client, day__gte=first, day__lte=last).only(
-        "day",
-        "kind",
-        "substance",
-        "amount",
-        "unit",
-        "alcohol_grams",
-        "practices",
-        "money_spent",
-        "source",
+    # Tuples with the fields' own conversions (decimals, the practices list), no model objects.
+    for (
+        day,
+        kind,
+        substance,
+        amount,
+        unit,
+        grams,
+        practices,
+        money,
+        source,
+    ) in DiaryEntry.objects.filter(client=client, day__gte=first, day__lte=last).values_list(
+        "day", *EntryFacts._fields
     ):
-        if week_start(entry.day) in starts:
-            entries_by_day[entry.day].append(_facts(entry))
+        if week_start(day) in starts:
+            entries_by_day[day].append(
+                EntryFacts(
+                    kind, substance, amount, unit, grams, tuple(practices or ()), money, source
+                )
+            )
     goals = list(Goal.objects.filter(client=client).in_effect_between(first, last))
     if country is None:
         country = DiarySettings.country_for(client.organization_id)
