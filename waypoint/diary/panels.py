@@ -1,7 +1,5 @@
 """The diary's chart panel, portal panel and caseload column (see clients/extensions.py)."""
 
-from collections import defaultdict
-
 from django.db import connection
 
 from waypoint.clients.cells import e
@@ -153,8 +151,8 @@ def annotate_outcomes(clients: list, user) -> None:
     if not clients:
         return
     starts = week_starts(user.organization.today(), SPARK_WEEKS)
-    # Raw rows of Django's own compiled query: SQLite gives week_start as text, so both forms
-    # of each Monday are keys (no date parsing or converter call per row).
+    # Raw rows of Django's own compiled query (no converter call per row); a Monday is a key
+    # both as a date and as text, whichever the driver returns.
     index = {key: n for n, start in enumerate(starts) for key in (start, start.isoformat())}
     sql, params = (
         WeekRollup.objects.filter(
@@ -162,36 +160,54 @@ def annotate_outcomes(clients: list, user) -> None:
             week_start__gte=starts[0],
             week_start__lte=starts[-1],
         )
+        .order_by("client_id", "week_start")
         .values_list(*_SPARK_COLUMNS)
         .query.sql_with_params()
     )
-    weeks: dict[int, dict[int, tuple]] = defaultdict(dict)
+    # One pass over the rows (oldest week first per chart, so grams add up in week order):
+    # per chart, the two sparkline series and each half's known days and grams.
+    found: dict[int, list] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for client_id, start, *values in cursor.fetchall():
-            weeks[client_id][index[start]] = values
+        for client_id, start, known, no_use, plan, within, grams in cursor.fetchall():
+            mine = found.get(client_id)
+            if mine is None:
+                mine = found[client_id] = [
+                    [None] * SPARK_WEEKS,
+                    [None] * SPARK_WEEKS,
+                    False,
+                    0,
+                    0.0,
+                    0,
+                    0.0,
+                ]
+            n = index[start]
+            mine[1][n] = no_use
+            if plan:
+                mine[0][n] = within
+                mine[2] = True
+            half = 3 if n < HALF else 5
+            mine[half] += known
+            mine[half + 1] += grams
     for client in clients:
-        mine = weeks.get(client.pk)
-        if not mine:
+        mine = found.get(client.pk)
+        if mine is None:
             client.diary_sparkline = None
             client.who_change = None
             client.who_change_abs = 0
             client.who_now = None
             continue
-        if any(w[2] for w in mine.values()):
-            values = [mine[n][3] if n in mine and mine[n][2] else None for n in range(SPARK_WEEKS)]
-            what = "Days within plan per week"
+        within_plan, no_use, plan_known, known0, grams0, known1, grams1 = mine
+        if plan_known:
+            values, what = within_plan, "Days within plan per week"
         else:
-            values = [mine[n][1] if n in mine else None for n in range(SPARK_WEEKS)]
-            what = "Days without use per week"
+            values, what = no_use, "Days without use per week"
         client.diary_sparkline = charts.sparkline(values, top=7, what=what)
-        halves = []
-        for part in (range(HALF), range(HALF, SPARK_WEEKS)):
-            known = sum(mine[n][0] for n in part if n in mine)
-            grams = sum(mine[n][4] for n in part if n in mine)
-            halves.append(
-                who_risk_level(grams / known, client.drinking_thresholds) if known else None
-            )
+        thresholds = client.drinking_thresholds
+        halves = [
+            who_risk_level(grams / known, thresholds) if known else None
+            for known, grams in ((known0, grams0), (known1, grams1))
+        ]
         client.who_change = who_level_change(*halves)
         client.who_change_abs = abs(client.who_change or 0)
         client.who_now = halves[1]
