@@ -422,15 +422,40 @@ def refresh_weeks(client, days: Iterable[datetime.date], *, country: str | None 
         country = DiarySettings.country_for(client.organization_id)
     rows = compute_rows(client.pk, entries_by_day, goals, country)
     for start in starts:
-        end = start + datetime.timedelta(days=6)
-        DayRollup.objects.filter(client=client, day__gte=start, day__lte=end).delete()
-    WeekRollup.objects.filter(client=client, week_start__in=starts).delete()
-    WeekSubstanceRollup.objects.filter(client=client, week_start__in=starts).delete()
+        _delete_days(DayRollup, "day", client.pk, start, start + datetime.timedelta(days=6))
+    for model in (WeekRollup, WeekSubstanceRollup):
+        _delete_weeks(model, client.pk, starts)
     _write(*rows)
     # Consecutive weeks: the day rows just computed are all of first..last (no need to read
     # them back); weeks with a gap between them leave days in between that were not recomputed.
     contiguous = (starts[-1] - starts[0]).days == 7 * (len(starts) - 1)
     refresh_running(client.pk, first, last, day_rows=rows[0] if contiguous else None)
+
+
+def _delete_days(model, column: str, client_id: int, first, last) -> None:
+    """DELETE one person's rollup rows of first..last: plain SQL, as the inserts are (rollups have
+    no signals, cascades or history, so the ORM's delete collector has nothing to do)."""
+    table = model._meta.db_table
+    adapt = connection.ops.adapt_datefield_value
+    sql = (
+        f"DELETE FROM {table} WHERE client_id = %s "  # noqa: S608  # nosec B608 - fixed names
+        f"AND {column} >= %s AND {column} <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client_id, adapt(first), adapt(last)])
+
+
+def _delete_weeks(model, client_id: int, starts: list[datetime.date]) -> None:
+    """DELETE one person's week rows of the given Mondays (see `_delete_days`)."""
+    table = model._meta.db_table
+    adapt = connection.ops.adapt_datefield_value
+    marks = ", ".join(["%s"] * len(starts))
+    sql = (
+        f"DELETE FROM {table} WHERE client_id = %s "  # noqa: S608  # nosec B608 - fixed names
+        f"AND week_start IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client_id, *(adapt(start) for start in starts)])
 
 
 def _running_bounds(client_id: int, first: datetime.date, last: datetime.date):
@@ -454,7 +479,7 @@ def refresh_running(
     substance counts only when those changed. `day_rows` (DAY_COLUMNS order, oldest first) are
     the day rollups of first..last when the caller has just computed them."""
     base, old_end = _running_bounds(client_id, first, last)
-    RunningTotal.objects.filter(client_id=client_id, day__gte=first, day__lte=last).delete()
+    _delete_days(RunningTotal, "day", client_id, first, last)
     if day_rows is None:
         days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
         day_rows = days.order_by("day").values_list(*DAY_COLUMNS)
