@@ -89,11 +89,15 @@ def _require_substance(entry: DiaryEntry) -> None:
 
 
 @transaction.atomic
-def add_entry(client: Client, *, by, source: str, **fields) -> DiaryEntry:
-    """Add one use entry (a substance and amount) for a day."""
+def add_entry(
+    client: Client, *, by, source: str, country: str | None = None, **fields
+) -> DiaryEntry:
+    """Add one use entry (a substance and amount) for a day. `country`: the organization's
+    standard-drink country (`DiarySettings.country_for`) when the caller already looked it up."""
     lock_client(client)
     entry = DiaryEntry(client=client, source=source, entered_by=by)
-    country = DiarySettings.country_for(client.organization_id)
+    if country is None:
+        country = DiarySettings.country_for(client.organization_id)
     _apply(entry, fields, country)
     entry._history_user = by
     if entry.kind == EntryKind.USE:
