@@ -93,3 +93,12 @@ def test_templates_come_from_the_cached_loader():
 
     loaders = engines["django"].engine.template_loaders
     assert [type(loader).__module__ for loader in loaders] == ["django.template.loaders.cached"]
+
+
+def test_escaping_is_the_template_engines():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    for value in ["<a href='x'>&\"</a>", 12, None, 1.5, gettext_lazy("Active"), mark_safe("<b>")]:
+        assert cells.e(value) == conditional_escape(value)

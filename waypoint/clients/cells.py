@@ -2,18 +2,19 @@
 
 Each of the list's 200 rows used to be a loop body with an `{% include %}` per column cell; the
 template engine spent most of the page's time resolving variables and pushing contexts. A row is
-now one f-string per cell with the same markup, escaped with `conditional_escape` (what
-`{{ value }}` does) and dates formatted by the same filters the templates used.
+now one f-string per cell with the same markup, every value escaped as `{{ value }}` does
+(`e`) and dates formatted by the same filters the templates used.
 
 A column's cell (CASELOAD_COLUMNS in clients/extensions.py) is either a callable
 `(client) -> str` of safe HTML (dotted path) or, for a column that does not need the speed, a
 template path ending in ".html" rendered with `{"client": client}`.
 """
 
+from html import escape as _escape
+
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
@@ -23,8 +24,13 @@ EMPTY = '<span class="muted">—</span>'
 
 
 def e(value) -> str:
-    """`{{ value }}` in a template: escaped unless already safe, None as "None"."""
-    return conditional_escape(value)
+    """`{{ value }}` in a template: escaped unless already safe, None as "None".
+
+    Django's `conditional_escape` without its lazy-argument wrapper (a third of a row's time):
+    the same `html.escape` of the text, or the value's own `__html__` when it is safe."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape(str(value))
 
 
 def badges(items, render, empty: str = EMPTY) -> str:
