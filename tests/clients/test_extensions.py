@@ -41,10 +41,16 @@ def test_every_dotted_path_imports_and_takes_the_registry_arguments(registry):
         assert list(inspect.signature(target).parameters) == parameters, dotted
 
 
-def test_every_caseload_cell_template_exists():
-    for heading, template, _ in CASELOAD_COLUMNS:
+def test_every_caseload_cell_exists():
+    """A cell is a template path (".html") or a dotted `(client) -> str` renderer."""
+    for heading, cell, _ in CASELOAD_COLUMNS:
         assert heading
-        assert get_template(template).origin.name.endswith(template)
+        if cell.endswith(".html"):
+            assert get_template(cell).origin.name.endswith(cell)
+        else:
+            target = import_string(cell)
+            assert callable(target), cell
+            assert list(inspect.signature(target).parameters) == ["client"], cell
 
 
 def _dotted_path_loaders(path: Path) -> list[str]:

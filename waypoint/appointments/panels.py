@@ -1,7 +1,9 @@
 """The appointments caseload column, chart panel and portal panel."""
 
 from django.db.models import Min
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.timezone import template_localtime
 
 from waypoint.appointments.models import Appointment, AppointmentStatus
 from waypoint.clients.extensions import Panel
@@ -51,3 +53,11 @@ def portal_panel(request, client):
         "appointments/_panel_portal.html",
         {"next": nxt.starts_at.astimezone(client.organization.zone)},
     )
+
+
+def next_appointment_cell(client) -> str:
+    """Caseload cell: the time set by `annotate_next_appointment`."""
+    if not client.next_appointment:
+        return '<span class="muted">—</span>'
+    at = template_localtime(client.next_appointment)
+    return f'<time datetime="{date_filter(at, "c")}">{date_filter(at, "D M j, H:i")}</time>'

@@ -1,6 +1,9 @@
 """The assessment's caseload column, chart panel and portal panel."""
 
+from django.template.defaultfilters import date as date_filter
+
 from waypoint.assessment.models import DecisionalBalance, NeedsPriorities, StageOfChange
+from waypoint.clients.cells import badges, e
 from waypoint.clients.extensions import Panel
 
 
@@ -41,3 +44,17 @@ def portal_panel(request, client):
             "priorities": NeedsPriorities.objects.filter(client=client).first(),
         },
     )
+
+
+def _stage_badge(row) -> str:
+    stage = row.get_stage_display()
+    return (
+        f'<span class="badge" title="{e(row.get_substance_display())}: {e(stage)}, '
+        f'{e(date_filter(row.noted_on, "M j, Y"))}">{e(row.substance_short)}: '
+        f"{e(stage.lower())}</span>"
+    )
+
+
+def stages_cell(client) -> str:
+    """Caseload cell: the stages set by `annotate_stages`."""
+    return badges(client.current_stages, _stage_badge, empty='<span class="muted">not noted</span>')

@@ -115,5 +115,10 @@ def portal_client_for_user(user, *, page: str = "portal") -> Client:
         )
     except Client.DoesNotExist:
         raise Http404("No chart is linked to this account") from None
+    # Both ends of the one-to-one are now known: `user.chart_or_none()` (the audit label of
+    # every event this request writes) and `client.portal_user` need no further query.
+    link = Client._meta.get_field("portal_user")
+    link.set_cached_value(client, user)
+    link.remote_field.set_cached_value(user, client)
     record(by=user, action=AuditAction.VIEW, obj=client, client=client, detail={"page": page})
     return client

@@ -2,9 +2,11 @@
 
 Each entry is a dotted path, loaded with Django's `import_string` when used (the same
 mechanism as the other registries: docs/adr/0003-extension-registries.md):
-- CASELOAD_COLUMNS: (heading, cell template, annotator). The annotator gets the list of Client
-  rows on the page and the user, and sets attributes on them in bulk (one query, never per row);
-  the cell template renders one client's cell from those attributes.
+- CASELOAD_COLUMNS: (heading, cell, annotator). The annotator gets the list of Client rows on
+  the page and the user, and sets attributes on them in bulk (one query, never per row); the
+  cell renders one client's cell from those attributes: a dotted path to a function
+  `(client) -> str` of escaped HTML (fast: the caseload has 200 rows, see clients/cells.py), or
+  a template path ending in ".html" (context: `client`).
 - CHART_PANELS: callables `(request, access) -> Panel | None`, `access` being the request's
   `ChartAccess` (the chart and what the user may do with it: never ask again in a panel).
 - PORTAL_PANELS: callables `(request, client) -> Panel | None` (the signed-in client's own chart).
@@ -16,16 +18,32 @@ from dataclasses import dataclass, field
 from django.utils.module_loading import import_string
 
 CASELOAD_COLUMNS = [
-    ("Alerts", "clients/_cell_alerts.html", "waypoint.clients.panels.annotate_alerts"),
-    ("Measures due", "measures/_cell_due.html", "waypoint.measures.panels.annotate_measures_due"),
-    ("Goal review", "goals/_cell_review.html", "waypoint.goals.panels.annotate_goal_reviews"),
-    ("Diary, 12 weeks", "diary/_cell_outcomes.html", "waypoint.diary.panels.annotate_outcomes"),
+    ("Alerts", "waypoint.clients.panels.alerts_cell", "waypoint.clients.panels.annotate_alerts"),
+    (
+        "Measures due",
+        "waypoint.measures.panels.measures_due_cell",
+        "waypoint.measures.panels.annotate_measures_due",
+    ),
+    (
+        "Goal review",
+        "waypoint.goals.panels.goal_review_cell",
+        "waypoint.goals.panels.annotate_goal_reviews",
+    ),
+    (
+        "Diary, 12 weeks",
+        "waypoint.diary.panels.outcomes_cell",
+        "waypoint.diary.panels.annotate_outcomes",
+    ),
     (
         "Next appointment",
-        "appointments/_cell_next.html",
+        "waypoint.appointments.panels.next_appointment_cell",
         "waypoint.appointments.panels.annotate_next_appointment",
     ),
-    ("Stage", "assessment/_cell_stages.html", "waypoint.assessment.panels.annotate_stages"),
+    (
+        "Stage",
+        "waypoint.assessment.panels.stages_cell",
+        "waypoint.assessment.panels.annotate_stages",
+    ),
 ]
 
 CHART_PANELS = [
@@ -60,8 +78,18 @@ class Panel:
     context: dict = field(default_factory=dict)
 
 
-def caseload_columns() -> list[tuple[str, str]]:
-    return [(heading, template) for heading, template, _ in CASELOAD_COLUMNS]
+def cell_renderer(cell: str):
+    """The `(client) -> str` of a CASELOAD_COLUMNS cell: a dotted function or a template."""
+    if cell.endswith(".html"):
+        from waypoint.clients.cells import template_cell
+
+        return template_cell(cell)
+    return import_string(cell)
+
+
+def caseload_columns() -> list[tuple[str, object]]:
+    """(heading, cell renderer) of every caseload column, in order."""
+    return [(heading, cell_renderer(cell)) for heading, cell, _ in CASELOAD_COLUMNS]
 
 
 def annotate_caseload(clients: list, user) -> list:

@@ -2,6 +2,9 @@
 
 from collections import defaultdict
 
+from django.template.defaultfilters import truncatechars
+
+from waypoint.clients.cells import badges, e
 from waypoint.clients.extensions import Panel
 from waypoint.clients.forms import AcknowledgeAlertForm
 from waypoint.clients.models import Alert
@@ -41,4 +44,15 @@ def alerts_panel(request, access):
             ],
             "can_acknowledge": access.can_acknowledge_alerts,
         },
+    )
+
+
+def alerts_cell(client) -> str:
+    """Caseload cell: the open alerts set by `annotate_alerts`."""
+    return badges(
+        client.open_alerts,
+        lambda alert: (
+            f'<span class="badge alert severity-{e(alert.severity)}" title="{e(alert.title)}">'
+            f"{e(truncatechars(alert.title, 28))}</span>"
+        ),
     )

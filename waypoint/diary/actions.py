@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
@@ -53,7 +53,10 @@ class DiaryConflict(ValueError):
 
 
 def lock_client(client: Client) -> None:
-    """Serialize diary writes per chart (a row lock on PostgreSQL; a no-op on SQLite)."""
+    """Serialize diary writes per chart (a row lock on PostgreSQL). Nothing to do on SQLite: its
+    transactions begin IMMEDIATE (settings.py), holding the database's one write lock."""
+    if connection.vendor == "sqlite":
+        return
     list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True))
 
 
@@ -86,17 +89,22 @@ def _require_substance(entry: DiaryEntry) -> None:
 
 
 @transaction.atomic
-def add_entry(client: Client, *, by, source: str, **fields) -> DiaryEntry:
-    """Add one use entry (a substance and amount) for a day."""
+def add_entry(
+    client: Client, *, by, source: str, country: str | None = None, **fields
+) -> DiaryEntry:
+    """Add one use entry (a substance and amount) for a day. `country`: the organization's
+    standard-drink country (`DiarySettings.country_for`) when the caller already looked it up."""
     lock_client(client)
     entry = DiaryEntry(client=client, source=source, entered_by=by)
-    _apply(entry, fields, DiarySettings.country_for(client.organization_id))
+    if country is None:
+        country = DiarySettings.country_for(client.organization_id)
+    _apply(entry, fields, country)
     entry._history_user = by
     if entry.kind == EntryKind.USE:
         _require_substance(entry)
     entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
     entry.save()
-    rollups.refresh_weeks(client, [entry.day])
+    rollups.refresh_weeks(client, [entry.day], country=country)
     record(by=by, action=AuditAction.CREATE, obj=entry, client=client, detail={"source": source})
     # Combination and tolerance-loss alerts; the tips are for the client at the moment of logging.
     entry.safety_tips = safety_alerts.check_entry(entry, by=by, today=client.organization.today())

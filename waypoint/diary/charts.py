@@ -4,6 +4,7 @@ Templates draw the shapes from these numbers; every chart also has a text descri
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 
@@ -78,19 +79,31 @@ class Sparkline:
     description: str
 
 
+@functools.lru_cache(maxsize=4096)
+def _spark_point(index: int, value: float, top: float, count: int) -> tuple[tuple, str, str]:
+    """One reported week of a sparkline: its (x, y), its "x,y" text and its value's label.
+    Values are a few small counts (days of a week), so the 200 sparklines of a caseload share
+    their points: the arithmetic and formatting run once per distinct point."""
+    width, height = 96, 24
+    step = width / max(count - 1, 1)
+    y = height - 2 - (height - 4) * min(value, top) / (top or 1)
+    point = (round(index * step, 1), round(y, 1))
+    return point, f"{point[0]},{point[1]}", f"{value:g}"
+
+
 def sparkline(values: list[float | None], *, top: float, what: str) -> Sparkline:
     """A 12-point line, 96 × 24; weeks without reports are gaps (not zeros)."""
-    width, height = 96, 24
-    step = width / max(len(values) - 1, 1)
-    coords = []
+    count = len(values)
+    points, labels, last = [], [], None
     for index, value in enumerate(values):
         if value is None:
+            labels.append("–")
             continue
-        y = height - 2 - (height - 4) * min(value, top) / (top or 1)
-        coords.append((round(index * step, 1), round(y, 1)))
-    text = ", ".join("–" if v is None else f"{v:g}" for v in values)
+        last, text, label = _spark_point(index, value, top, count)
+        points.append(text)
+        labels.append(label)
     return Sparkline(
-        " ".join(f"{x},{y}" for x, y in coords),
-        coords[-1] if coords else None,
-        f"{what}, last {len(values)} weeks: {text}",
+        " ".join(points),
+        last,
+        f"{what}, last {count} weeks: {', '.join(labels)}",
     )

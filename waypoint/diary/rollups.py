@@ -385,72 +385,105 @@ def insert_rows(model, columns: tuple, rows: list[tuple], *, convert: bool = Tru
         cursor.executemany(sql, rows)
 
 
-def _facts(entry) -> EntryFacts:
-    return EntryFacts(
-        kind=entry.kind,
-        substance=entry.substance,
-        amount=entry.amount,
-        unit=entry.unit,
-        alcohol_grams=entry.alcohol_grams,
-        practices=tuple(entry.practices or ()),
-        money_spent=entry.money_spent,
-        source=entry.source,
-    )
-
-
-def refresh_weeks(client, days: Iterable[datetime.date]) -> None:
+def refresh_weeks(client, days: Iterable[datetime.date], *, country: str | None = None) -> None:
     """Recompute the rollups of the weeks holding `days` for one client from the raw entries.
 
     Call inside the writing transaction, after the write. The caller holds a lock on the client
     row (`lock_client`), so two writers of the same chart cannot interleave their recomputations.
+    `country` is the organization's standard-drink country when the caller already has it.
     """
     starts = sorted({week_start(day) for day in days})
     if not starts:
         return
     first, last = starts[0], starts[-1] + datetime.timedelta(days=6)
     entries_by_day = defaultdict(list)
-    for entry in DiaryEntry.objects.filter(client=client, day__gte=first, day__lte=last).only(
-        "day",
-        "kind",
-        "substance",
-        "amount",
-        "unit",
-        "alcohol_grams",
-        "practices",
-        "money_spent",
-        "source",
+    # Tuples with the fields' own conversions (decimals, the practices list), no model objects.
+    for (
+        day,
+        kind,
+        substance,
+        amount,
+        unit,
+        grams,
+        practices,
+        money,
+        source,
+    ) in DiaryEntry.objects.filter(client=client, day__gte=first, day__lte=last).values_list(
+        "day", *EntryFacts._fields
     ):
-        if week_start(entry.day) in starts:
-            entries_by_day[entry.day].append(_facts(entry))
+        if week_start(day) in starts:
+            entries_by_day[day].append(
+                EntryFacts(
+                    kind, substance, amount, unit, grams, tuple(practices or ()), money, source
+                )
+            )
     goals = list(Goal.objects.filter(client=client).in_effect_between(first, last))
-    country = DiarySettings.country_for(client.organization_id)
+    if country is None:
+        country = DiarySettings.country_for(client.organization_id)
     rows = compute_rows(client.pk, entries_by_day, goals, country)
     for start in starts:
-        end = start + datetime.timedelta(days=6)
-        DayRollup.objects.filter(client=client, day__gte=start, day__lte=end).delete()
-    WeekRollup.objects.filter(client=client, week_start__in=starts).delete()
-    WeekSubstanceRollup.objects.filter(client=client, week_start__in=starts).delete()
+        _delete_days(DayRollup, "day", client.pk, start, start + datetime.timedelta(days=6))
+    for model in (WeekRollup, WeekSubstanceRollup):
+        _delete_weeks(model, client.pk, starts)
     _write(*rows)
-    refresh_running(client.pk, first, last)
+    # Consecutive weeks: the day rows just computed are all of first..last (no need to read
+    # them back); weeks with a gap between them leave days in between that were not recomputed.
+    contiguous = (starts[-1] - starts[0]).days == 7 * (len(starts) - 1)
+    refresh_running(client.pk, first, last, day_rows=rows[0] if contiguous else None)
 
 
-def _running_at(client_id: int, *, before: datetime.date | None = None, upto=None):
-    """The person's Running totals at the latest row before `before` (or on or before `upto`)."""
-    rows = RunningTotal.objects.filter(client_id=client_id)
-    rows = rows.filter(day__lt=before) if before is not None else rows.filter(day__lte=upto)
-    row = rows.order_by("-day").values_list(*RUNNING_COUNTERS, "substances").first()
-    return Running.from_row(row) if row else Running()
+def _delete_days(model, column: str, client_id: int, first, last) -> None:
+    """DELETE one person's rollup rows of first..last: plain SQL, as the inserts are (rollups have
+    no signals, cascades or history, so the ORM's delete collector has nothing to do)."""
+    table = model._meta.db_table
+    adapt = connection.ops.adapt_datefield_value
+    sql = (
+        f"DELETE FROM {table} WHERE client_id = %s "  # noqa: S608  # nosec B608 - fixed names
+        f"AND {column} >= %s AND {column} <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client_id, adapt(first), adapt(last)])
 
 
-def refresh_running(client_id: int, first: datetime.date, last: datetime.date) -> None:
+def _delete_weeks(model, client_id: int, starts: list[datetime.date]) -> None:
+    """DELETE one person's week rows of the given Mondays (see `_delete_days`)."""
+    table = model._meta.db_table
+    adapt = connection.ops.adapt_datefield_value
+    marks = ", ".join(["%s"] * len(starts))
+    sql = (
+        f"DELETE FROM {table} WHERE client_id = %s "  # noqa: S608  # nosec B608 - fixed names
+        f"AND week_start IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client_id, *(adapt(start) for start in starts)])
+
+
+def _running_bounds(client_id: int, first: datetime.date, last: datetime.date):
+    """(totals before `first`, totals at `last`) in one query: the newest running rows up to
+    `last`, as many as first..last can hold plus one, so the row before `first` is among them."""
+    newest = list(
+        RunningTotal.objects.filter(client_id=client_id, day__lte=last)
+        .order_by("-day")
+        .values_list("day", *RUNNING_COUNTERS, "substances")[: (last - first).days + 2]
+    )
+    old_end = Running.from_row(newest[0][1:]) if newest else Running()
+    before = next((row for row in newest if row[0] < first), None)
+    return (Running.from_row(before[1:]) if before else Running()), old_end
+
+
+def refresh_running(
+    client_id: int, first: datetime.date, last: datetime.date, *, day_rows: list | None = None
+) -> None:
     """Rewrite the running rows of first..last from the day rollups (already refreshed there),
     then shift every later row by the change: one UPDATE, plus a rewrite of the later rows'
-    substance counts only when those changed."""
-    base = _running_at(client_id, before=first)
-    old_end = _running_at(client_id, upto=last)
-    RunningTotal.objects.filter(client_id=client_id, day__gte=first, day__lte=last).delete()
-    days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
-    rows = running_rows(client_id, days.order_by("day").values_list(*DAY_COLUMNS), base)
+    substance counts only when those changed. `day_rows` (DAY_COLUMNS order, oldest first) are
+    the day rollups of first..last when the caller has just computed them."""
+    base, old_end = _running_bounds(client_id, first, last)
+    _delete_days(RunningTotal, "day", client_id, first, last)
+    if day_rows is None:
+        days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
+        day_rows = days.order_by("day").values_list(*DAY_COLUMNS)
+    rows = running_rows(client_id, day_rows, base)
     insert_rows(RunningTotal, RUNNING_COLUMNS, rows)
     new_end = base  # advanced in place by running_rows
     changes = {

@@ -506,7 +506,11 @@ def checkin(request):
     )
     if request.method == "POST" and form.is_valid():
         entry = actions.add_entry(
-            client, by=request.user, source=EntrySource.CLIENT, **form.entry_fields()
+            client,
+            by=request.user,
+            source=EntrySource.CLIENT,
+            country=settings.country,
+            **form.entry_fields(),
         )
         messages.success(
             request,

@@ -3,7 +3,11 @@
 import datetime
 from collections import defaultdict
 
+from django.template.defaultfilters import date as date_filter
+
+from waypoint.clients.cells import badges, e
 from waypoint.clients.extensions import Panel
+from waypoint.clinics.templatetags.dates import day
 from waypoint.goals.models import Goal
 from waypoint.goals.timeline import goal_timelines
 
@@ -47,3 +51,18 @@ def annotate_goal_reviews(clients: list, user) -> None:
         by_client[goal.client_id].append(goal)
     for client in clients:
         client.goal_reviews = by_client.get(client.pk, [])
+
+
+def _review_badge(goal) -> str:
+    substance = e(goal.get_substance_display())
+    passed = goal.review_passed
+    when = "review date passed" if passed else f"review {e(day(goal.review_on))}"
+    return (
+        f'<span class="badge{" alert" if passed else ""}" title="{substance} goal: review '
+        f'{e(date_filter(goal.review_on, "M j, Y"))}">{substance}: {when}</span>'
+    )
+
+
+def goal_review_cell(client) -> str:
+    """Caseload cell: the reviews set by `annotate_goal_reviews`."""
+    return badges(client.goal_reviews, _review_badge)

@@ -4,8 +4,11 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Q
+from django.template.defaultfilters import date as date_filter
 
+from waypoint.clients.cells import badges, e
 from waypoint.clients.extensions import Panel
+from waypoint.clinics.templatetags.dates import day
 from waypoint.measures.models import Administration
 
 DUE_SOON_DAYS = 7
@@ -68,3 +71,25 @@ def portal_panel(request, client):
     if not waiting:
         return None
     return Panel("measures/_panel_portal.html", {"waiting": waiting})
+
+
+def _due_badge(item) -> str:
+    overdue = " overdue" if item.overdue else ""
+    due = f" due {e(date_filter(item.due_on, 'M j'))}" if item.due_on else ""
+    portal = ", in the portal" if item.in_portal else ""
+    if item.overdue:
+        when = " overdue"
+    elif item.due_on:
+        when = f" {e(day(item.due_on))}"
+    else:
+        when = ""
+    name = e(item.instrument_name)
+    return (
+        f'<span class="badge measure-due{overdue}" title="{name}{due}{portal}">'
+        f"{name}{when}{' · portal' if item.in_portal else ''}</span>"
+    )
+
+
+def measures_due_cell(client) -> str:
+    """Caseload cell: the measures set by `annotate_measures_due`."""
+    return badges(client.measures_due, _due_badge)
