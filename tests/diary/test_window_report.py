@@ -303,7 +303,7 @@ def test_report_page_compares_chosen_windows(login, admin, clinician, client_cha
     download = web.get(reverse("diary-report"), {**chosen, "download": "csv"})
     assert download.status_code == 200
     assert wednesday.isoformat() in download["Content-Disposition"]
-    lines = list(csv.reader(io.StringIO(download.content.decode())))
+    lines = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
     assert lines[1][0] == client_chart.chart_number and lines[1][1] == "1"
 
 
