@@ -16,19 +16,6 @@ GOOD = {"text": "This helped me talk to my sister about naloxone.", "name": "Jo"
 CRISIS = {**GOOD, "text": "I want to kill myself tonight, nothing helps"}
 
 
-@pytest.fixture(autouse=True)
-def requests_commit(monkeypatch, django_capture_on_commit_callbacks):
-    from django.test import Client
-
-    original = Client.post
-
-    def post(self, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Client, "post", post)
-
-
 @pytest.fixture
 def page(clinic):
     return library_actions.save_item(

@@ -28,19 +28,27 @@ def public_site_organization():
         ) from None
 
 
-def can_edit_public_content(user) -> bool:
+def is_public_site_staff(user) -> bool:
+    """Active clinic staff of the organization that runs the public site."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if not user.is_clinic_staff:
         return False
     publisher = public_site_organization()
-    if publisher is None or user.organization_id != publisher.pk:
-        return False
-    if user.can(Permission.EDIT_PUBLIC_CONTENT):
-        return True
+    return publisher is not None and user.organization_id == publisher.pk
+
+
+def is_library_editor(user) -> bool:
+    """Granted the editor role (an `Editor` row), whatever their role."""
     from waypoint.library.models import Editor
 
     return Editor.objects.filter(user=user).exists()
+
+
+def can_edit_public_content(user) -> bool:
+    if not is_public_site_staff(user):
+        return False
+    return user.can(Permission.EDIT_PUBLIC_CONTENT) or is_library_editor(user)
 
 
 def editor_required(view):

@@ -46,6 +46,20 @@ class PublicPostForm(forms.Form):
         """What was typed, valid or not (crisis detection reads it even when refused)."""
         return str(self.data.get("text") or "")
 
+    # Each kind of post sets its limits and says them in its own words.
+    max_chars = min_chars = 0
+    too_long = too_short = too_many_links = ""
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) > self.max_chars:
+            raise forms.ValidationError(self.too_long % {"max": self.max_chars, "n": len(text)})
+        if len(text) < self.min_chars:
+            raise forms.ValidationError(self.too_short % {"min": self.min_chars})
+        if abuse.count_links(text) > MAX_LINKS:
+            raise forms.ValidationError(self.too_many_links % {"max": MAX_LINKS})
+        return text
+
 
 class AskForm(PublicPostForm):
     text = forms.CharField(
@@ -73,34 +87,20 @@ class AskForm(PublicPostForm):
             "Without this, the answer can only be sent to the email address above."
         ),
     )
-    max_chars = MAX_QUESTION_CHARS
+    max_chars, min_chars = MAX_QUESTION_CHARS, MIN_QUESTION_CHARS
+    too_long = gettext_lazy("Please keep your question under %(max)s characters (it has %(n)s).")
+    too_short = gettext_lazy(
+        "Please say a little more, so that we can answer (at least %(min)s characters)."
+    )
+    too_many_links = gettext_lazy(
+        "Please include at most %(max)s links: questions with many links are "
+        "almost always advertising."
+    )
 
     @property
     def raw_language(self) -> str:
         value = str(self.data.get("language") or "")
         return value if value in Language.values else Language.ENGLISH
-
-    def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if len(text) > MAX_QUESTION_CHARS:
-            raise forms.ValidationError(
-                _("Please keep your question under %(max)s characters (it has %(n)s).")
-                % {"max": MAX_QUESTION_CHARS, "n": len(text)}
-            )
-        if len(text) < MIN_QUESTION_CHARS:
-            raise forms.ValidationError(
-                _("Please say a little more, so that we can answer (at least %(min)s characters).")
-                % {"min": MIN_QUESTION_CHARS}
-            )
-        if abuse.count_links(text) > MAX_LINKS:
-            raise forms.ValidationError(
-                _(
-                    "Please include at most %(max)s links: questions with many links are "
-                    "almost always advertising."
-                )
-                % {"max": MAX_LINKS}
-            )
-        return text
 
     def clean(self):
         data = super().clean()
@@ -205,26 +205,10 @@ class CommentForm(PublicPostForm):
         max_length=60,
         help_text=gettext_lazy("Leave it empty to appear as “A reader”."),
     )
-    max_chars = MAX_COMMENT_CHARS
-
-    def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if len(text) > MAX_COMMENT_CHARS:
-            raise forms.ValidationError(
-                _("Please keep your comment under %(max)s characters (it has %(n)s).")
-                % {"max": MAX_COMMENT_CHARS, "n": len(text)}
-            )
-        if len(text) < MIN_COMMENT_CHARS:
-            raise forms.ValidationError(
-                _("Please say a little more (at least %(min)s characters).")
-                % {"min": MIN_COMMENT_CHARS}
-            )
-        if abuse.count_links(text) > MAX_LINKS:
-            raise forms.ValidationError(
-                _(
-                    "Please include at most %(max)s links: comments with many links are almost "
-                    "always advertising."
-                )
-                % {"max": MAX_LINKS}
-            )
-        return text
+    max_chars, min_chars = MAX_COMMENT_CHARS, MIN_COMMENT_CHARS
+    too_long = gettext_lazy("Please keep your comment under %(max)s characters (it has %(n)s).")
+    too_short = gettext_lazy("Please say a little more (at least %(min)s characters).")
+    too_many_links = gettext_lazy(
+        "Please include at most %(max)s links: comments with many links are almost "
+        "always advertising."
+    )

@@ -12,20 +12,11 @@ from waypoint.accounts.roles import Permission
 
 
 def can_answer_questions(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if not user.is_clinic_staff:
-        return False
-    from waypoint.library.permissions import public_site_organization
+    from waypoint.library.permissions import is_library_editor, is_public_site_staff
 
-    publisher = public_site_organization()
-    if publisher is None or user.organization_id != publisher.pk:
+    if not is_public_site_staff(user):
         return False
-    if user.can(Permission.ANSWER_PUBLIC_QUESTIONS):
-        return True
-    from waypoint.library.models import Editor
-
-    return Editor.objects.filter(user=user).exists()
+    return user.can(Permission.ANSWER_PUBLIC_QUESTIONS) or is_library_editor(user)
 
 
 def answerer_required(view):
