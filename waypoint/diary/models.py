@@ -219,16 +219,18 @@ def alcohol_grams_for(*, unit: str, amount, volume_ml=None, abv=None, country: s
     """
     count = float(amount) if amount is not None else 0.0
     if count < 0:
-        raise units.UnitError("the amount cannot be negative")
+        raise units.UnitError(gettext_noop("the amount cannot be negative"))
     if unit == Unit.DRINKS:
         return units.standard_drinks_to_grams(count, country)
     if unit == Unit.GRAMS:
         return count
     if unit == Unit.BEVERAGE:
         if volume_ml is None or abv is None:
-            raise units.UnitError("a beverage needs a volume and a strength (ABV)")
+            raise units.UnitError(gettext_noop("a beverage needs a volume and a strength (ABV)"))
         return count * units.grams_from_volume(float(volume_ml), float(abv))
-    raise units.UnitError(f"alcohol cannot be written in {unit!r}")
+    raise units.UnitError(
+        gettext_noop("alcohol cannot be written in %(unit)s"), {"unit": repr(unit)}
+    )
 
 
 class AnchorKind(models.TextChoices):
