@@ -459,3 +459,70 @@ def test_amounts_stay_the_same_in_both_languages(login, client_user, client_char
     assert (entry.amount, entry.unit, round(entry.alcohol_grams)) == (Decimal("2"), "drinks", 28)
     with translation.override("en"):
         assert entry.amount_text("US") == "28.0 g of alcohol = 2.0 US standard drinks"
+
+
+# Emails to clients
+
+
+@pytest.mark.parametrize(
+    ("languages", "expected"),
+    [
+        ("Spanish, English", "es"),
+        ("Español", "es"),
+        ("castellano e inglés", "es"),
+        ("English, some Spanish", "en"),
+        ("Portuguese, Spanish", "es"),
+        ("Portuguese", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("en casa habla es", "en"),  # Spanish words, not language names
+    ],
+)
+def test_the_preferred_language_is_the_first_one_named(languages, expected):
+    from waypoint.lib.languages import preferred_language
+
+    assert preferred_language(languages) == expected
+
+
+def test_an_appointment_reminder_goes_in_the_persons_language(client_chart, clinician, mailoutbox):
+    import zoneinfo
+
+    from waypoint.appointments import actions as appointment_actions
+    from waypoint.appointments.models import Appointment
+    from waypoint.appointments.tasks import send_due_reminders
+
+    zone = zoneinfo.ZoneInfo("America/Los_Angeles")
+    future = Appointment(
+        client=client_chart,
+        clinician=clinician,
+        starts_at=datetime.datetime(2026, 12, 8, 14, 0, tzinfo=zone),
+        duration_minutes=50,
+    )
+    assert appointment_actions.reminder_text(future, "es") == (
+        "Tiene una cita el martes 8 de diciembre a las 14:00.\n\n"
+        "Si no puede venir o quiere cambiar la hora, avísenos, por favor.\n"
+    )
+    with translation.override("es"):  # whatever is active, English for an English chart
+        assert appointment_actions.reminder_text(future, "en").startswith(
+            "You have an appointment on Tuesday 8 December at 14:00."
+        )
+
+    client_chart.languages = "Spanish, English"
+    client_chart.save()
+    appointment_actions.set_reminder_preference(
+        client_chart, by=clinician, email_reminders=True, email="robin@example.test"
+    )
+    soon = appointment_actions.schedule_appointment(
+        client_chart,
+        by=clinician,
+        clinician=clinician,
+        starts_at=timezone.now() + datetime.timedelta(hours=20),
+        duration_minutes=50,
+    )
+    assert send_due_reminders.call() == 1
+    message = mailoutbox[0]
+    assert message.subject == "Recordatorio de cita"
+    assert message.body.startswith("Tiene una cita el ")
+    assert message.body == appointment_actions.reminder_text(soon, "es")
+    for word in ("clínica", "drogas", "alcohol", "robin"):
+        assert word not in message.body.lower()
