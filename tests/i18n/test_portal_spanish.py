@@ -152,6 +152,32 @@ def test_the_portal_plan_form_and_its_errors_are_in_spanish(
     assert "Write at least one item: a complete plan needs this section." in _text(english)
 
 
+def test_the_clients_record_download_stays_english_whatever_the_browser(
+    login, client_user, client_chart, clinician
+):
+    import json
+
+    from waypoint.diary import actions as diary_actions
+
+    plan_actions.save_plan(client_chart, by=clinician, kind="overdose", items=OVERDOSE)
+    diary_actions.add_entry(
+        client_chart,
+        by=client_user,
+        source="client",
+        day=client_chart.organization.today(),
+        substance="alcohol",
+        amount=Decimal("2"),
+        unit="drinks",
+    )
+    response = login(client_user).get(reverse("privacy-portal-download", args=["json"]), **ES)
+    assert response.status_code == 200
+    data = json.dumps(
+        json.loads(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    assert "Naloxone: do I carry it" in data and "Naloxona" not in data
+    assert "g of alcohol = 2.0 US standard drinks" in data and "g de alcohol" not in data
+
+
 def test_staff_plan_pages_and_record_exports_stay_english(
     login, clinician, client_chart, client_user
 ):
@@ -445,16 +471,21 @@ def test_the_crisis_sentence_starts_lowercase_after_its_lead_in(rf, client_user,
     assert "If you need help now, call" in english, english
 
 
-def test_amounts_stay_the_same_in_both_languages(login, client_user, client_chart):
+def test_an_alcohol_check_in_in_spanish_says_the_amount_in_spanish_and_stores_the_same(
+    login, client_user, client_chart
+):
     from waypoint.diary.models import DiaryEntry
 
     web = login(client_user)
     today = client_chart.organization.today().isoformat()
-    web.post(
+    saved = web.post(
         reverse("diary-checkin"),
         {"day": today, "substance": "alcohol", "amount": "2", "unit": "drinks"},
+        follow=True,
         **ES,
     )
+    assert "28.0 g de alcohol = 2.0 bebidas estándar (US)" in _text(saved)
+    assert "g of alcohol" not in _text(saved)
     entry = DiaryEntry.objects.get()
     assert (entry.amount, entry.unit, round(entry.alcohol_grams)) == (Decimal("2"), "drinks", 28)
     with translation.override("en"):

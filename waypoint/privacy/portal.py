@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -169,20 +169,23 @@ def download(request, fmt):
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404("No such format")
     client = portal_client_for_user(request.user, page="download record")
-    parts = records.build_parts(client)
-    now = timezone.now()
-    stamp = client.organization.local_date(now).isoformat()
-    if fmt == "pdf":
-        body = render_document_pdf(client_copy_context(client, parts, generated_at=now))
-        content_type, filename = "application/pdf", f"my-record-{stamp}.pdf"
-    elif fmt == "json":
-        body = json.dumps(records.record_json(client, parts), indent=2, ensure_ascii=False)
-        content_type, filename = "application/json; charset=utf-8", f"my-record-{stamp}.json"
-    else:
-        bundle = records.record_fhir_bundle(client, parts)
-        body = bundle.model_dump_json(indent=2, exclude_none=True)
-        content_type = "application/fhir+json; charset=utf-8"
-        filename = f"my-record-fhir-{stamp}.json"
+    # A record is English whoever downloads it (staff read the same copy; nothing in it changes
+    # with the browser's language).
+    with translation.override("en"):
+        parts = records.build_parts(client)
+        now = timezone.now()
+        stamp = client.organization.local_date(now).isoformat()
+        if fmt == "pdf":
+            body = render_document_pdf(client_copy_context(client, parts, generated_at=now))
+            content_type, filename = "application/pdf", f"my-record-{stamp}.pdf"
+        elif fmt == "json":
+            body = json.dumps(records.record_json(client, parts), indent=2, ensure_ascii=False)
+            content_type, filename = "application/json; charset=utf-8", f"my-record-{stamp}.json"
+        else:
+            bundle = records.record_fhir_bundle(client, parts)
+            body = bundle.model_dump_json(indent=2, exclude_none=True)
+            content_type = "application/fhir+json; charset=utf-8"
+            filename = f"my-record-fhir-{stamp}.json"
     record(
         by=request.user,
         action=AuditAction.EXPORT,
