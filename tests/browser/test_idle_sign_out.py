@@ -100,3 +100,21 @@ def test_after_a_normal_save_nothing_is_offered(page, clinician, client_chart):
     page.goto(f"/clients/{client_chart.pk}/edit/")
     expect(page.locator("#draft-banner")).to_be_hidden()
     assert page.evaluate("window.sessionStorage.getItem('waypoint.draft')") is None
+
+
+def test_the_warning_counts_down_in_spanish_for_a_spanish_speaking_client(
+    page, client_user, settings
+):
+    """The countdown's words come from the page (translated there), not from session.js."""
+    settings.SESSION_COOKIE_AGE = IDLE_SECONDS
+    sign_in(page, client_user.email)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": page.url}]
+    )
+    page.goto("/portal/")
+    warning = page.get_by_role("dialog", name="¿Sigue ahí?")
+    expect(warning).to_be_visible(timeout=IDLE_SECONDS * 1000)
+    expect(warning.locator("[data-idle-countdown]")).to_have_text(
+        re.compile(r"^(\d+ segundos|1 segundo)$")
+    )
+    expect(warning).not_to_contain_text("second")

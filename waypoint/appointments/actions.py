@@ -12,7 +12,9 @@ import secrets
 
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from waypoint.appointments.models import (
     Appointment,
@@ -25,8 +27,9 @@ from waypoint.appointments.models import (
 )
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
+from waypoint.lib.languages import preferred_language
 
-REMINDER_SUBJECT = "Appointment reminder"
+REMINDER_SUBJECT = gettext_noop("Appointment reminder")  # translated when sent
 REMINDER_HOURS = 24  # "about 24 hours before": sent in the day before the appointment
 REMINDER_MIN_NOTICE = datetime.timedelta(hours=1)  # not for an appointment about to start
 
@@ -283,15 +286,33 @@ def feed_for_secret(secret: str) -> CalendarFeed | None:
 # Reminders ---------------------------------------------------------------------------------
 
 
-def reminder_text(appointment: Appointment) -> str:
-    """The whole email. Nothing about the nature of the clinic, the program, the clinician or
-    substance use (42 CFR Part 2): anyone may read a person's email."""
+def reminder_language(appointment: Appointment) -> str:
+    """The person's language for emails: the first of English or Spanish named on the chart's
+    "languages" (`lib.languages.preferred_language`), else English."""
+    return preferred_language(appointment.client.languages)
+
+
+def reminder_text(appointment: Appointment, language: str | None = None) -> str:
+    """The whole email, in `language` (default: the person's). Nothing about the nature of the
+    clinic, the program, the clinician or substance use (42 CFR Part 2): anyone may read a
+    person's email."""
     start = appointment.local_start()
-    when = f"{start:%A} {start.day} {start:%B} at {start:%H:%M}"
-    return (
-        f"You have an appointment on {when}.\n\n"
-        "If you cannot come, or want to change the time, please let us know.\n"
-    )
+    with translation.override(language or reminder_language(appointment)):
+        when = format_date(
+            start,
+            pgettext("date format: weekday, day, month and time in a reminder", r"l j F \a\t H:i"),
+        )
+        return (
+            gettext("You have an appointment on %(when)s.") % {"when": when}
+            + "\n\n"
+            + gettext("If you cannot come, or want to change the time, please let us know.")
+            + "\n"
+        )
+
+
+def reminder_subject(language: str) -> str:
+    with translation.override(language):
+        return gettext(REMINDER_SUBJECT)
 
 
 def reminders_due(now=None):
@@ -335,5 +356,8 @@ def send_reminder(appointment: Appointment, *, now=None) -> bool:
             client=appointment.client,
             detail={"reminder_sent": True},
         )
-    EmailMessage(REMINDER_SUBJECT, reminder_text(appointment), to=[address]).send()
+    language = reminder_language(appointment)
+    EmailMessage(
+        reminder_subject(language), reminder_text(appointment, language), to=[address]
+    ).send()
     return True

@@ -142,7 +142,7 @@ class EntryForm(forms.Form):
         value = self._not_negative("money_spent", gettext("Money spent cannot be negative."))
         problem = plausibility.money_problem(value)
         if problem:
-            raise forms.ValidationError(problem)
+            raise forms.ValidationError(gettext(problem))
         return value
 
     def clean_abv(self):
@@ -163,18 +163,23 @@ class EntryForm(forms.Form):
         try:
             return Decimal(str(round(units.parse_volume(text), 1)))
         except units.UnitError as exc:
-            raise forms.ValidationError(f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from None
+            text = exc.localized()
+            raise forms.ValidationError(f"{text[:1].upper()}{text[1:]}.") from None
 
     def clean(self):
         data = self._clean_entry()
         if self.errors:
             return data
-        reasons = plausibility.unusual(
-            data["unit"],
-            data.get("amount"),
-            alcohol_grams=data.get("alcohol_grams"),
-            money=data.get("money_spent"),
-        )
+        # The rules' reasons are plain English; translated here, where they are shown.
+        reasons = [
+            gettext(reason)
+            for reason in plausibility.unusual(
+                data["unit"],
+                data.get("amount"),
+                alcohol_grams=data.get("alcohol_grams"),
+                money=data.get("money_spent"),
+            )
+        ]
         if (
             self.client is not None
             and DiaryEntry.objects.filter(
@@ -228,7 +233,7 @@ class EntryForm(forms.Form):
             data["volume"], data["abv"], data["beverage"] = None, None, ""
             problem = plausibility.amount_problem(unit, amount)
             if problem:
-                self.add_error("amount", problem)
+                self.add_error("amount", gettext(problem))
             return data
         if unit == Unit.BEVERAGE:
             beverage = data.get("beverage") or Beverage.CUSTOM
@@ -259,11 +264,11 @@ class EntryForm(forms.Form):
                 country=self.country,
             )
         except units.UnitError as exc:
-            self.add_error("amount", str(exc))
+            self.add_error("amount", exc.localized())
             return data
         problem = plausibility.amount_problem(unit, amount, alcohol_grams=grams)
         if problem:
-            self.add_error("amount", problem)
+            self.add_error("amount", gettext(problem))
         data["alcohol_grams"] = grams
         return data
 
@@ -420,7 +425,7 @@ class TimelineFollowbackForm(forms.Form):
                         grams = float("inf")
                 problem = plausibility.amount_problem(unit, amount, alcohol_grams=grams)
                 if problem:
-                    self.add_error(name, problem)
+                    self.add_error(name, gettext(problem))
         return data
 
     def chosen_units(self) -> dict[str, str]:

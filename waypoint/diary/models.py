@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from simple_history.models import HistoricalRecords
 
 from waypoint.goals.models import PRACTICE_LABELS, Substance, Unit, amount_with_unit
@@ -187,20 +187,32 @@ class DiaryEntry(models.Model):
         return units.grams_to_standard_drinks(self.alcohol_grams, country)
 
     def amount_text(self, country: str = "US") -> str:
-        """How much, as written, plus the conversion for alcohol (so the client sees it)."""
+        """How much, as written, plus the conversion for alcohol (so the client sees it).
+
+        In the active language (a Spanish-speaking client's check-in message); staff pages and
+        record exports are English."""
         if self.is_no_use:
-            return "No use"
+            return gettext("No use")
         if self.substance == Substance.ALCOHOL:
             drinks = round(self.standard_drinks(country), 1)
             word = units.drink_word(country, drinks)
-            grams = f"{self.alcohol_grams:.1f} g of alcohol = {drinks:.1f} {word}"
+            grams = gettext("%(grams)s g of alcohol = %(drinks)s %(word)s") % {
+                "grams": f"{self.alcohol_grams:.1f}",
+                "drinks": f"{drinks:.1f}",
+                "word": word,
+            }
             if self.unit == Unit.BEVERAGE and self.volume_ml is not None:
                 count = self.amount.normalize() if self.amount is not None else Decimal(1)
                 volume, abv = self.volume_ml.normalize(), self.abv.normalize()
-                return f"{count:f} × {volume:f} ml at {abv:f} %: {grams}"
+                return gettext("%(count)s × %(volume)s ml at %(abv)s %%: %(grams)s") % {
+                    "count": f"{count:f}",
+                    "volume": f"{volume:f}",
+                    "abv": f"{abv:f}",
+                    "grams": grams,
+                }
             return grams
         if self.amount is None:
-            return "amount not recorded"
+            return gettext("amount not recorded")
         return amount_with_unit(self.amount, self.unit)
 
     @property
@@ -219,16 +231,18 @@ def alcohol_grams_for(*, unit: str, amount, volume_ml=None, abv=None, country: s
     """
     count = float(amount) if amount is not None else 0.0
     if count < 0:
-        raise units.UnitError("the amount cannot be negative")
+        raise units.UnitError(gettext_noop("the amount cannot be negative"))
     if unit == Unit.DRINKS:
         return units.standard_drinks_to_grams(count, country)
     if unit == Unit.GRAMS:
         return count
     if unit == Unit.BEVERAGE:
         if volume_ml is None or abv is None:
-            raise units.UnitError("a beverage needs a volume and a strength (ABV)")
+            raise units.UnitError(gettext_noop("a beverage needs a volume and a strength (ABV)"))
         return count * units.grams_from_volume(float(volume_ml), float(abv))
-    raise units.UnitError(f"alcohol cannot be written in {unit!r}")
+    raise units.UnitError(
+        gettext_noop("alcohol cannot be written in %(unit)s"), {"unit": repr(unit)}
+    )
 
 
 class AnchorKind(models.TextChoices):

@@ -5,10 +5,15 @@ Pure functions, no database. Each limit is a guard against typing errors (an ext
 price typed into the amount box), not a clinical threshold: it sits far above what one person
 takes in one day, so a true entry is never refused, and each carries the reason shown. Refused
 values are field errors (forms) or row errors (CSV); nothing is saved.
+
+The reasons are plain English (`gettext_noop`): CSV row errors and imports read by staff stay
+English; a form shown to a client translates them where it shows them (`diary.forms`).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.translation import gettext_noop
 
 
 @dataclass(frozen=True)
@@ -21,25 +26,45 @@ class Limit:
 # 1,000 g is about 71 US standard drinks (14 g, NIAAA) or 127 UK units: more than a person can
 # drink in a day (about 5 litres of 40 % spirits).
 ALCOHOL_GRAMS = Limit(
-    Decimal(1000), "That is more alcohol than a person can drink in a day; check the amount."
+    Decimal(1000),
+    gettext_noop("That is more alcohol than a person can drink in a day; check the amount."),
 )
 
 # Per unit, for one entry or one day of one substance.
 AMOUNT_LIMITS = {
-    "joints": Limit(Decimal(100), "More than 100 joints in a day is not possible to smoke."),
-    "cigarettes": Limit(Decimal(200), "More than 200 cigarettes in a day is not possible."),
-    "g": Limit(Decimal(1000), "More than a kilogram in a day is not a personal amount."),
-    "mg": Limit(Decimal(1_000_000), "More than a kilogram in a day is not a personal amount."),
-    "mcg": Limit(Decimal(1_000_000_000), "More than a kilogram in a day is not a personal amount."),
-    "ml": Limit(Decimal(2000), "More than 2 litres in a day is not a personal amount."),
-    "pills": Limit(Decimal(500), "More than 500 pills in a day is not possible to take."),
-    "hits": Limit(Decimal(1000), "More than 1,000 hits in a day is not possible."),
-    "puffs": Limit(Decimal(5000), "More than 5,000 puffs in a day is not possible."),
-    "lines": Limit(Decimal(500), "More than 500 lines in a day is not possible."),
-    "points": Limit(Decimal(1000), "More than 1,000 points in a day is not possible."),
-    "bumps": Limit(Decimal(1000), "More than 1,000 bumps in a day is not possible."),
-    "times": Limit(Decimal(200), "More than 200 uses in a day is not possible."),
-    "sessions": Limit(Decimal(100), "More than 100 sessions in a day is not possible."),
+    "joints": Limit(
+        Decimal(100), gettext_noop("More than 100 joints in a day is not possible to smoke.")
+    ),
+    "cigarettes": Limit(
+        Decimal(200), gettext_noop("More than 200 cigarettes in a day is not possible.")
+    ),
+    "g": Limit(
+        Decimal(1000), gettext_noop("More than a kilogram in a day is not a personal amount.")
+    ),
+    "mg": Limit(
+        Decimal(1_000_000), gettext_noop("More than a kilogram in a day is not a personal amount.")
+    ),
+    "mcg": Limit(
+        Decimal(1_000_000_000),
+        gettext_noop("More than a kilogram in a day is not a personal amount."),
+    ),
+    "ml": Limit(
+        Decimal(2000), gettext_noop("More than 2 litres in a day is not a personal amount.")
+    ),
+    "pills": Limit(
+        Decimal(500), gettext_noop("More than 500 pills in a day is not possible to take.")
+    ),
+    "hits": Limit(Decimal(1000), gettext_noop("More than 1,000 hits in a day is not possible.")),
+    "puffs": Limit(Decimal(5000), gettext_noop("More than 5,000 puffs in a day is not possible.")),
+    "lines": Limit(Decimal(500), gettext_noop("More than 500 lines in a day is not possible.")),
+    "points": Limit(
+        Decimal(1000), gettext_noop("More than 1,000 points in a day is not possible.")
+    ),
+    "bumps": Limit(Decimal(1000), gettext_noop("More than 1,000 bumps in a day is not possible.")),
+    "times": Limit(Decimal(200), gettext_noop("More than 200 uses in a day is not possible.")),
+    "sessions": Limit(
+        Decimal(100), gettext_noop("More than 100 sessions in a day is not possible.")
+    ),
 }
 
 # Spelling variants the CSV reader accepts, mapped to the unit whose limit applies.
@@ -65,7 +90,8 @@ UNIT_SYNONYMS = {
 }
 
 MONEY = Limit(
-    Decimal(10_000), "More than 10,000 spent in a day looks like a typing error; check it."
+    Decimal(10_000),
+    gettext_noop("More than 10,000 spent in a day looks like a typing error; check it."),
 )
 
 
@@ -89,16 +115,17 @@ def money_problem(money) -> str | None:
 
 # Unusual but possible: the form asks "is this right?" once before saving (no refusal).
 UNUSUAL_ALCOHOL_GRAMS = Limit(
-    Decimal(350), "That is a lot of alcohol for one day (more than 25 US standard drinks)."
+    Decimal(350),
+    gettext_noop("That is a lot of alcohol for one day (more than 25 US standard drinks)."),
 )
 UNUSUAL_AMOUNTS = {
-    "joints": Limit(Decimal(20), "That is a lot of joints for one day."),
-    "cigarettes": Limit(Decimal(60), "That is a lot of cigarettes for one day."),
-    "pills": Limit(Decimal(30), "That is a lot of pills for one day."),
-    "lines": Limit(Decimal(30), "That is a lot of lines for one day."),
-    "times": Limit(Decimal(30), "That is a lot of uses for one day."),
+    "joints": Limit(Decimal(20), gettext_noop("That is a lot of joints for one day.")),
+    "cigarettes": Limit(Decimal(60), gettext_noop("That is a lot of cigarettes for one day.")),
+    "pills": Limit(Decimal(30), gettext_noop("That is a lot of pills for one day.")),
+    "lines": Limit(Decimal(30), gettext_noop("That is a lot of lines for one day.")),
+    "times": Limit(Decimal(30), gettext_noop("That is a lot of uses for one day.")),
 }
-UNUSUAL_MONEY = Limit(Decimal(1000), "That is a lot of money for one day.")
+UNUSUAL_MONEY = Limit(Decimal(1000), gettext_noop("That is a lot of money for one day."))
 
 
 def unusual(unit: str, amount, *, alcohol_grams=None, money=None) -> list[str]:

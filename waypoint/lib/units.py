@@ -28,7 +28,7 @@ Sources
 import math
 import re
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 ETHANOL_DENSITY = 0.789  # g/ml at 20 °C
 
@@ -72,7 +72,21 @@ US_PINT_ML = 473.176
 
 
 class UnitError(ValueError):
-    """A volume, strength or country that cannot be converted; the message is a one-line reason."""
+    """A volume, strength or country that cannot be converted; the message is a one-line reason.
+
+    `str(exc)` is English (the CLI, logs, CSV row errors). A message built from a `gettext_noop`
+    template with `params` can also be shown in the reader's language: `exc.localized()`, called
+    where it is shown (a client's form), so nothing stored changes with the language.
+    """
+
+    def __init__(self, message: str, params: dict | None = None):
+        self.template = message
+        self.params = params
+        super().__init__(message % params if params else message)
+
+    def localized(self) -> str:
+        text = gettext(self.template)
+        return text % self.params if self.params else text
 
 
 def _check_country(country: str) -> str:
@@ -96,7 +110,9 @@ def check_abv(abv_percent: float) -> float:
     """Return the ABV as a float, refusing anything outside 0–100 %."""
     abv = _finite(abv_percent, "ABV")
     if abv < 0 or abv > 100:
-        raise UnitError(f"ABV must be between 0 and 100 %, not {abv:g}")
+        raise UnitError(
+            gettext_noop("ABV must be between 0 and 100 %%, not %(abv)s"), {"abv": f"{abv:g}"}
+        )
     return abv
 
 
@@ -104,9 +120,12 @@ def check_volume(volume_ml: float) -> float:
     """Return the volume in ml, refusing zero, negative and impossible (> 20 litre) volumes."""
     volume = _finite(volume_ml, "volume")
     if volume <= 0:
-        raise UnitError("volume must be more than 0 ml")
+        raise UnitError(gettext_noop("volume must be more than 0 ml"))
     if volume > MAX_VOLUME_ML:
-        raise UnitError(f"volume of {volume:g} ml is not possible for one entry (over 20 litres)")
+        raise UnitError(
+            gettext_noop("volume of %(volume)s ml is not possible for one entry (over 20 litres)"),
+            {"volume": f"{volume:g}"},
+        )
     return volume
 
 
@@ -133,9 +152,12 @@ def drink_word(country: str, count: float | None = None) -> str:
     """
     code = _check_country(country)
     singular = count is not None and count == 1
+    # Translated when called (a client's page in Spanish); staff pages and the CLI are English.
     if code == "UK":
-        return "UK unit" if singular else "UK units"
-    return f"{code} standard drink" if singular else f"{code} standard drinks"
+        return gettext("UK unit") if singular else gettext("UK units")
+    if singular:
+        return gettext("%(country)s standard drink") % {"country": code}
+    return gettext("%(country)s standard drinks") % {"country": code}
 
 
 def grams_to_standard_drinks(grams: float, country: str) -> float:
@@ -202,9 +224,15 @@ def parse_volume(text: str) -> float:
     """
     match = _VOLUME_RE.match(str(text or "").lower())
     if not match:
-        raise UnitError(f"cannot read the volume {text!r}; write it like 355ml, 0.5l or 12oz")
+        raise UnitError(
+            gettext_noop("cannot read the volume %(text)s; write it like 355ml, 0.5l or 12oz"),
+            {"text": repr(text)},
+        )
     number, unit = match.groups()
     factor = _VOLUME_UNITS.get(re.sub(r"[ .]", "", unit))
     if factor is None:
-        raise UnitError(f"unknown volume unit {unit!r}; use ml, cl, l, oz or pint")
+        raise UnitError(
+            gettext_noop("unknown volume unit %(unit)s; use ml, cl, l, oz or pint"),
+            {"unit": repr(unit)},
+        )
     return check_volume(float(number) * factor)

@@ -10,6 +10,7 @@ import json
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
@@ -60,16 +61,20 @@ def save_plan(
     stored = current.sections() if current else {}
     if by_client:
         if client_may_edit is not None:
-            raise PlanRefused("Only the care team decides which sections the client may edit.")
+            raise PlanRefused(
+                gettext_noop("Only the care team decides which sections the client may edit.")
+            )
         if current is None:
-            raise PlanRefused("The care team has not made this plan with you yet.")
+            raise PlanRefused(gettext_noop("The care team has not made this plan with you yet."))
         refused = sorted(set(items) - set(plan.client_may_edit))
         if refused:
-            raise PlanRefused("These sections are edited by your care team.", sections=refused)
+            raise PlanRefused(
+                gettext_noop("These sections are edited by your care team."), sections=refused
+            )
     new = _clean({**stored, **items}, plan_guide.section_keys)
     missing = [key for key in plan_guide.required_keys if not new[key]]
     if missing:
-        raise PlanRefused("A complete plan needs these sections.", sections=missing)
+        raise PlanRefused(gettext_noop("A complete plan needs these sections."), sections=missing)
 
     if created:
         record(by=by, action=AuditAction.CREATE, obj=plan, client=client, detail={"kind": kind})

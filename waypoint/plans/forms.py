@@ -1,10 +1,12 @@
 """One form for both plans, staff or portal: a box per section, one short item per line."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_noop
 
 from waypoint.plans import guide
 
-REQUIRED_MESSAGE = "Write at least one item: a complete plan needs this section."
+# Plain English; translated when the form is made (a Spanish-speaking client's portal form).
+REQUIRED_MESSAGE = gettext_noop("Write at least one item: a complete plan needs this section.")
 
 
 def split_items(text: str) -> list[str]:
@@ -28,9 +30,9 @@ class PlanForm(forms.Form):
             self.fields[section.key] = forms.CharField(
                 label=section.title,
                 required=section.required,
-                help_text=f"One per line. {section.prompt}",
+                help_text=gettext("One per line. %(example)s") % {"example": section.prompt},
                 widget=forms.Textarea(attrs={"rows": 3, "maxlength": 3000}),
-                error_messages={"required": REQUIRED_MESSAGE},
+                error_messages={"required": gettext(REQUIRED_MESSAGE)},
                 initial="\n".join(stored.get(section.key, [])),
             )
         if staff:
@@ -49,18 +51,23 @@ class PlanForm(forms.Form):
                 continue
             items = split_items(cleaned[section.key])
             if section.required and not items:
-                self.add_error(section.key, REQUIRED_MESSAGE)
+                self.add_error(section.key, gettext(REQUIRED_MESSAGE))
                 continue
             if len(items) > guide.MAX_ITEMS:
                 self.add_error(
-                    section.key, f"Keep it to {guide.MAX_ITEMS} items or fewer, one per line."
+                    section.key,
+                    gettext("Keep it to %(most)s items or fewer, one per line.")
+                    % {"most": guide.MAX_ITEMS},
                 )
             too_long = [i for i in items if len(i) > guide.MAX_ITEM_LENGTH]
             if too_long:
                 self.add_error(
                     section.key,
-                    f"Keep each item under {guide.MAX_ITEM_LENGTH} characters "
-                    "(start a new line for the next one).",
+                    gettext(
+                        "Keep each item under %(most)s characters "
+                        "(start a new line for the next one)."
+                    )
+                    % {"most": guide.MAX_ITEM_LENGTH},
                 )
         return cleaned
 

@@ -5,12 +5,21 @@ short items; which are required for a complete plan) and the guidance printed wi
 do in an overdose, tolerance after a break), each with its source. Crisis and spotting-line
 numbers come from the project's crisis-line data (`waypoint/clinics/helplines.py`), never from
 here. See docs/safety-plans.md.
+
+`translations.<language>` in the same file gives the words a person reads (titles, intro,
+section titles and prompts, guidance) in another language, by plan and key; keys, which
+sections are required and the sources stay the file's own. `guide(kind)` answers in the active
+language (a Spanish-speaking client's portal page and PDF); staff pages are always English
+(`StaffInEnglishMiddleware`), and record exports ask for English (`language="en"`).
 """
 
+import dataclasses
 import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.utils import translation
 
 from waypoint.clinics import helplines
 
@@ -92,13 +101,66 @@ def _parse(data: dict) -> dict[str, PlanGuide]:
     return guides
 
 
+def _translated(plan: PlanGuide, words: dict) -> PlanGuide:
+    """The plan with its reader's words replaced by `words` (one plan of one translation)."""
+    sections, guidance = words.get("sections", {}), words.get("guidance", {})
+    if set(sections) != set(plan.section_keys):
+        raise ValueError(f"{plan.kind}: a translation must give every section, and only those")
+    if set(guidance) != {g.key for g in plan.guidance}:
+        raise ValueError(f"{plan.kind}: a translation must give every guidance block")
+    for block in plan.guidance:
+        if len(guidance[block.key]["items"]) != len(block.items):
+            raise ValueError(f"{plan.kind}/{block.key}: a translation must keep every item")
+    return dataclasses.replace(
+        plan,
+        title=words["title"],
+        intro=words["intro"],
+        sections=tuple(
+            dataclasses.replace(s, title=sections[s.key]["title"], prompt=sections[s.key]["prompt"])
+            for s in plan.sections
+        ),
+        guidance=tuple(
+            dataclasses.replace(
+                g, title=guidance[g.key]["title"], items=tuple(guidance[g.key]["items"])
+            )
+            for g in plan.guidance
+        ),
+    )
+
+
+def parse_translations(data: dict, originals: dict[str, PlanGuide]) -> dict:
+    """{language: {kind: PlanGuide}} from the file's `translations` (every plan in each)."""
+    languages = {}
+    for language, plans in data.get("translations", {}).items():
+        if set(plans) != set(originals):
+            raise ValueError(f"translation {language!r}: give every plan, and only those")
+        languages[language] = {
+            kind: _translated(originals[kind], plans[kind]) for kind in originals
+        }
+    return languages
+
+
 @functools.cache
-def guides() -> dict[str, PlanGuide]:
-    return _parse(json.loads(DATA_FILE.read_text(encoding="utf-8")))
+def _load() -> tuple[dict[str, PlanGuide], dict]:
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    originals = _parse(data)
+    return originals, parse_translations(data, originals)
 
 
-def guide(kind: str) -> PlanGuide:
-    return guides()[kind]
+def guides(language: str | None = None) -> dict[str, PlanGuide]:
+    """Every plan's guide in `language` (default: the active one), else in English."""
+    originals, translated = _load()
+    code = (language or translation.get_language() or "en").split("-")[0]
+    return translated.get(code, originals)
+
+
+def guide(kind: str, language: str | None = None) -> PlanGuide:
+    return guides(language)[kind]
+
+
+def languages() -> tuple[str, ...]:
+    """The languages the data file is written in: English and its translations."""
+    return ("en", *_load()[1])
 
 
 def lines_for(organization, kind: str):

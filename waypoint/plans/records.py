@@ -11,6 +11,7 @@
 See docs/safety-plans.md and docs/privacy.md.
 """
 
+from django.utils import translation
 from fhir.resources.R4B.careplan import CarePlan
 
 from waypoint.plans.models import SafetyPlan, SafetyPlanVersion
@@ -19,6 +20,12 @@ from waypoint.privacy.records import RecordPart
 
 
 def plans_part(client, ctx):
+    # A record says the same whoever downloads it: the data file's English section titles.
+    with translation.override("en"):
+        return _plans_part(client, ctx)
+
+
+def _plans_part(client, ctx):
     plans = list(SafetyPlan.objects.filter(client=client).prefetch_related("versions__saved_by"))
     data, resources = [], []
     for plan in plans:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.accounts.decorators import client_required, staff_required
@@ -76,10 +77,12 @@ def _pdf_response(request, client, kind, plan, version, *, portal):
 
 
 def _apply_refusal(form, exc: PlanRefused) -> None:
+    # The actions' reasons are plain English (gettext_noop); shown in the reader's language.
+    message = gettext(str(exc))
     for key in exc.sections:
-        form.add_error(key if key in form.fields else None, str(exc))
+        form.add_error(key if key in form.fields else None, message)
     if not exc.sections:
-        form.add_error(None, str(exc))
+        form.add_error(None, message)
 
 
 @require_GET
@@ -168,7 +171,7 @@ def portal_plan_edit(request, kind):
     plan = _plan(client, kind)
     current = plan.current_version() if plan else None
     if current is None or not plan.client_may_edit:
-        raise PermissionDenied("Your care team edits this plan with you.")
+        raise PermissionDenied(gettext("Your care team edits this plan with you."))
     form = PlanForm(
         request.POST if request.method == "POST" else None,
         kind=kind,
@@ -185,9 +188,11 @@ def portal_plan_edit(request, kind):
             _apply_refusal(form, exc)
         else:
             if version is None:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, gettext("Nothing changed."))
             else:
-                messages.success(request, "Your plan is saved. Your care team will see it.")
+                messages.success(
+                    request, gettext("Your plan is saved. Your care team will see it.")
+                )
             return redirect("portal-plans", kind)
     status = 400 if request.method == "POST" else 200
     return TemplateResponse(

@@ -10,6 +10,7 @@ import datetime
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
@@ -205,12 +206,14 @@ def _authenticate_signer(user, *, password: str, otp_token: str) -> str:
     if twofactor.is_enrolled(user):
         if not otp_token.strip() or twofactor.verify(user, otp_token) is None:
             raise PrivacyRefused(
-                "That code is not right. Enter the current code from your authenticator app.",
+                gettext_noop(
+                    "That code is not right. Enter the current code from your authenticator app."
+                ),
                 codes=["wrong_code"],
             )
         return SignatureAuthentication.TOTP_REAUTH
     if not password or not user.check_password(password):
-        raise PrivacyRefused("That is not your password.", codes=["wrong_password"])
+        raise PrivacyRefused(gettext_noop("That is not your password."), codes=["wrong_password"])
     return SignatureAuthentication.PASSWORD_REAUTH
 
 
@@ -229,15 +232,17 @@ def _esign_consent(
         consent, {ConsentStatus.AWAITING_SIGNATURE}, "This consent cannot be signed now"
     )
     if by is None or consent.client.portal_user_id != by.pk:
-        raise PrivacyRefused("Only the client can sign their consent in the portal.")
+        raise PrivacyRefused(gettext_noop("Only the client can sign their consent in the portal."))
     typed_name = " ".join(typed_name.split())
     if len(typed_name) < 2:
-        raise PrivacyRefused("Type your full name to sign.", codes=["name_missing"])
+        raise PrivacyRefused(gettext_noop("Type your full name to sign."), codes=["name_missing"])
     mismatch = not typed_name_matches_chart(consent.client, typed_name)
     if mismatch and not confirm_name_mismatch:
         raise PrivacyRefused(
-            "The name you typed is not the name in your record. Check it, or tick the box to "
-            "confirm that this is your name.",
+            gettext_noop(
+                "The name you typed is not the name in your record. Check it, or tick the box to "
+                "confirm that this is your name."
+            ),
             codes=["name_mismatch"],
         )
     authentication = _authenticate_signer(by, password=password, otp_token=otp_token)

@@ -1,6 +1,8 @@
 import datetime
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from waypoint.clients.forms import DateInput
 from waypoint.clients.models import DischargeReason
@@ -142,27 +144,29 @@ class SignConsentForm(forms.Form):
     """
 
     typed_name = forms.CharField(
-        label="Type your full name to sign", max_length=200, min_length=2, strip=True
+        label=_("Type your full name to sign"), max_length=200, min_length=2, strip=True
     )
     confirm_name = forms.BooleanField(
-        label="Yes, this is my name as I want it on this consent", required=False
+        label=_("Yes, this is my name as I want it on this consent"), required=False
     )
     agree = forms.BooleanField(
-        label="I have read this consent and I agree to it. Typing my name is my signature."
+        label=_("I have read this consent and I agree to it. Typing my name is my signature.")
     )
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="To sign, show it is you: enter the password you sign in with.",
+        help_text=_("To sign, show it is you: enter the password you sign in with."),
     )
     code = forms.CharField(
-        label="Code from your authenticator app",
+        label=_("Code from your authenticator app"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 10}
         ),
-        help_text="To sign, show it is you: enter the current 6-digit code (or a recovery code).",
+        help_text=_(
+            "To sign, show it is you: enter the current 6-digit code (or a recovery code)."
+        ),
     )
 
     def __init__(self, *args, uses_app: bool, offer_name_confirmation: bool = False, **kwargs):
@@ -173,7 +177,7 @@ class SignConsentForm(forms.Form):
 
 
 class PortalRevokeForm(forms.Form):
-    confirm = forms.BooleanField(label="Yes, revoke this consent")
+    confirm = forms.BooleanField(label=_("Yes, revoke this consent"))
 
 
 BASIS_CHOICES = [("consent", "The client's written consent"), ("exception", "An exception")]
@@ -321,14 +325,14 @@ class ConfirmChartNumberForm(forms.Form):
 class PeriodForm(forms.Form):
     """From/to dates for the accounting of disclosures (both optional, inclusive)."""
 
-    start = forms.DateField(label="From", required=False, widget=DateInput())
-    end = forms.DateField(label="To", required=False, widget=DateInput())
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            self.add_error("end", "The end date is before the start date.")
+            self.add_error("end", gettext("The end date is before the start date."))
         return data
 
     def period(self) -> tuple[datetime.date | None, datetime.date | None]:

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from waypoint.lib.encryption import normalize_for_search
@@ -32,15 +33,24 @@ from waypoint.lib.fields import EncryptedCharField, EncryptedTextField
 class InfoKind(models.TextChoices):
     """How much and what kind of information (42 CFR 2.31(a)(3)), in structured choices."""
 
-    DEMOGRAPHICS = "demographics", "Demographics and contact details"
-    ATTENDANCE = "attendance", "Attendance: episodes of care, contacts and care team"
-    DIAGNOSES = "diagnoses", "Diagnoses"
-    MEASURES = "measures", "Questionnaire scores (measures)"
-    DIARY_GOALS = "diary_goals", "Diary and goals summaries"
-    NOTES = "notes", "Session notes"
-    SAFETY_PLANS = "safety_plans", "Safety plans (overdose prevention and crisis plans)"
-    ASSESSMENT = "assessment", "Assessments: stages of change, decisional balance, priorities"
-    MEDICATIONS = "medications", "Medications, allergies and contacts with prescribers"
+    DEMOGRAPHICS = "demographics", gettext_noop("Demographics and contact details")
+    ATTENDANCE = "attendance", gettext_noop("Attendance: episodes of care, contacts and care team")
+    DIAGNOSES = "diagnoses", gettext_noop("Diagnoses")
+    MEASURES = "measures", gettext_noop("Questionnaire scores (measures)")
+    DIARY_GOALS = "diary_goals", gettext_noop("Diary and goals summaries")
+    NOTES = "notes", gettext_noop("Session notes")
+    SAFETY_PLANS = (
+        "safety_plans",
+        gettext_noop("Safety plans (overdose prevention and crisis plans)"),
+    )
+    ASSESSMENT = (
+        "assessment",
+        gettext_noop("Assessments: stages of change, decisional balance, priorities"),
+    )
+    MEDICATIONS = (
+        "medications",
+        gettext_noop("Medications, allergies and contacts with prescribers"),
+    )
 
 
 def kind_labels(kinds) -> list[str]:
@@ -51,12 +61,14 @@ def kind_labels(kinds) -> list[str]:
 class RecipientKind(models.TextChoices):
     """Who may receive (42 CFR 2.31(a)(4)): a name, or one of the rule's general designations."""
 
-    NAMED = "named", "A named person or organization"
-    TREATING_PROVIDERS = "treating_providers", "My treating providers"
+    NAMED = "named", gettext_noop("A named person or organization")
+    TREATING_PROVIDERS = "treating_providers", gettext_noop("My treating providers")
     TPO = (
         "tpo",
-        "My treating providers, health plans, third-party payers, "
-        "and people helping to operate this program",
+        gettext_noop(
+            "My treating providers, health plans, third-party payers, "
+            "and people helping to operate this program"
+        ),
     )
 
 
@@ -83,13 +95,13 @@ DESIGNATION_COVERS = {
 class Purpose(models.TextChoices):
     """The purpose (42 CFR 2.31(a)(5)); the first two are the rule's own sufficient wordings."""
 
-    CLIENT_REQUEST = "client_request", "At the request of the client"
+    CLIENT_REQUEST = "client_request", gettext_noop("At the request of the client")
     # 42 CFR 2.31(a)(5)(ii) (2024): "for treatment, payment, and health care operations".
-    TPO = "tpo", "For treatment, payment, and health care operations"
-    TREATMENT = "treatment", "Treatment and care coordination"
-    PAYMENT = "payment", "Payment"
-    OPERATIONS = "operations", "Health care operations"
-    OTHER = "other", "Another purpose (described below)"
+    TPO = "tpo", gettext_noop("For treatment, payment, and health care operations")
+    TREATMENT = "treatment", gettext_noop("Treatment and care coordination")
+    PAYMENT = "payment", gettext_noop("Payment")
+    OPERATIONS = "operations", gettext_noop("Health care operations")
+    OTHER = "other", gettext_noop("Another purpose (described below)")
 
 
 # A consent for "treatment, payment, and health care operations" covers each of the three.
@@ -104,26 +116,35 @@ PURPOSE_COVERS = {
 
 
 class SignatureMethod(models.TextChoices):
-    E_SIGNATURE = "e_signature", "Signed electronically in the portal"
-    PAPER = "paper", "Signed paper form received"
+    E_SIGNATURE = "e_signature", gettext_noop("Signed electronically in the portal")
+    PAPER = "paper", gettext_noop("Signed paper form received")
 
 
 class SignatureAuthentication(models.TextChoices):
     """How the signer was shown to be the client when the signature was made (#9)."""
 
-    PASSWORD_REAUTH = "password_reauth", "The client entered their password again to sign"
-    TOTP_REAUTH = "totp_reauth", "The client entered a code from their authenticator app to sign"
-    STAFF_WITNESSED = "staff_witnessed", "Signed on paper; the signed form was received by staff"
+    PASSWORD_REAUTH = (
+        "password_reauth",
+        gettext_noop("The client entered their password again to sign"),
+    )
+    TOTP_REAUTH = (
+        "totp_reauth",
+        gettext_noop("The client entered a code from their authenticator app to sign"),
+    )
+    STAFF_WITNESSED = (
+        "staff_witnessed",
+        gettext_noop("Signed on paper; the signed form was received by staff"),
+    )
     TYPED_NAME_ONLY = (
         "typed_name_only",
-        "Typed name only (signed before re-authentication was required)",
+        gettext_noop("Typed name only (signed before re-authentication was required)"),
     )
 
 
 class RevocationMethod(models.TextChoices):
-    PORTAL = "portal", "Revoked by the client in the portal"
-    IN_WRITING = "in_writing", "Client revoked in writing (letter, email, form)"
-    TOLD_STAFF = "told_staff", "Client told staff (in person or by phone)"
+    PORTAL = "portal", gettext_noop("Revoked by the client in the portal")
+    IN_WRITING = "in_writing", gettext_noop("Client revoked in writing (letter, email, form)")
+    TOLD_STAFF = "told_staff", gettext_noop("Client told staff (in person or by phone)")
 
 
 class ConsentStatus(models.TextChoices):
@@ -423,8 +444,8 @@ class ConsentScan(models.Model):
 class ExceptionKind(models.TextChoices):
     """Disclosures without consent that Waypoint supports (42 CFR part 2, subpart D)."""
 
-    MEDICAL_EMERGENCY = "medical_emergency", "Medical emergency (42 CFR 2.51)"
-    AUDIT = "audit", "Audit or evaluation (42 CFR 2.53)"
+    MEDICAL_EMERGENCY = "medical_emergency", gettext_noop("Medical emergency (42 CFR 2.51)")
+    AUDIT = "audit", gettext_noop("Audit or evaluation (42 CFR 2.53)")
 
 
 class DeliveryMethod(models.TextChoices):

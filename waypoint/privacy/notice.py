@@ -11,6 +11,8 @@ Have counsel compare it with the current eCFR text when the rule changes.
 consent or a clear explanation of its scope: the disclosure document prints the consent's scope.
 """
 
+from django.utils.translation import gettext_noop
+
 REDISCLOSURE_NOTICE_CITATION = "42 CFR 2.32(a)(1), as amended 89 FR 12472 (Feb. 16, 2024)"
 
 REDISCLOSURE_NOTICE_LEAD = (
@@ -68,19 +70,21 @@ TPO_REDISCLOSURE_STATEMENT = (
 )
 
 # Statements shown to the client with every consent they sign (42 CFR 2.31(a)(6) and (a)(10)).
-REVOCATION_STATEMENT = (
+# Waypoint's own words (not the regulation's), so the portal shows them in the client's
+# language (`privacy.portal`); the consent document and staff pages keep the English.
+REVOCATION_STATEMENT = gettext_noop(
     "You may revoke (cancel) this consent at any time, except for information already shared "
     "because we relied on it. Revoke it on your page in the portal (the “Revoke” button) or "
     "tell your care team in writing."
 )
-REDISCLOSURE_RISK_STATEMENT = (
+REDISCLOSURE_RISK_STATEMENT = gettext_noop(
     "Information shared under this consent may be shared again by the recipient and may no "
     "longer be protected by 42 CFR part 2 (for example, once a health care provider or health "
     "plan receives it for treatment, payment, and health care operations, HIPAA rules apply, "
     "except that it may not be used against you in civil, criminal, administrative, or "
     "legislative proceedings)."
 )
-REFUSAL_STATEMENT = (
+REFUSAL_STATEMENT = gettext_noop(
     "You do not have to sign. Your care with us does not depend on it: if you do not sign, we "
     "will not share this information with the recipient, and they may not be able to coordinate "
     "with us about your care."

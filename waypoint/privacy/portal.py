@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from waypoint.accounts import twofactor
@@ -37,10 +38,11 @@ DOWNLOAD_FORMATS = ("pdf", "json", "fhir")
 
 
 def _statements() -> dict:
+    """The consent's statements in the client's language (the stored consent stays English)."""
     return {
-        "revocation": notice.REVOCATION_STATEMENT,
-        "redisclosure_risk": notice.REDISCLOSURE_RISK_STATEMENT,
-        "refusal": notice.REFUSAL_STATEMENT,
+        "revocation": gettext(notice.REVOCATION_STATEMENT),
+        "redisclosure_risk": gettext(notice.REDISCLOSURE_RISK_STATEMENT),
+        "refusal": gettext(notice.REFUSAL_STATEMENT),
     }
 
 
@@ -76,7 +78,7 @@ _SIGN_ERROR_FIELDS = {
 def consent_sign(request, consent_pk):
     client, consent = _own_consent(request, consent_pk, "sign consent")
     if consent.status != ConsentStatus.AWAITING_SIGNATURE:
-        messages.info(request, "This consent is not waiting for your signature.")
+        messages.info(request, gettext("This consent is not waiting for your signature."))
         return redirect("privacy-portal")
     uses_app = twofactor.is_enrolled(request.user)
     data = request.POST if request.method == "POST" else None
@@ -101,9 +103,10 @@ def consent_sign(request, consent_pk):
                 form.is_valid()
             for reason, code in itertools.zip_longest(exc.reasons, exc.codes):
                 field = _SIGN_ERROR_FIELDS.get(code)
-                form.add_error(field if field in form.fields else None, reason)
+                # The rules' reasons are plain English; shown in the client's language.
+                form.add_error(field if field in form.fields else None, gettext(reason))
         else:
-            messages.success(request, "Thank you: you signed the consent.")
+            messages.success(request, gettext("Thank you: you signed the consent."))
             return redirect("privacy-portal")
     return TemplateResponse(
         request,
@@ -117,7 +120,9 @@ def consent_sign(request, consent_pk):
 def consent_revoke(request, consent_pk):
     client, consent = _own_consent(request, consent_pk, "revoke consent")
     if consent.status not in (ConsentStatus.ACTIVE, ConsentStatus.AWAITING_SIGNATURE):
-        messages.info(request, "This consent is not in force, so there is nothing to revoke.")
+        messages.info(
+            request, gettext("This consent is not in force, so there is nothing to revoke.")
+        )
         return redirect("privacy-portal")
     form = PortalRevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -125,9 +130,11 @@ def consent_revoke(request, consent_pk):
             actions.revoke_consent(consent, by=request.user, method=RevocationMethod.PORTAL)
         except PrivacyRefused as exc:
             for reason in exc.reasons:
-                form.add_error(None, reason)
+                form.add_error(None, gettext(reason))
         else:
-            messages.success(request, "You revoked the consent. Nothing more will be shared.")
+            messages.success(
+                request, gettext("You revoked the consent. Nothing more will be shared.")
+            )
             return redirect("privacy-portal")
     return TemplateResponse(
         request,
@@ -162,20 +169,23 @@ def download(request, fmt):
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404("No such format")
     client = portal_client_for_user(request.user, page="download record")
-    parts = records.build_parts(client)
-    now = timezone.now()
-    stamp = client.organization.local_date(now).isoformat()
-    if fmt == "pdf":
-        body = render_document_pdf(client_copy_context(client, parts, generated_at=now))
-        content_type, filename = "application/pdf", f"my-record-{stamp}.pdf"
-    elif fmt == "json":
-        body = json.dumps(records.record_json(client, parts), indent=2, ensure_ascii=False)
-        content_type, filename = "application/json; charset=utf-8", f"my-record-{stamp}.json"
-    else:
-        bundle = records.record_fhir_bundle(client, parts)
-        body = bundle.model_dump_json(indent=2, exclude_none=True)
-        content_type = "application/fhir+json; charset=utf-8"
-        filename = f"my-record-fhir-{stamp}.json"
+    # A record is English whoever downloads it (staff read the same copy; nothing in it changes
+    # with the browser's language).
+    with translation.override("en"):
+        parts = records.build_parts(client)
+        now = timezone.now()
+        stamp = client.organization.local_date(now).isoformat()
+        if fmt == "pdf":
+            body = render_document_pdf(client_copy_context(client, parts, generated_at=now))
+            content_type, filename = "application/pdf", f"my-record-{stamp}.pdf"
+        elif fmt == "json":
+            body = json.dumps(records.record_json(client, parts), indent=2, ensure_ascii=False)
+            content_type, filename = "application/json; charset=utf-8", f"my-record-{stamp}.json"
+        else:
+            bundle = records.record_fhir_bundle(client, parts)
+            body = bundle.model_dump_json(indent=2, exclude_none=True)
+            content_type = "application/fhir+json; charset=utf-8"
+            filename = f"my-record-fhir-{stamp}.json"
     record(
         by=request.user,
         action=AuditAction.EXPORT,

@@ -19,6 +19,8 @@ SVG, which WeasyPrint draws in the PDF.
 
 from collections import defaultdict
 
+from django.utils.translation import gettext, gettext_noop
+
 from waypoint.assessment.models import StageOfChange
 from waypoint.diary.models import DayRollup, DiarySettings
 from waypoint.diary.panels import progress_messages, trend_for
@@ -34,13 +36,15 @@ AUDIENCES = (CLIENT, CLINICIAN)
 WINDOW_DAYS = 90
 
 # Plain names for the questionnaires a person may see named in their own report.
+# Plain English here; translated when the report is made (`_measures`, `_measure_messages`),
+# so a Spanish-speaking client's report is in Spanish and the clinician's stays English.
 PLAIN_NAMES = {
-    "phq-9": "mood (PHQ-9)",
-    "gad-7": "worry and anxiety (GAD-7)",
-    "audit": "drinking (AUDIT)",
-    "audit-c": "drinking (AUDIT-C)",
-    "dast-10": "drug use (DAST-10)",
-    "cudit-r": "cannabis use (CUDIT-R)",
+    "phq-9": gettext_noop("mood (PHQ-9)"),
+    "gad-7": gettext_noop("worry and anxiety (GAD-7)"),
+    "audit": gettext_noop("drinking (AUDIT)"),
+    "audit-c": gettext_noop("drinking (AUDIT-C)"),
+    "dast-10": gettext_noop("drug use (DAST-10)"),
+    "cudit-r": gettext_noop("cannabis use (CUDIT-R)"),
 }
 
 
@@ -107,7 +111,11 @@ def _measures(client) -> list[dict]:
         rows.append(
             {
                 "instrument": instrument,
-                "plain_name": PLAIN_NAMES.get(instrument_id, instrument.short_name),
+                "plain_name": (
+                    gettext(PLAIN_NAMES[instrument_id])
+                    if instrument_id in PLAIN_NAMES
+                    else instrument.short_name
+                ),
                 "points": [
                     {
                         "day": organization.local_date(p.administered_at),
@@ -154,8 +162,15 @@ def _measure_messages(measures) -> list[str]:
             continue
         change = row["change"]
         messages.append(
-            f"Your {row['plain_name']} score went from {change['first'].total} to "
-            f"{change['last'].total}: a change big enough to be more than the usual ups and downs."
+            gettext(
+                "Your %(name)s score went from %(first)s to %(last)s: a change big enough to be "
+                "more than the usual ups and downs."
+            )
+            % {
+                "name": row["plain_name"],
+                "first": change["first"].total,
+                "last": change["last"].total,
+            }
         )
     return messages
 

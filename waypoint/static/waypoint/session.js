@@ -162,8 +162,8 @@
       var banner = document.getElementById("draft-banner");
       if (banner) {
         banner.hidden = false;
-        banner.querySelector("strong").textContent =
-          "What you typed is kept in this browser tab. Sign in again to get it back.";
+        /* The words come from the template (translated there); the script only reads them. */
+        banner.querySelector("strong").textContent = banner.getAttribute("data-signed-out-text");
         Array.prototype.forEach.call(banner.querySelectorAll("button"), function (b) {
           b.hidden = true;
         });
@@ -217,7 +217,10 @@
     if (!dialog) return;
     var update = function () {
       var left = Math.max(0, Math.round((deadline() - Date.now()) / 1000));
-      countdown.textContent = left === 1 ? "1 second" : left + " seconds";
+      /* Words from the dialog's data- attributes, translated in the template. */
+      countdown.textContent = left === 1
+        ? dialog.getAttribute("data-one-second")
+        : dialog.getAttribute("data-seconds").replace("{n}", String(left));
       if (left <= 0) expire();
     };
     update();
