@@ -178,4 +178,11 @@ def test_no_demo_identity_or_free_text_in_a_postgresql_dump(tmp_path):
     _run([_pg_tool("pg_dump"), "--format=plain", "--data-only", "--file", str(path)], "dump")
     data = path.read_bytes()
     assert b"Demo Harm Reduction Clinic" in data
+    # The search index of published questions (a tsvector: 'friend':5 'naloxon':2) holds stems of
+    # the public copies only, which the scan cannot match to their words; it is left out.
+    assert TSVECTOR_LEXEME.search(data), "the questions' search index should be in the dump"
+    data = TSVECTOR_LEXEME.sub(b"", data)
     assert leaks(data, collected) == [], "\n".join(leaks(data, collected))
+
+
+TSVECTOR_LEXEME = re.compile(rb"'[^'\s]+':[0-9,ABCD]+")
