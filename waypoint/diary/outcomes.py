@@ -366,6 +366,25 @@ class Outcomes:
         }
 
 
+class _SubstanceDaysOnFirstRead:
+    """`Outcomes.per_substance_use_days` of an Outcomes made by `outcomes_maker` with a function
+    instead of a dict: called on the first read, then kept like any other field (a non-data
+    descriptor: an instance that holds the dict never reaches it). The staff report's page and
+    CSV do not show use days per substance, so it does not parse their running texts."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            raise AttributeError("per_substance_use_days")
+        fields = instance.__dict__
+        days = fields["_substance_days_later"]()
+        fields["per_substance_use_days"] = days
+        del fields["_substance_days_later"]
+        return days
+
+
+Outcomes.per_substance_use_days = _SubstanceDaysOnFirstRead()
+
+
 def outcomes_from_sums(
     sums: OutcomeSums, *, thresholds: str, country: str = "US", window_days: int | None = None
 ) -> Outcomes:
@@ -420,8 +439,9 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
 
     The same arithmetic in the same order as `outcomes_from_sums` (so the same floats, bit for
     bit; tests/diary/test_window_report.py compares them), for values in OutcomeSums' normal form:
-    money a Decimal, `substances` a fresh dict sorted by name without zeros. The staff report
-    builds two per person from plain query tuples without an OutcomeSums in between.
+    money a Decimal, `substances` a fresh dict sorted by name without zeros, or a function
+    returning one, called when `per_substance_use_days` is first read. The staff report builds
+    two per person from plain query tuples without an OutcomeSums in between.
     """
     check_thresholds(thresholds)
     grams_per_drink = units.grams_per_standard_drink(country)
@@ -456,7 +476,12 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
         else:
             grams_per_day = level = pda = phdd = drinks_per_week = None
         instance = new(Outcomes)
-        instance.__dict__.update(
+        fields = instance.__dict__
+        if callable(substances):  # read later (see _SubstanceDaysOnFirstRead)
+            fields["_substance_days_later"] = substances
+        else:
+            fields["per_substance_use_days"] = substances
+        fields.update(
             window_days=window_days,
             days_reported=known,
             days_unknown=None if window_days is None else window_days - known,
@@ -466,7 +491,6 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
             drinks_per_week=drinks_per_week,
             grams_per_day=grams_per_day,
             who_risk_level=level,
-            per_substance_use_days=substances,
             days_within_plan=within,
             plan_days=plan,
             money_spent=money,

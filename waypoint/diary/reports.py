@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -384,7 +385,7 @@ def window_report(clients, *, current: Window, previous: Window, country: str) -
                     values[base + 6],
                     values[base + 7],
                     Decimal(values[base + 8]).scaleb(-2),
-                    _substance_days(values[base + 9], values[base + 10]),
+                    partial(_substance_days, values[base + 9], values[base + 10]),
                 )
             )
         row = new(ReportRow)  # ReportRow(...) without the frozen __init__'s per-field setattr
