@@ -191,24 +191,33 @@ class Window(NamedTuple):
         return previous, current
 
 
-def _running_sql(vendor: str, clients_sql: str, windows: int) -> str:
-    """Per chart and window: running totals at the window's last day minus those before its first.
+def _running_query(clients, windows: list[Window]) -> tuple[str, list] | None:
+    """Per chart and window: running totals at the window's last day minus those before its first
+    (None when `clients` is known to be empty, e.g. pk__in=[]).
 
-    Each bound is the latest running row on or before a day, one seek in the (client, day)
-    index: a LATERAL subquery on PostgreSQL, a correlated rowid lookup on SQLite. Parameters:
-    (last, first) of each window in turn, then the chart subquery's.
+    Each bound is the latest running row on or before a day, one backward seek in the
+    (client, day) unique index: a LATERAL subquery on PostgreSQL, a correlated rowid lookup on
+    SQLite. Columns: the chart id, then per window RUNNING_COUNTERS differences and the two
+    substance texts (end, before start).
     """
     from waypoint.clients.models import Client
 
+    try:
+        clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
+    except EmptyResultSet:  # Django knows there is nothing to ask for
+        return None
+    vendor = connection.vendor
     table = RunningTotal._meta.db_table
+    charts = Client._meta.db_table
     columns, joins = ["c.id"], []
-    for n in range(windows):
+    for n in range(len(windows)):
         e, s = f"e{n}", f"s{n}"
         columns += [f"{e}.{c} - coalesce({s}.{c}, 0)" for c in RUNNING_COUNTERS]
         columns += [f"{e}.substances", f"{s}.substances"]
         if vendor == "postgresql":
             where = "x.client_id = c.id AND x.day {op} %s::date ORDER BY x.day DESC LIMIT 1"
-            bound = f"SELECT * FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
+            picked = ", ".join([*(f"x.{c}" for c in RUNNING_COUNTERS), "x.substances"])
+            bound = f"SELECT {picked} FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
             joins.append(f"LEFT JOIN LATERAL ({bound.format(op='<=')}) {e} ON true")
             joins.append(f"LEFT JOIN LATERAL ({bound.format(op='<')}) {s} ON true")
         else:
@@ -216,11 +225,17 @@ def _running_sql(vendor: str, clients_sql: str, windows: int) -> str:
             bound = f"SELECT x.id FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
             joins.append(f"LEFT JOIN {table} {e} ON {e}.id = ({bound.format(op='<=')})")
             joins.append(f"LEFT JOIN {table} {s} ON {s}.id = ({bound.format(op='<')})")
+    dates = [d.isoformat() for w in windows for d in (w.last, w.first)]
     # Fixed table and column names; the chart subquery is Django's own compiled SQL.
-    return (
-        f"SELECT {', '.join(columns)} "  # noqa: S608  # nosec B608
-        f"FROM {Client._meta.db_table} c {' '.join(joins)} WHERE c.id IN ({clients_sql})"
-    )
+    select = f"SELECT {', '.join(columns)} "  # noqa: S608  # nosec B608
+    if vendor == "postgresql":
+        # The charts first (OFFSET 0 keeps the planner from merging the subquery): without it
+        # PostgreSQL may run the seeks for every chart of every organization, then filter.
+        chosen = f"SELECT c0.id FROM {charts} c0 WHERE c0.id IN ({clients_sql}) OFFSET 0"  # noqa: S608  # nosec B608
+        return f"{select}FROM ({chosen}) c {' '.join(joins)}", [*clients_params, *dates]
+    # SQLite walks the IN list and seeks each chart by rowid.
+    sql = f"{select}FROM {charts} c {' '.join(joins)} WHERE c.id IN ({clients_sql})"
+    return sql, [*dates, *clients_params]
 
 
 _WIDTH = len(RUNNING_COUNTERS) + 2  # result columns per window
@@ -266,15 +281,12 @@ def window_sums(clients, windows: list[Window]) -> list[dict[int, OutcomeSums]]:
     (whole cents) are exact differences; grams are a difference of float running sums (equal to a
     direct sum up to rounding in the last bits, as OutcomeSums.__eq__ allows).
     """
-    try:
-        clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
-    except EmptyResultSet:  # e.g. pk__in=[]: Django knows there is nothing to ask for
+    query = _running_query(clients, windows)
+    if query is None:
         return [{} for _ in windows]
-    sql = _running_sql(connection.vendor, clients_sql, len(windows))
-    params = [d.isoformat() for w in windows for d in (w.last, w.first)]
     results: list[dict[int, OutcomeSums]] = [{} for _ in windows]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *clients_params])
+        cursor.execute(*query)
         for row in cursor.fetchall():
             pk = row[0]
             for n, result in enumerate(results):
@@ -330,15 +342,12 @@ def _substance_days(end: str | None, start: str | None) -> dict[str, int]:
 
 
 def _running_rows(clients, windows: list[Window]) -> dict[int, tuple]:
-    """The running query's plain rows by chart id (see `_running_sql`), {} for no charts."""
-    try:
-        clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
-    except EmptyResultSet:
+    """The running query's plain rows by chart id (see `_running_query`)."""
+    query = _running_query(clients, windows)
+    if query is None:
         return {}
-    sql = _running_sql(connection.vendor, clients_sql, len(windows))
-    params = [d.isoformat() for w in windows for d in (w.last, w.first)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *clients_params])
+        cursor.execute(*query)
         return {row[0]: row for row in cursor.fetchall()}
 
 
