@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from waypoint.clients.models import Client
 from waypoint.diary import actions, rollups
 from waypoint.diary.models import DayRollup, DiaryEntry, RunningTotal
-from waypoint.diary.outcomes import OutcomeSums
+from waypoint.diary.outcomes import OutcomeSums, outcomes_from_sums
 from waypoint.diary.reports import Window, window_report, window_sums_by_client
 from waypoint.goals import actions as goal_actions
 
@@ -201,6 +201,17 @@ def test_any_window_equals_a_plain_computation(client_chart, clinician, ops, spa
         expected = reference_sums(client_chart, window)
         got = window_sums_by_client(charts, window).get(client_chart.pk)
         assert got == expected, window
+        # The report builds its Outcomes from the query's tuples: exactly outcomes_from_sums'.
+        before = Window(first - datetime.timedelta(days=length), first - datetime.timedelta(days=1))
+        (row,) = window_report(charts, current=window, previous=before, country="UK")
+        for outcomes, span in ((row.current, window), (row.previous, before)):
+            sums = window_sums_by_client(charts, span).get(client_chart.pk, OutcomeSums())
+            assert outcomes == outcomes_from_sums(
+                sums,
+                thresholds=client_chart.drinking_thresholds,
+                country="UK",
+                window_days=span.days,
+            ), span
 
 
 @pytest.mark.django_db

@@ -366,6 +366,25 @@ class Outcomes:
         }
 
 
+class _SubstanceDaysOnFirstRead:
+    """`Outcomes.per_substance_use_days` of an Outcomes made by `outcomes_maker` with a function
+    instead of a dict: called on the first read, then kept like any other field (a non-data
+    descriptor: an instance that holds the dict never reaches it). The staff report's page and
+    CSV do not show use days per substance, so it does not parse their running texts."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            raise AttributeError("per_substance_use_days")
+        fields = instance.__dict__
+        days = fields["_substance_days_later"]()
+        fields["per_substance_use_days"] = days
+        del fields["_substance_days_later"]
+        return days
+
+
+Outcomes.per_substance_use_days = _SubstanceDaysOnFirstRead()
+
+
 def outcomes_from_sums(
     sums: OutcomeSums, *, thresholds: str, country: str = "US", window_days: int | None = None
 ) -> Outcomes:
@@ -411,3 +430,78 @@ def outcomes_from_sums(
             thresholds=thresholds,
         ),
     )
+
+
+def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | None = None):
+    """`outcomes_from_sums` for many people at once: returns make(known, no_use, drinking,
+    heavy_female, heavy_male, grams, plan, within, money, substances) → Outcomes, with the
+    thresholds, country and window checked once instead of per person.
+
+    The same arithmetic in the same order as `outcomes_from_sums` (so the same floats, bit for
+    bit; tests/diary/test_window_report.py compares them), for values in OutcomeSums' normal form:
+    money a Decimal, `substances` a fresh dict sorted by name without zeros, or a function
+    returning one, called when `per_substance_use_days` is first read. The staff report builds
+    two per person from plain query tuples without an OutcomeSums in between.
+    """
+    check_thresholds(thresholds)
+    grams_per_drink = units.grams_per_standard_drink(country)
+    country = country.strip().upper()
+    female = thresholds == "female"
+    low, medium, high = _WHO_UPPER_BOUNDS[thresholds]
+    levels = (WhoLevel.ABSTINENT, WhoLevel.LOW, WhoLevel.MEDIUM, WhoLevel.HIGH, WhoLevel.VERY_HIGH)
+    new = object.__new__
+
+    def make(known, no_use, drinking, heavy_f, heavy_m, grams, plan, within, money, substances):
+        if window_days is not None and window_days < known:
+            raise ValueError(f"window of {window_days} days cannot hold {known} known days")
+        total_drinks = grams / grams_per_drink
+        heavy = heavy_f if female else heavy_m
+        if known:
+            grams_per_day = grams / known
+            if grams_per_day < 0:
+                raise ValueError("grams per day cannot be negative")
+            if grams_per_day == 0:
+                level = levels[0]
+            elif grams_per_day <= low:
+                level = levels[1]
+            elif grams_per_day <= medium:
+                level = levels[2]
+            elif grams_per_day <= high:
+                level = levels[3]
+            else:
+                level = levels[4]
+            pda = 100 * no_use / known
+            phdd = 100 * heavy / known
+            drinks_per_week = 7 * total_drinks / known
+        else:
+            grams_per_day = level = pda = phdd = drinks_per_week = None
+        instance = new(Outcomes)
+        fields = instance.__dict__
+        if callable(substances):  # read later (see _SubstanceDaysOnFirstRead)
+            fields["_substance_days_later"] = substances
+        else:
+            fields["per_substance_use_days"] = substances
+        fields.update(
+            window_days=window_days,
+            days_reported=known,
+            days_unknown=None if window_days is None else window_days - known,
+            pda=pda,
+            phdd=phdd,
+            ddd=total_drinks / drinking if drinking else None,
+            drinks_per_week=drinks_per_week,
+            grams_per_day=grams_per_day,
+            who_risk_level=level,
+            days_within_plan=within,
+            plan_days=plan,
+            money_spent=money,
+            heavy_days=heavy,
+            drinking_days=drinking,
+            no_use_days=no_use,
+            total_drinks=total_drinks,
+            total_grams=grams,
+            country=country,
+            thresholds=thresholds,
+        )
+        return instance
+
+    return make
