@@ -142,3 +142,46 @@ def test_only_answerers_moderate(client, login, client_user, other_admin, page):
         reverse("questions-comment-moderate", args=[pk]), {"decision": "publish"}
     )
     assert Comment.objects.get().status == CommentStatus.PENDING
+
+
+def test_the_comment_queue_reads_pages_in_one_query_per_kind(login, clinician, page):
+    for n in range(2):
+        other = library_actions.save_item(
+            Article(
+                title=f"Page {n}",
+                slug=f"page-{n}",
+                authors="A",
+                audience="Anyone",
+                summary="S.",
+                body="B.",
+                published=True,
+            ),
+            by=None,
+        )
+        actions.receive_comment(other, text=GOOD["text"], language="en", urgent=False)
+    actions.receive_comment(page, text=GOOD["text"], language="en", urgent=False)
+    staff = login(clinician)
+    staff.get(reverse("questions-comments"))  # warm the session and caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as three:
+        response = staff.get(reverse("questions-comments"))
+    assert response.status_code == 200 and "Page 1" in response.content.decode()
+    for n in range(2, 6):
+        extra = library_actions.save_item(
+            Article(
+                title=f"Page {n}",
+                slug=f"page-{n}",
+                authors="A",
+                audience="Anyone",
+                summary="S.",
+                body="B.",
+                published=True,
+            ),
+            by=None,
+        )
+        actions.receive_comment(extra, text=GOOD["text"], language="en", urgent=False)
+    with CaptureQueriesContext(connection) as seven:
+        staff.get(reverse("questions-comments"))
+    assert len(seven) == len(three)

@@ -199,6 +199,22 @@ class CommentQuerySet(models.QuerySet):
         """Comments waiting for a moderator: urgent (reads like a crisis) first, then oldest."""
         return self.filter(status=CommentStatus.PENDING).order_by("-urgent", "received_at", "pk")
 
+    def with_pages(self, limit: int):
+        """The first `limit` comments as a list, each with `page` (its article or review): one
+        query per kind of page, not one per comment."""
+        comments = list(self.select_related("content_type")[:limit])
+        by_type = {}
+        for comment in comments:
+            by_type.setdefault(comment.content_type, set()).add(comment.object_id)
+        pages = {
+            (content_type.pk, page.pk): page
+            for content_type, ids in by_type.items()
+            for page in content_type.model_class().objects.filter(pk__in=ids)
+        }
+        for comment in comments:
+            comment.page = pages.get((comment.content_type_id, comment.object_id))
+        return comments
+
 
 class Comment(models.Model):
     """A reader's comment on a library page, moderated like questions: nothing appears until a

@@ -355,9 +355,7 @@ MAX_KEPT = 10000
 @answerer_required
 @require_GET
 def comment_queue(request):
-    waiting = list(Comment.objects.queue().select_related("content_type")[:200])
-    for c in waiting:
-        c.page = c.item
+    waiting = Comment.objects.queue().with_pages(limit=200)
     return TemplateResponse(request, "questions/comments.html", {"waiting": waiting})
 
 
