@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waypoint.library import actions
 from waypoint.library.forms import ArticleForm, BookReviewForm, RatingForm
 from waypoint.library.models import Article, BookReview, Topic
+from waypoint.library.pages import detail_context
 from waypoint.library.permissions import can_edit_public_content, editor_required
 from waypoint.library.queries import find_item, published_items
 
@@ -41,21 +42,6 @@ def library(request):
             "topic_index": Topic.objects.all(),
         },
     )
-
-
-def detail_context(request, item, *, rating_form=None) -> dict:
-    """Everything a library page shows: the item, its topics, readers' ratings and comments."""
-    from waypoint.questions.views import comment_context
-
-    return {
-        "item": item,
-        "can_edit": can_edit_public_content(request.user),
-        "topics": item.topics.all(),
-        "ratings": item.reader_ratings(),
-        "rating_form": rating_form or RatingForm(),
-        "rated": request.GET.get("rated") == "1",
-        **comment_context(request, item),
-    }
 
 
 @require_GET

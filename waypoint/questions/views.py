@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from waypoint.clinics import helplines
 from waypoint.library.models import Article
+from waypoint.library.pages import detail_context
+from waypoint.library.queries import find_item
 from waypoint.questions import abuse, actions, fulltext
+from waypoint.questions.context import COMMENTED, comment_context, crisis_context
 from waypoint.questions.crisis import reads_like_crisis
 from waypoint.questions.forms import AnswerForm, AskForm, CommentForm, RejectForm
 from waypoint.questions.models import AskAttempt, Comment, Question, Status, Tag
 from waypoint.questions.permissions import answerer_required, can_answer_questions
-from waypoint.questions.site import public_organization
 
 PAGE_SIZE = 20
 # Urgent questions kept from a refused attempt (one per browser): completed, not duplicated.
@@ -29,17 +30,6 @@ KEPT_URGENT = "questions_kept_urgent"
 SHOW_CRISIS = "questions_show_crisis"
 VOTED = "questions_voted"
 CRISIS_RATE_LIMIT = 10  # urgent questions kept per address and window, past the normal limit
-
-
-def _crisis_context():
-    country = helplines.for_organization(public_organization())
-    shown = country.shown if country else ()
-    return {
-        "country": country,
-        "lines": [line for line in shown if line.kind in {"crisis", "overdose"}],
-        "compact_lines": [line for line in shown if line.kind == "crisis"],
-        "compact": False,
-    }
 
 
 @require_GET
@@ -90,7 +80,7 @@ def detail(request, pk):
             "question": question,
             "can_answer": answerer,
             "voted": pk in request.session.get(VOTED, []),
-            **_crisis_context(),
+            **crisis_context(),
         },
     )
 
@@ -120,7 +110,7 @@ def ask(request):
         request.POST if request.method == "POST" else None,
         initial={"language": _default_language(request)},
     )
-    context = {"form": form, "article": article, **_crisis_context()}
+    context = {"form": form, "article": article, **crisis_context()}
     if request.method == "GET":
         return TemplateResponse(request, "questions/ask.html", context)
     if form.filled_honeypot:  # a bot: pretend all went well, keep nothing
@@ -183,7 +173,7 @@ def _may_keep_urgent(request) -> bool:
 @require_GET
 def thanks(request):
     crisis = request.session.pop(SHOW_CRISIS, False)
-    context = {"crisis": crisis, **_crisis_context()}
+    context = {"crisis": crisis, **crisis_context()}
     return TemplateResponse(request, "questions/thanks.html", context)
 
 
@@ -297,28 +287,11 @@ def publish(request, pk):
 
 # Readers' comments on library pages ----------------------------------------------------------
 
-COMMENTED = "questions_commented"
-
-
-def comment_context(request, item, form=None) -> dict:
-    """What a library page needs to show its published comments and the comment form."""
-    commented = request.session.pop(COMMENTED, None) if request.GET.get("commented") else None
-    return {
-        "comments": list(Comment.objects.on(item).published().order_by("received_at", "pk")),
-        "comment_form": form or CommentForm(),
-        "commented": commented is not None,
-        "comment_crisis": bool(commented),
-        **(_crisis_context() if commented else {}),
-    }
-
 
 @require_POST
 def comment(request, slug):
     """A reader's comment (no account), held for a moderator. As with questions: crisis lines
     first whenever the text reads like a crisis, refused or not, and an urgent one is kept."""
-    from waypoint.library.queries import find_item
-    from waypoint.library.views import detail_context
-
     item = find_item(slug)
     if item is None or not item.published:
         raise Http404("No library page has that address.")
@@ -343,7 +316,7 @@ def comment(request, slug):
             request.session[COMMENTED] = crisis
             return redirect(item.get_absolute_url() + "?commented=1#h-comments")
     context = detail_context(request, item) | comment_context(request, item, form)
-    context |= {"comment_crisis": crisis, "comment_limited": limited and valid, **_crisis_context()}
+    context |= {"comment_crisis": crisis, "comment_limited": limited and valid, **crisis_context()}
     return TemplateResponse(
         request, "library/detail.html", context, status=429 if limited and valid else 400
     )
