@@ -550,7 +550,7 @@ def test_a_session_of_another_group_is_404(writer, group_world, clinic, clinicia
 @pytest.mark.parametrize(
     "request_,path,body",
     [
-        ("post", "/api/v1/groups/{group}/members", {"client_id": 0, "joined_on": "2026-03-01"}),
+        ("post", "/api/v1/groups/{group}/members", {"client_id": 1, "joined_on": "2026-03-01"}),
         ("post", "/api/v1/groups/{group}/members/{member}/end", {"left_on": "2026-03-10"}),
         ("post", "/api/v1/groups/{group}/sessions", {"held_on": "2026-03-10"}),
         ("patch", "/api/v1/groups/{group}/sessions/{session}", {"topic": "x"}),

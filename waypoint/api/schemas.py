@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
@@ -429,6 +430,9 @@ class SafetyPlanOut(Schema):
 # Writes for appointments and groups: the web forms' fields, validated by those forms. -------
 
 HH_MM = r"^\d{2}:\d{2}$"
+# A row id in a body: the databases' ids are 64-bit, and a larger number must be a 400, not a
+# failed query.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 DURATIONS = ", ".join(str(minutes) for minutes, _ in DURATION_CHOICES)
 
 
@@ -440,7 +444,7 @@ class AppointmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     kind: AppointmentKind = Field(AppointmentKind.INDIVIDUAL, description="individual or drop_in")
-    clinician_id: int | None = Field(
+    clinician_id: Id | None = Field(
         None,
         description="active staff of the clinic; default: the chart's primary clinician, or you",
     )
@@ -458,7 +462,7 @@ class AppointmentChange(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    clinician_id: int | None = None
+    clinician_id: Id | None = None
     start_date: datetime.date | None = Field(None, description="YYYY-MM-DD, clinic's time zone")
     start_time: str | None = Field(None, pattern=HH_MM, description="HH:MM, clinic's time zone")
     duration_minutes: int | None = Field(None, description=f"one of {DURATIONS}")
@@ -471,7 +475,7 @@ class AppointmentChange(Schema):
 class MemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    client_id: int = Field(description="a chart you may open, not on the roster now")
+    client_id: Id = Field(description="a chart you may open, not on the roster now")
     joined_on: datetime.date
 
     _iso = field_validator("joined_on", mode="before")(iso_day)
@@ -488,7 +492,7 @@ class MemberEndIn(Schema):
 class AttendanceIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    client_id: int = Field(
+    client_id: Id = Field(
         description="a chart on the roster that day, one already recorded, or (as a drop-in) "
         "a chart you may open"
     )
