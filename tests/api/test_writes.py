@@ -5,6 +5,7 @@ bad input a 400 naming the field with nothing written; each write audited."""
 import datetime
 
 import pytest
+from django.test import Client as Browser
 
 from waypoint.appointments import actions as appointment_actions
 from waypoint.appointments.models import Appointment
@@ -616,3 +617,16 @@ def test_the_openapi_document_has_the_writes(client):
     assert set(paths["/api/v1/groups/{group_id}/sessions/{session_id}"]) == {"patch"}
     booking = paths["/api/v1/clients/{client_id}/appointments"]["post"]
     assert {"201", "400", "401", "403", "404"} <= set(booking["responses"])
+
+
+def test_other_methods_on_the_write_addresses_are_405_json(writer, booked, group_world):
+    group, session = group_world["group"].pk, group_world["session"].pk
+    for path, allowed in [
+        (f"/api/v1/appointments/{booked.pk}", "GET, PATCH"),
+        (f"/api/v1/groups/{group}/members", "POST"),
+        (f"/api/v1/groups/{group}/sessions/{session}", "PATCH"),
+    ]:
+        response = Browser().delete(path, **writer.headers)
+        assert response.status_code == 405, path
+        assert response["Allow"] == allowed and response.json()["fields"] == {}
+    assert Appointment.objects.filter(pk=booked.pk).exists()
