@@ -622,11 +622,13 @@ def test_the_openapi_document_has_the_writes(client):
 def test_other_methods_on_the_write_addresses_are_405_json(writer, booked, group_world):
     group, session = group_world["group"].pk, group_world["session"].pk
     for path, allowed in [
-        (f"/api/v1/appointments/{booked.pk}", "GET, PATCH"),
-        (f"/api/v1/groups/{group}/members", "POST"),
-        (f"/api/v1/groups/{group}/sessions/{session}", "PATCH"),
+        (f"/api/v1/appointments/{booked.pk}", {"GET", "PATCH"}),
+        (f"/api/v1/groups/{group}/members", {"POST"}),
+        (f"/api/v1/groups/{group}/sessions/{session}", {"PATCH"}),
     ]:
         response = Browser().delete(path, **writer.headers)
         assert response.status_code == 405, path
-        assert response["Allow"] == allowed and response.json()["fields"] == {}
+        # (Django Ninja lists the methods in no fixed order.)
+        assert {m.strip() for m in response["Allow"].split(",")} == allowed
+        assert response.json()["fields"] == {}
     assert Appointment.objects.filter(pk=booked.pk).exists()
