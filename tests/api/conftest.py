@@ -15,7 +15,8 @@ def make_token():
 
 @pytest.fixture
 def api(client):
-    """`api(token).get(path)`: the test client with a bearer token."""
+    """`api(token).get(path)` (and `.post`, `.patch` with JSON): the test client with a bearer
+    token."""
 
     class Caller:
         def __init__(self, token):
@@ -29,6 +30,12 @@ def api(client):
 
             body = raw if raw is not None else json.dumps(data)
             return client.post(path, body, content_type="application/json", **self.headers)
+
+        def patch(self, path, data=None, raw=None):
+            import json
+
+            body = raw if raw is not None else json.dumps(data)
+            return client.patch(path, body, content_type="application/json", **self.headers)
 
     return Caller
 

@@ -106,3 +106,60 @@ def test_no_chart_answer_names_another_member(group_world, clinician, make_token
                 assert OWN_WORDS[other.chart_number] not in text, (chart.chart_number, suffix)
             for word in SHARED_WORDS:
                 assert word not in text, (chart.chart_number, suffix, word)
+
+
+# Writes: a member's own part is written only by someone who may read that member's chart, and
+# the answer to a write follows the same rule as the reads.
+
+
+def test_a_facilitator_records_attendance_without_seeing_or_losing_an_own_part(
+    cole_facilitates, colleague, make_token, api
+):
+    from waypoint.groups.models import Attendance
+
+    world = cole_facilitates
+    unreadable = world["members"][1]  # G-702: Cole is not on the care team
+    url = f"/api/v1/groups/{world['group'].pk}/sessions/{world['session'].pk}"
+    caller = api(make_token(colleague, scope="read-write"))
+    response = caller.patch(
+        url, {"attendance": [{"client_id": unreadable.pk, "status": "present"}]}
+    )
+    assert response.status_code == 200, response.content
+    rows = {row["chart_number"]: row["member_note"] for row in response.json()["attendance"]}
+    assert rows["G-702"] is None and rows["G-701"].endswith("periwinkle plan.")
+    text = response.content.decode()
+    for number, word in OWN_WORDS.items():
+        assert (word in text) == (number == "G-701"), number
+    kept = Attendance.objects.get(session=world["session"], client=unreadable)
+    assert kept.member_note == "Own part: spoke about the gooseberry plan."
+
+    written = caller.patch(
+        url,
+        {"attendance": [{"client_id": unreadable.pk, "status": "present", "member_note": ""}]},
+    )
+    assert written.status_code == 403
+    assert set(written.json()["fields"]) == {"attendance.0.member_note"}
+    assert "gooseberry" not in written.content.decode()
+    kept.refresh_from_db()
+    assert kept.member_note == "Own part: spoke about the gooseberry plan."
+
+
+def test_a_new_session_refuses_an_own_part_one_may_not_read(
+    cole_facilitates, colleague, make_token, api
+):
+    from waypoint.groups.models import GroupSession
+
+    world = cole_facilitates
+    response = api(make_token(colleague, scope="read-write")).post(
+        f"/api/v1/groups/{world['group'].pk}/sessions",
+        {
+            "held_on": "2026-03-10",
+            "attendance": [
+                {"client_id": world["members"][0].pk, "status": "present", "member_note": "Ok."},
+                {"client_id": world["members"][2].pk, "status": "present", "member_note": "Hm."},
+            ],
+        },
+    )
+    assert response.status_code == 403
+    assert set(response.json()["fields"]) == {"attendance.1.member_note"}
+    assert GroupSession.objects.filter(group=world["group"]).count() == 1

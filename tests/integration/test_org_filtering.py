@@ -287,6 +287,79 @@ def test_every_clinical_query_is_scoped_to_the_organization(db):
         capture("api clients" + path, lambda path=path: api.get("/api/v1/clients" + path))
     capture("api alerts", lambda: api.get("/api/v1/alerts"))
 
+    # The API's writes on appointments and groups (tests/api/test_writes.py) read as the web's.
+    import datetime
+    import json
+
+    from waypoint.groups.models import Membership, TherapyGroup
+
+    raw = api_actions.create_token(clinician, by=clinician, name="w", scope="read-write", days=1)[1]
+    writer = Browser(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    def send(method, path, body):
+        call = getattr(writer, method)
+        return call("/api/v1" + path, json.dumps(body), content_type="application/json")
+
+    soon = (org.today() + datetime.timedelta(days=9)).isoformat()
+    booked = capture(
+        "api appointment POST",
+        lambda: send(
+            "post", f"/clients/{chart.pk}/appointments", {"start_date": soon, "start_time": "09:15"}
+        ),
+    )
+    assert booked.status_code == 201, booked.content
+    changed = capture(
+        "api appointment PATCH",
+        lambda: send("patch", f"/appointments/{booked.json()['id']}", {"start_time": "11:00"}),
+    )
+    assert changed.status_code == 200, changed.content
+    group = TherapyGroup.objects.filter(facilitators=clinician).first()
+    on_roster = Membership.objects.filter(group=group).current().values("client_id")
+    newcomer = next(
+        c for c in demo.clients if c.primary_clinician_id == clinician.pk and c.pk not in
+        {row["client_id"] for row in on_roster}
+    )  # fmt: skip
+    joined = capture(
+        "api group member POST",
+        lambda: send(
+            "post", f"/groups/{group.pk}/members", {"client_id": newcomer.pk, "joined_on": today}
+        ),
+    )
+    assert joined.status_code == 201, joined.content
+    session = capture(
+        "api group session POST",
+        lambda: send(
+            "post",
+            f"/groups/{group.pk}/sessions",
+            {
+                "held_on": soon,
+                "shared_note": "Planning ahead.",
+                "attendance": [
+                    {"client_id": newcomer.pk, "status": "present", "member_note": "Ok"}
+                ],
+            },
+        ),
+    )
+    assert session.status_code == 201, session.content
+    recorded = capture(
+        "api group session PATCH",
+        lambda: send(
+            "patch",
+            f"/groups/{group.pk}/sessions/{session.json()['id']}",
+            {"attendance": [{"client_id": newcomer.pk, "status": "absent", "member_note": ""}]},
+        ),
+    )
+    assert recorded.status_code == 200, recorded.content
+    left = capture(
+        "api group member end POST",
+        lambda: send(
+            "post",
+            f"/groups/{group.pk}/members/{joined.json()['membership_id']}/end",
+            {"left_on": soon},
+        ),
+    )
+    assert left.status_code == 200, left.content
+
     portal = _signed_in(demo.client_user)
     for name in ["portal-home", "diary-checkin", "diary-week"]:
         assert capture(name, lambda name=name: portal.get(reverse(name))).status_code == 200

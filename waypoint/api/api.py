@@ -15,7 +15,14 @@ from ninja.pagination import paginate
 
 from waypoint.api import clinical, schemas
 from waypoint.api.auth import BearerToken, ReadOnlyToken, TokenRateThrottle, require_write
-from waypoint.api.params import BadParameter, DateRange, Page, UnknownParameters, known_query
+from waypoint.api.params import (
+    BadParameter,
+    DateRange,
+    Page,
+    Refused,
+    UnknownParameters,
+    known_query,
+)
 from waypoint.api.schemas import ERRORS
 from waypoint.clients.access import clients_visible_to, get_client_for_user
 from waypoint.clients.models import Alert
@@ -127,6 +134,13 @@ def unknown_parameters(request, exc):
 def bad_parameter(request, exc):
     return api.create_response(
         request, {"error": exc.message, "fields": {exc.name: [exc.message]}}, status=400
+    )
+
+
+@api.exception_handler(Refused)
+def refused(request, exc):
+    return api.create_response(
+        request, {"error": exc.message, "fields": exc.fields}, status=exc.status
     )
 
 

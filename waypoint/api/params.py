@@ -57,6 +57,34 @@ class BadParameter(Exception):
         self.message = message
 
 
+class Refused(Exception):
+    """A write refused by a form or an action's rule: answered as `status` with the API's JSON
+    error naming the fields. Raised (not returned) so that a transaction around the write rolls
+    back whatever it had done."""
+
+    def __init__(self, message: str = "", fields: dict[str, list[str]] | None = None, status=400):
+        self.fields = fields or {}
+        self.message = message or f"Check these fields: {', '.join(sorted(self.fields))}."
+        self.status = status
+        super().__init__(self.message)
+
+    @classmethod
+    def by_form(cls, form, rename: dict[str, str] | None = None) -> "Refused":
+        """The form's errors, under the API's names for its fields (`clinician` →
+        `clinician_id`)."""
+        rename = rename or {}
+        fields = {
+            rename.get(name, name): list(errors)
+            for name, errors in form.errors.items()
+            if name != "__all__"
+        }
+        return cls(" ".join(form.errors.get("__all__", [])), fields)
+
+    @classmethod
+    def on(cls, field: str, message: str, status=400) -> "Refused":
+        return cls(message, {field: [message]}, status)
+
+
 def known_query(*names):
     """Refuse query parameters the operation does not have (a typo such as `?sinse=` would
     otherwise silently return everything)."""

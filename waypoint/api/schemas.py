@@ -2,9 +2,14 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+
+from waypoint.api.params import iso_day
+from waypoint.appointments.models import DURATION_CHOICES, AppointmentKind, AppointmentStatus
+from waypoint.groups.models import AttendanceStatus
 
 
 class Error(Schema):
@@ -420,3 +425,107 @@ class SafetyPlanOut(Schema):
     @staticmethod
     def resolve_current(obj):
         return obj.current_version()
+
+
+# Writes for appointments and groups: the web forms' fields, validated by those forms. -------
+
+HH_MM = r"^\d{2}:\d{2}$"
+# A row id in a body: the databases' ids are 64-bit, and a larger number must be a 400, not a
+# failed query.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+DURATIONS = ", ".join(str(minutes) for minutes, _ in DURATION_CHOICES)
+
+
+class AppointmentIn(Schema):
+    """Book an appointment, or record a drop-in after it happened, with the web form's rules:
+    a booked appointment starts in the future, a drop-in started in the past (and was attended).
+    The date and time are the clinic's, in its time zone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AppointmentKind = Field(AppointmentKind.INDIVIDUAL, description="individual or drop_in")
+    clinician_id: Id | None = Field(
+        None,
+        description="active staff of the clinic; default: the chart's primary clinician, or you",
+    )
+    start_date: datetime.date = Field(description="YYYY-MM-DD, in the clinic's time zone")
+    start_time: str = Field(pattern=HH_MM, description="HH:MM, in the clinic's time zone")
+    duration_minutes: int = Field(50, description=f"one of {DURATIONS}")
+    note: str = Field("", description="encrypted; never sent back, in reminders or in feeds")
+
+    _iso = field_validator("start_date", mode="before")(iso_day)
+
+
+class AppointmentChange(Schema):
+    """Change an appointment as its web edit page does: only the fields sent change. `status`
+    records what happened (attended and did not attend once the start time has passed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    clinician_id: Id | None = None
+    start_date: datetime.date | None = Field(None, description="YYYY-MM-DD, clinic's time zone")
+    start_time: str | None = Field(None, pattern=HH_MM, description="HH:MM, clinic's time zone")
+    duration_minutes: int | None = Field(None, description=f"one of {DURATIONS}")
+    status: AppointmentStatus | None = None
+    note: str | None = Field(None, description="encrypted; never sent back")
+
+    _iso = field_validator("start_date", mode="before")(iso_day)
+
+
+class MemberIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: Id = Field(description="a chart you may open, not on the roster now")
+    joined_on: datetime.date
+
+    _iso = field_validator("joined_on", mode="before")(iso_day)
+
+
+class MemberEndIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    left_on: datetime.date = Field(description="on or after the day they joined")
+
+    _iso = field_validator("left_on", mode="before")(iso_day)
+
+
+class AttendanceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: Id = Field(
+        description="a chart on the roster that day, one already recorded, or (as a drop-in) "
+        "a chart you may open"
+    )
+    status: AttendanceStatus | None = Field(
+        description="present or absent for the roster; drop_in for anyone else; null removes "
+        "the row (a drop-in who did not come after all)"
+    )
+    member_note: str | None = Field(
+        None,
+        description="this member's own part of the group note, filed to their chart; left out "
+        "or null keeps it as it is. Only for a chart you may read.",
+    )
+
+
+class GroupSessionIn(Schema):
+    """A new session; with `shared_note` or `attendance`, recorded at once (all or nothing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    held_on: datetime.date = Field(description="one session per group per day")
+    topic: str = ""
+    shared_note: str = Field("", description="about the group as a whole; filed to no chart")
+    attendance: list[AttendanceIn] = Field(default_factory=list)
+
+    _iso = field_validator("held_on", mode="before")(iso_day)
+
+
+class GroupSessionChange(Schema):
+    """Record a session, as its web page: only the fields sent change, and only the charts
+    listed in `attendance`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str | None = None
+    shared_note: str | None = Field(None, description="about the group as a whole")
+    attendance: list[AttendanceIn] = Field(default_factory=list)

@@ -58,7 +58,15 @@ class AppointmentForm(forms.Form):
         data = super().clean()
         day, time = data.get("start_date"), data.get("start_time")
         if day and time:
-            data["starts_at"] = datetime.datetime.combine(day, time, self.organization.zone)
+            starts_at = datetime.datetime.combine(day, time, self.organization.zone)
+            try:
+                # Stored in UTC: at the ends of the calendar (year 1, year 9999) the moment has
+                # no UTC date, and saving it would fail.
+                starts_at.astimezone(datetime.UTC)
+            except OverflowError:
+                self.add_error("start_date", "Enter a date between the years 2 and 9998.")
+            else:
+                data["starts_at"] = starts_at
         return data
 
 

@@ -31,6 +31,30 @@ FEED_PAST_DAYS = 30
 FEED_FUTURE_DAYS = 180
 
 
+def get_appointment_for_user(user, pk, *, write=False, page: str = "appointment"):
+    """The appointment and its chart's `ChartAccess`, if `user` may open the chart (change it,
+    with write=True), through `get_client_for_user` (which audits the access). An appointment
+    on a chart they cannot open is 404, as the chart is; one they may read but not change is
+    403 to a write."""
+    appointment = (
+        Appointment.objects.select_related("clinician")
+        .filter(pk=pk, client__organization_id=user.organization_id)
+        .first()
+    )
+    if appointment is None:
+        record(
+            by=user,
+            action=AuditAction.DENIED,
+            object_type="appointments.appointment",
+            object_id=str(pk)[:64],
+            detail={"page": page},
+        )
+        raise Http404("No such appointment")
+    access = get_client_for_user(user, appointment.client_id, write=write, page=page)
+    appointment.client = access.client
+    return appointment, access
+
+
 def _apply_error(form, exc: AppointmentError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc))

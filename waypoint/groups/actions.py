@@ -28,7 +28,14 @@ from waypoint.groups.models import (
 
 
 class GroupError(ValueError):
-    """A request that does not fit the group's rules (message for the user)."""
+    """A request that does not fit the group's rules (message for the user). At a session,
+    `client_id` and `field` ("client_id", "status" or "member_note") say which row and which
+    part of it broke the rule, so the API can name the field."""
+
+    def __init__(self, message: str, *, client_id: int | None = None, field: str | None = None):
+        super().__init__(message)
+        self.client_id = client_id
+        self.field = field
 
 
 @transaction.atomic
@@ -141,18 +148,36 @@ def record_session(
     for client_id, (status, note) in rows.items():
         client = charts.get(client_id)
         if client is None:
-            raise GroupError("Only your organization's charts can attend its groups.")
+            raise GroupError(
+                "Only your organization's charts can attend its groups.",
+                client_id=client_id,
+                field="client_id",
+            )
         note = (note or "").strip()
         if status and status not in AttendanceStatus.values:
-            raise GroupError("Choose present, drop-in or absent.")
+            raise GroupError(
+                "Choose present, drop-in or absent.", client_id=client_id, field="status"
+            )
         if status == AttendanceStatus.DROP_IN and client_id in on_roster:
-            raise GroupError("A member on the roster is present or absent, not a drop-in.")
+            raise GroupError(
+                "A member on the roster is present or absent, not a drop-in.",
+                client_id=client_id,
+                field="status",
+            )
         if status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT) and (
             client_id not in on_roster
         ):
-            raise GroupError("Someone not on the roster that day can only come as a drop-in.")
+            raise GroupError(
+                "Someone not on the roster that day can only come as a drop-in.",
+                client_id=client_id,
+                field="status",
+            )
         if status == AttendanceStatus.ABSENT and note:
-            raise GroupError("A member who was absent has no note for this session.")
+            raise GroupError(
+                "A member who was absent has no note for this session.",
+                client_id=client_id,
+                field="member_note",
+            )
         row = existing.get(client_id)
         if not status:
             if row is not None:

@@ -187,7 +187,9 @@ def group_edit(request, therapygroup_pk):
     )
 
 
-def _addable_charts(user, group):
+def addable_charts(user, group):
+    """Charts `user` may add to the roster (the web page's and the API's choice): those they
+    may open, not on it now."""
     current = Membership.objects.filter(group=group).current().values("client_id")
     return clients_visible_to(user).exclude(pk__in=current).order_by("chart_number")
 
@@ -198,7 +200,7 @@ def group_members(request, therapygroup_pk):
     group = get_group_for_user(request.user, therapygroup_pk)
     form = AddMemberForm(
         request.POST if request.method == "POST" else None,
-        charts=_addable_charts(request.user, group),
+        charts=addable_charts(request.user, group),
         initial={"joined_on": group.organization.today()},
     )
     if request.method == "POST" and form.is_valid():
