@@ -279,3 +279,25 @@ def test_a_stalled_record_export_is_retried_for_the_client(
     )
     job.refresh_from_db()  # the stalled one is given up, so only one of them can finish
     assert (job.status, job.error) == (ExportStatus.FAILED, export_models.STALLED)
+
+
+def test_the_failure_is_told_in_the_clients_language(login, client_user, client_chart):
+    job = ExportJob.objects.create(
+        organization=client_user.organization,
+        requested_by=client_user,
+        client=client_chart,
+        kind=ExportKind.RECORD_PDF,
+        status=ExportStatus.FAILED,
+        error=export_models.BUILD_FAILED,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(hours=20),
+    )
+    body = (
+        login(client_user)
+        .get(reverse("reports-export", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="es")
+        .content.decode()
+    )
+    assert "No se pudo preparar" in body
+    assert "Algo salió mal al preparar este archivo." in body
+    assert "Intentar de nuevo</button>" in body
+    assert "Something went wrong" not in body and "Try again" not in body
