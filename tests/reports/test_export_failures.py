@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.cli import python_in
 from waypoint.audit.models import AuditAction, AuditEvent
 from waypoint.reports import actions, exports, tasks
 from waypoint.reports import models as export_models
@@ -77,6 +78,28 @@ def test_the_stall_timeout_is_a_setting(admin):
     assert actions.fail_stalled_exports() == 1
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "ok"),
+    [
+        ({"EXPORT_STALL_MINUTES": "2", "EXPORT_QUEUE_MINUTES": "30"}, True),
+        ({"EXPORT_STALL_MINUTES": "0"}, False),
+        ({"EXPORT_STALL_MINUTES": "10", "EXPORT_QUEUE_MINUTES": "5"}, False),
+    ],
+)
+def test_the_export_timeouts_are_read_and_checked(tmp_path, env, ok):
+    probe = "import waypoint.settings as s; print(s.EXPORT_STALL_MINUTES, s.EXPORT_QUEUE_MINUTES)"
+    result = python_in(probe, var_dir=tmp_path, env=env)
+    if ok:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["2", "30"]
+    else:
+        assert result.returncode != 0
+        assert "EXPORT_STALL_MINUTES must be at least 1 and at most EXPORT_QUEUE_MINUTES" in (
+            result.stderr
+        )
 
 
 def test_a_job_given_up_meanwhile_keeps_its_failure(admin, monkeypatch):

@@ -150,11 +150,6 @@ class ExportJob(models.Model):
     def audit_label(self) -> str:
         return f"Export #{self.pk} ({self.kind})"
 
-    @property
-    def is_record(self) -> bool:
-        """A copy of the client's own record (asked for in the portal)."""
-        return self.kind in RECORD_KINDS
-
     def is_downloadable(self, now=None) -> bool:
         return (
             self.status == ExportStatus.DONE
