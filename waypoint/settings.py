@@ -352,6 +352,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work (docs/architecture.md): tasks are rows in the database, run by `waypoint worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Export jobs (docs/outcomes.md#exports-on-the-worker): a running export with no sign of life
+# from the worker for EXPORT_STALL_MINUTES is marked "Could not be made" (and a queued one the
+# worker has not started by then says so on its page); a queued one not started after
+# EXPORT_QUEUE_MINUTES is given up.
+EXPORT_STALL_MINUTES = env.int("EXPORT_STALL_MINUTES", default=5)
+EXPORT_QUEUE_MINUTES = env.int("EXPORT_QUEUE_MINUTES", default=60)
+if not 1 <= EXPORT_STALL_MINUTES <= EXPORT_QUEUE_MINUTES:
+    raise ImproperlyConfigured(
+        "EXPORT_STALL_MINUTES must be at least 1 and at most EXPORT_QUEUE_MINUTES "
+        f"(got {EXPORT_STALL_MINUTES} and {EXPORT_QUEUE_MINUTES})"
+    )
 
 # English and Spanish for the public pages and the client portal (staff pages stay English).
 # Translations: waypoint/locale/<lang>/LC_MESSAGES/django.po, compiled by `make install`.

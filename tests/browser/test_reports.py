@@ -72,3 +72,43 @@ def test_the_progress_bar_refreshes_until_the_file_is_ready(page, admin):
     )
     expect(page.get_by_role("link", name="Download program-outcomes.pdf")).to_be_visible()
     expect(page.locator("progress")).to_have_count(0)
+
+
+def test_a_stopped_export_says_so_and_is_tried_again_on_a_phone(phone, client_user, client_chart):
+    """The worker died mid-job: the page says so in plain words and "Try again" makes the file."""
+    now = timezone.now()
+    job = ExportJob.objects.create(
+        organization=client_user.organization,
+        requested_by=client_user,
+        client=client_chart,
+        kind="record_pdf",
+        status=ExportStatus.RUNNING,
+        progress=60,
+        created_at=now - datetime.timedelta(minutes=30),
+        heartbeat_at=now - datetime.timedelta(minutes=20),
+        expires_at=now + datetime.timedelta(hours=20),
+    )
+    sign_in(phone, "robin@client.test")
+    phone.goto(f"/exports/{job.pk}/")
+    expect(phone.get_by_text("Could not be made")).to_be_visible()
+    expect(phone.get_by_text("the background worker was interrupted")).to_be_visible()
+    expect(phone.locator("progress")).to_have_count(0)
+    axe_check(phone)
+    phone.screenshot(path=f"{SHOTS}/export-failed-360.png", full_page=True)
+    phone.get_by_role("button", name="Try again").click()
+    expect(phone.get_by_role("link", name="Download my-record-")).to_be_visible()
+    assert ExportJob.objects.count() == 2
+
+
+def test_client_gets_everything_in_one_zip(page, client_user):
+    sign_in(page, "robin@client.test")
+    page.goto("/portal/privacy/")
+    axe_check(page)
+    page.screenshot(path=f"{SHOTS}/privacy-downloads-1280.png", full_page=True)
+    page.get_by_role("button", name="Everything in one file (ZIP)").click()
+    expect(
+        page.get_by_role("heading", name="Your record, everything in one file (ZIP)")
+    ).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download my-record-").click()
+    assert download.value.suggested_filename.endswith(".zip")

@@ -221,18 +221,37 @@ def test_fhir_download_validates_as_r4b_bundle(
     assert encounter.class_fhir.code == "VR"
 
 
-def test_pdf_download(login, client_user):
-    response = _download(login(client_user), "pdf")
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+def test_the_old_pdf_link_sends_the_person_to_the_background_export(login, client_user):
+    """A bookmark to the in-request PDF: no PDF made in the request, nothing queued by a GET."""
+    from waypoint.reports.models import ExportJob
+
+    web = login(client_user)
+    response = web.get(reverse("privacy-portal-download", args=["pdf"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("privacy-portal") + "#h-download"
+    assert "pdf" not in response.get("Content-Type", "")
+    assert "Content-Disposition" not in response
+    assert not ExportJob.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+    page = web.get(response["Location"]).content.decode()
+    assert "The readable copy (PDF) is now prepared in the background." in page
+    assert f'action="{reverse("reports-portal-record-pdf")}"' in page
+
+
+def test_the_old_pdf_link_is_for_clients_only(login, client, clinician):
+    url = reverse("privacy-portal-download", args=["pdf"])
+    assert client.get(url).status_code == 302 and client.get(url)["Location"].startswith(
+        reverse("login")
+    )
+    assert login(clinician).get(url).status_code == 403
 
 
 def test_downloads_are_audited_as_export_not_disclosure(login, client_user, client_chart):
     web = login(client_user)
-    for fmt in ("pdf", "json", "fhir"):
+    for fmt in ("json", "fhir"):
         _download(web, fmt)
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, client_id=client_chart.pk)
-    assert sorted(e.detail["format"] for e in exports) == ["fhir", "json", "pdf"]
+    assert sorted(e.detail["format"] for e in exports) == ["fhir", "json"]
     assert all(e.actor_id == client_user.pk for e in exports)
     assert not AuditEvent.objects.filter(action=AuditAction.DISCLOSE).exists()
     assert not Disclosure.objects.exists()

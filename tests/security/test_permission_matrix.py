@@ -167,6 +167,15 @@ PAGES = {
     "progress report pdf": ("get", "reports-progress-pdf", ("chart",), None, 200),
     "portal progress report": ("get", "reports-portal-progress", (), None, 200),
     "portal record pdf": ("post", "reports-portal-record-pdf", (), {}, 302),
+    "portal record zip": ("post", "reports-portal-record-zip", (), {}, 302),
+    # The old in-request PDF link: to the privacy page, where the PDF is made on the worker.
+    "old portal record pdf link": (
+        "get",
+        "privacy-portal-download",
+        ("pdf",),
+        None,
+        "/portal/privacy/#h-download",
+    ),
     "program report": ("get", "reports-program", (), None, 200),
     "program report pdf": (
         "post",
@@ -178,6 +187,7 @@ PAGES = {
     "export job": ("get", "reports-export", ("export",), None, 200),
     "export status": ("get", "reports-export-status", ("export",), None, 200),
     "export download": ("get", "reports-export-download", ("export",), None, 200),
+    "export retry": ("post", "reports-export-retry", ("failed_export",), {}, 302),
     "ask a question": ("get", "questions-ask", (), None, 200),
     "questions and answers": ("get", "questions-list", (), None, 200),
     "answered question": ("get", "questions-detail", ("question_published",), None, 200),
@@ -296,11 +306,14 @@ MATRIX = {
     "progress report pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "portal progress report": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
     "portal record pdf": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal record zip": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "old portal record pdf link": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
     "program report": [LOGIN, OK, OK, OK, 403, 403, 403, 403, 403, OK],
     "program report pdf": [LOGIN, OK, OK, OK, 403, 403, 403, 403, 403, OK],
     "export job": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
     "export status": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
     "export download": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
+    "export retry": [LOGIN, OK, 404, 404, 404, 404, 404, 404, 404, 404],
     # Public questions: anyone asks and reads; the staff of the organization that runs the
     # public site answer (like library editing); another organization's staff and clients never.
     "ask a question": [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
@@ -395,6 +408,8 @@ def world(
             "substance": "alcohol",
             **library,
             "export": export.pk,
+            "failed_export": _failed_export(admin).pk,
+            "pdf": "pdf",
             **questions,
         },
         "chart_url": client_chart.get_absolute_url(),
@@ -427,6 +442,23 @@ def _export(admin):
         content=base64.b64encode(b"%PDF-1.7 matrix").decode(),
         content_type="application/pdf",
         filename="program-outcomes.pdf",
+        finished_at=now,
+        expires_at=now + datetime.timedelta(hours=1),
+    )
+
+
+def _failed_export(admin):
+    """A program-report export of Ada's that could not be made (for "Try again")."""
+    from waypoint.reports.models import STALLED, ExportJob, ExportStatus
+
+    now = timezone.now()
+    return ExportJob.objects.create(
+        organization=admin.organization,
+        requested_by=admin,
+        kind="program_pdf",
+        params={"first": "2026-06-01", "last": "2026-06-30"},
+        status=ExportStatus.FAILED,
+        error=STALLED,
         finished_at=now,
         expires_at=now + datetime.timedelta(hours=1),
     )

@@ -6,12 +6,12 @@ EXPORT, not as disclosures.
 """
 
 import itertools
-import json
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,7 +25,6 @@ from waypoint.clients.access import portal_client_for_user
 from waypoint.lib.downloads import attachment
 from waypoint.privacy import actions, notice, records
 from waypoint.privacy.actions import PrivacyRefused
-from waypoint.privacy.documents import client_copy_context, render_document_pdf
 from waypoint.privacy.forms import PeriodForm, PortalRevokeForm, SignConsentForm
 from waypoint.privacy.models import (
     Consent,
@@ -34,7 +33,7 @@ from waypoint.privacy.models import (
     RevocationMethod,
 )
 
-DOWNLOAD_FORMATS = ("pdf", "json", "fhir")
+DOWNLOAD_FORMATS = ("json", "fhir")
 
 
 def _statements() -> dict:
@@ -165,7 +164,21 @@ def accounting(request):
 @require_GET
 @client_required
 def download(request, fmt):
-    """The client's own record as PDF, JSON or a FHIR R4B Bundle."""
+    """The client's own record as JSON or a FHIR R4B Bundle (small: made in the request).
+
+    The readable PDF is made only on the worker (`reports-portal-record-pdf`, a POST from the
+    privacy page): an old link or bookmark to `record/pdf/` is sent to that page with a word on
+    where the PDF went, and nothing is rendered or queued by the GET.
+    """
+    if fmt == "pdf":
+        messages.info(
+            request,
+            gettext(
+                "The readable copy (PDF) is now prepared in the background. Choose “Readable "
+                "copy (PDF)” below: a page shows its progress and offers the file when it is ready."
+            ),
+        )
+        return redirect(reverse("privacy-portal") + "#h-download")
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404("No such format")
     client = portal_client_for_user(request.user, page="download record")
@@ -173,17 +186,12 @@ def download(request, fmt):
     # with the browser's language).
     with translation.override("en"):
         parts = records.build_parts(client)
-        now = timezone.now()
-        stamp = client.organization.local_date(now).isoformat()
-        if fmt == "pdf":
-            body = render_document_pdf(client_copy_context(client, parts, generated_at=now))
-            content_type, filename = "application/pdf", f"my-record-{stamp}.pdf"
-        elif fmt == "json":
-            body = json.dumps(records.record_json(client, parts), indent=2, ensure_ascii=False)
+        stamp = client.organization.local_date(timezone.now()).isoformat()
+        if fmt == "json":
+            body = records.record_json_text(client, parts)
             content_type, filename = "application/json; charset=utf-8", f"my-record-{stamp}.json"
         else:
-            bundle = records.record_fhir_bundle(client, parts)
-            body = bundle.model_dump_json(indent=2, exclude_none=True)
+            body = records.record_fhir_text(client, parts)
             content_type = "application/fhir+json; charset=utf-8"
             filename = f"my-record-fhir-{stamp}.json"
     record(

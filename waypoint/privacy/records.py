@@ -468,6 +468,16 @@ def record_fhir_bundle(client, parts: list[RecordPart]) -> Bundle:
     )
 
 
+def record_json_text(client, parts: list[RecordPart]) -> str:
+    """The JSON download's text (the portal's "Machine-readable copy" and the ZIP's file)."""
+    return json.dumps(record_json(client, parts), indent=2, ensure_ascii=False)
+
+
+def record_fhir_text(client, parts: list[RecordPart]) -> str:
+    """The FHIR download's text (the portal's "Health-data standard copy" and the ZIP's file)."""
+    return record_fhir_bundle(client, parts).model_dump_json(indent=2, exclude_none=True)
+
+
 def snapshot(client, parts: list[RecordPart], kinds) -> str:
     """JSON kept with a disclosure: exactly what it released, to re-render it later."""
     present = {part.kind for part in parts}

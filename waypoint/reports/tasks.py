@@ -25,3 +25,11 @@ def purge_expired_exports() -> int:
     from waypoint.reports import actions
 
     return actions.purge_expired_exports()
+
+
+@task()
+def fail_stalled_exports() -> int:
+    """Mark exports that will never finish as failed (PERIODIC_TASKS, every minute)."""
+    from waypoint.reports import actions
+
+    return actions.fail_stalled_exports()

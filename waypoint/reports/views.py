@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
 from waypoint.accounts.decorators import client_required, permission_required, staff_required
@@ -20,7 +21,7 @@ from waypoint.lib.dbrouter import reads_from_replica
 from waypoint.lib.downloads import attachment
 from waypoint.reports import actions
 from waypoint.reports.forms import PeriodForm
-from waypoint.reports.models import ExportJob, ExportKind
+from waypoint.reports.models import RECORD_KINDS, ExportJob, ExportKind
 from waypoint.reports.program import PAIRS, csv_rows, program_report
 from waypoint.reports.progress import CLIENT, CLINICIAN
 
@@ -48,13 +49,26 @@ def portal_progress_pdf(request):
     return _pdf(body, f"my-progress-{client.organization.today().isoformat()}.pdf")
 
 
+def _portal_record(request, kind, params=None):
+    client = portal_client_for_user(request.user, page="download record")
+    return redirect(actions.request_export(kind, by=request.user, client=client, params=params))
+
+
 @require_POST
 @client_required
 def portal_record_pdf(request):
     """The client's whole record as a PDF, made on the worker (large charts take a while)."""
-    client = portal_client_for_user(request.user, page="download record")
-    job = actions.request_export(ExportKind.RECORD_PDF, by=request.user, client=client)
-    return redirect(job)
+    return _portal_record(request, ExportKind.RECORD_PDF)
+
+
+@require_POST
+@client_required
+def portal_record_zip(request):
+    """Everything in one file: the record's PDF, JSON and FHIR copies and a README, as a ZIP."""
+    # The README inside is written in the language the person reads the portal in.
+    return _portal_record(
+        request, ExportKind.RECORD_ZIP, params={"language": translation.get_language()}
+    )
 
 
 @reads_from_replica
@@ -113,12 +127,17 @@ def program_pdf(request):
 
 
 def _own_job(request, job_pk) -> ExportJob:
+    """The job, for the person who asked for it and still has the right to that kind of export.
+
+    The right is the first request's, checked again on every look (a permission or a chart may
+    have been taken away since): the program report needs VIEW_PROGRAM_REPORTS, a record export
+    the chart's own portal account.
+    """
     job = get_object_or_404(ExportJob.objects.for_user(request.user), pk=job_pk)
-    # The right to the file is checked again: a permission or a chart may have been taken away.
     if job.kind == ExportKind.PROGRAM_PDF and not request.user.can(Permission.VIEW_PROGRAM_REPORTS):
         raise Http404("No such export")
     if (
-        job.kind == ExportKind.RECORD_PDF
+        job.kind in RECORD_KINDS
         and portal_client_for_user(request.user, page="export").pk != job.client_id
     ):
         raise Http404("No such export")
@@ -138,6 +157,16 @@ def export_status(request, job_pk):
     """The progress fragment that the export page polls with htmx until the file is ready."""
     job = _own_job(request, job_pk)
     return TemplateResponse(request, "reports/_export_status.html", {"job": job})
+
+
+@require_POST
+@login_required
+def export_retry(request, job_pk):
+    """ "Try again" on a failed (or expired) export: a new job of the same kind and period."""
+    job = _own_job(request, job_pk)
+    if not job.can_retry():  # still running, or the file is waiting: nothing to ask again
+        return redirect(job)
+    return redirect(actions.retry_export(job, by=request.user))
 
 
 @require_GET

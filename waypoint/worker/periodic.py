@@ -22,6 +22,7 @@ PERIODIC_TASKS: list[tuple[str, datetime.timedelta]] = [
     ("waypoint.measures.tasks.create_due_items", datetime.timedelta(hours=1)),
     ("waypoint.appointments.tasks.send_due_reminders", datetime.timedelta(minutes=15)),
     ("waypoint.reports.tasks.purge_expired_exports", datetime.timedelta(minutes=15)),
+    ("waypoint.reports.tasks.fail_stalled_exports", datetime.timedelta(minutes=1)),
 ]
 
 
