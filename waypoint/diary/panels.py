@@ -11,6 +11,7 @@ from waypoint.diary.outcomes import outcomes_from_sums, who_level_change, who_ri
 from waypoint.diary.reports import compare_windows, week_starts, weekly_sums_for
 from waypoint.goals.models import Substance
 from waypoint.lib import units
+from waypoint.lib.idlists import IdIn
 
 WINDOWS = (30, 90)
 SPARK_WEEKS = 12
@@ -184,7 +185,7 @@ def annotate_outcomes(clients: list, user) -> None:
     index = {key: n for n, start in enumerate(starts) for key in (start, start.isoformat())}
     sql, params = (
         WeekRollup.objects.filter(
-            client_id__in=[c.pk for c in clients],
+            IdIn("client_id", [c.pk for c in clients]),
             week_start__gte=starts[0],
             week_start__lte=starts[-1],
         )
