@@ -17,6 +17,7 @@ def annotate_alerts(clients: list, user) -> None:
         Alert.objects.open()
         .filter(IdIn("client_id", [c.pk for c in clients]))
         .order_by("raised_at")
+        .only("id", "client_id", "kind", "severity", "title", "raised_at")  # not the detail
     ):
         by_client[alert.client_id].append(alert)
     for client in clients:
