@@ -8,7 +8,7 @@ A child process with its own throw-away SQLite database (the default engine):
    primary clinician is one staff member; one of them has a portal login.
 3. With Django's test Client (the whole middleware stack, in process, so the time is the server's):
    - the clinician's caseload page against a bare view that renders a template of the same size
-     (the caseload's own HTML, verbatim) through the same middleware: `caseload-page: 59.3x bare`;
+     (the caseload's own HTML, verbatim) through the same middleware: `caseload-page: 7.2x bare`;
    - a portal check-in (form, entry, rollup refresh of the week and the running totals, redirect)
      against a bare view that inserts one diary row and redirects: `diary-write: 5.2x bare`.
    Each pair alternates request by request (so both see the same machine load) and takes the best

@@ -67,3 +67,16 @@ def test_rows_on_the_page_grow_but_queries_do_not(client, make_charts, clinician
     make_charts(200, clinician)
     response = client.get(reverse("caseload"))
     assert len(response.context["sections"][0]["rows"]) == 200
+
+
+def test_rows_read_only_the_fields_the_table_shows(client, make_charts, clinician):
+    """The caseload's rows leave the other encrypted fields (address, date of birth, phone, ...)
+    unread and undecrypted; the query-count tests above show no cell loads them row by row."""
+    client.force_login(clinician, backend="django.contrib.auth.backends.ModelBackend")
+    make_charts(3, clinician)
+    rows = client.get(reverse("caseload")).context["sections"][0]["rows"]
+    deferred = rows[0].get_deferred_fields()
+    for name in ("address", "date_of_birth", "phone", "email", "emergency_contact_name"):
+        assert name in deferred
+    assert not {"legal_name", "preferred_name", "pronouns", "chart_number"} & deferred
+    assert rows[0].primary_clinician.get_deferred_fields() >= {"password", "credentials"}

@@ -288,3 +288,33 @@ def test_queryset_update_with_an_expression_is_not_encrypted_as_text(distinctive
 
     Client.objects.filter(pk=distinctive_chart.pk).update(legal_name=F("preferred_name"))
     assert Client.objects.get(pk=distinctive_chart.pk).legal_name == "Zephyrine"
+
+
+def test_decrypting_once_reuses_a_token_only_inside_the_block(settings):
+    """Inside `decrypting_once()` a token already read is not decrypted again (so it reads even
+    after the keys changed); after the block, and in another thread, nothing is remembered."""
+    import threading
+
+    token = encryption.encrypt("Zephyrine once")
+    other_key = Fernet.generate_key().decode()
+    with encryption.decrypting_once():
+        assert encryption.decrypt(token) == "Zephyrine once"
+        settings.FIELD_ENCRYPTION_KEYS = [other_key]
+        assert encryption.decrypt(token) == "Zephyrine once"  # remembered, not decrypted
+        seen_elsewhere = []
+
+        def elsewhere():
+            try:
+                seen_elsewhere.append(encryption.decrypt(token))
+            except encryption.DecryptionError:
+                seen_elsewhere.append("refused")
+
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+        assert seen_elsewhere == ["refused"]  # the other thread decrypts for itself
+        stranger = Fernet(Fernet.generate_key()).encrypt(b"not ours").decode()
+        with pytest.raises(encryption.DecryptionError):
+            encryption.decrypt(stranger)  # a token of no configured key still fails
+    with pytest.raises(encryption.DecryptionError):
+        encryption.decrypt(token)  # forgotten with the block

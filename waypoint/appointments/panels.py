@@ -7,6 +7,7 @@ from django.utils.timezone import template_localtime
 
 from waypoint.appointments.models import Appointment, AppointmentStatus
 from waypoint.clients.extensions import Panel
+from waypoint.lib.idlists import IdIn
 
 PANEL_ROWS = 3
 
@@ -16,7 +17,7 @@ def annotate_next_appointment(clients: list, user) -> None:
     zone = user.organization.zone
     rows = (
         Appointment.objects.filter(
-            client__in=[c.pk for c in clients],
+            IdIn("client_id", [c.pk for c in clients]),
             status=AppointmentStatus.SCHEDULED,
             starts_at__gte=timezone.now(),
         )

@@ -5,13 +5,16 @@ from django.template.defaultfilters import date as date_filter
 from waypoint.assessment.models import DecisionalBalance, NeedsPriorities, StageOfChange
 from waypoint.clients.cells import badges, e
 from waypoint.clients.extensions import Panel
+from waypoint.lib.idlists import IdIn
 
 
 def annotate_stages(clients: list, user) -> None:
     """Current stage per substance for every row: ONE query for the whole list."""
-    current = StageOfChange.objects.filter(
-        client_id__in=[c.pk for c in clients]
-    ).latest_per_substance()
+    current = (
+        StageOfChange.objects.filter(IdIn("client_id", [c.pk for c in clients]))
+        .only("id", "client_id", "substance", "stage", "noted_on")  # not the encrypted note
+        .latest_per_substance()
+    )
     per_client: dict[int, list] = {}
     for (client_id, _), row in sorted(current.items()):
         per_client.setdefault(client_id, []).append(row)

@@ -76,21 +76,41 @@ def _clinician(person) -> str:
 
 
 def render_rows(rows, cells) -> SafeString:
-    """The `<tr>`s of a client table: the fixed cells, then one `<td>` per column renderer."""
+    """The `<tr>`s of a client table: the fixed cells, then one `<td>` per column renderer.
+
+    Cells that repeat down the list are made once per call: a status, a primary clinician (one
+    database row, whichever chart row it came with), a day of last contact."""
     url = _detail_url_maker()
+    statuses, clinicians, contacts = {}, {}, {}
     out = []
     for client in rows:
         pronouns = f' <span class="muted">({e(client.pronouns)})</span>' if client.pronouns else ""
         columns = "".join(f"<td>{render(client)}</td>" for render in cells)
+        status = statuses.get(client.status)
+        if status is None:
+            status = statuses[client.status] = (
+                f'<span class="badge status-{e(client.status)}">'
+                f"{e(client.get_status_display())}</span>"
+            )
+        person = client.primary_clinician
+        key = person.pk if person is not None and person.pk is not None else None
+        clinician = clinicians.get(key) if key is not None else None
+        if clinician is None:
+            clinician = _clinician(person)
+            if key is not None:
+                clinicians[key] = clinician
+        on = client.last_contact_on
+        contact = contacts.get(on)
+        if contact is None:
+            contact = contacts[on] = _last_contact(on)
         out.append(
             f"  <tr>\n"
             f"    <td>{e(client.chart_number)}</td>\n"
             f'    <td><a href="{url(client.pk)}">{e(client.display_name)}</a>'
             f"{pronouns}</td>\n"
-            f'    <td><span class="badge status-{e(client.status)}">'
-            f"{e(client.get_status_display())}</span></td>\n"
-            f"    <td>{_clinician(client.primary_clinician)}</td>\n"
-            f"    <td>{_last_contact(client.last_contact_on)}</td>\n"
+            f"    <td>{status}</td>\n"
+            f"    <td>{clinician}</td>\n"
+            f"    <td>{contact}</td>\n"
             f"    {columns}\n"
             f"  </tr>\n"
         )

@@ -6,7 +6,9 @@ mechanism as the other registries: docs/adr/0003-extension-registries.md):
   the page and the user, and sets attributes on them in bulk (one query, never per row); the
   cell renders one client's cell from those attributes: a dotted path to a function
   `(client) -> str` of escaped HTML (fast: the caseload has 200 rows, see clients/cells.py), or
-  a template path ending in ".html" (context: `client`).
+  a template path ending in ".html" (context: `client`). The rows carry only the chart fields in
+  `waypoint.clients.models.TABLE_FIELDS` (a cell reading another one queries per row: add it
+  there); annotators filter by the rows' ids with `waypoint.lib.idlists.IdIn`.
 - CHART_PANELS: callables `(request, access) -> Panel | None`, `access` being the request's
   `ChartAccess` (the chart and what the user may do with it: never ask again in a panel).
 - PORTAL_PANELS: callables `(request, client) -> Panel | None` (the signed-in client's own chart).

@@ -8,12 +8,16 @@ from waypoint.clients.cells import badges, e
 from waypoint.clients.extensions import Panel
 from waypoint.clients.forms import AcknowledgeAlertForm
 from waypoint.clients.models import Alert
+from waypoint.lib.idlists import IdIn
 
 
 def annotate_alerts(clients: list, user) -> None:
     by_client = defaultdict(list)
     for alert in (
-        Alert.objects.open().filter(client__in=[c.pk for c in clients]).order_by("raised_at")
+        Alert.objects.open()
+        .filter(IdIn("client_id", [c.pk for c in clients]))
+        .order_by("raised_at")
+        .only("id", "client_id", "kind", "severity", "title", "raised_at")  # not the detail
     ):
         by_client[alert.client_id].append(alert)
     for client in clients:

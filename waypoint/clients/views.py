@@ -28,17 +28,21 @@ from waypoint.clients.history import chart_changes
 from waypoint.clients.models import Alert, ChartStatus
 from waypoint.clients.panels import urgent_alert_forms
 from waypoint.lib.dbrouter import reads_from_replica
+from waypoint.lib.encryption import decrypting_once
 
 PAGE_SIZE = 50
 
 
 def _caseload_rows(queryset):
-    return queryset.with_last_contact().select_related("primary_clinician").order_by("chart_number")
+    return queryset.for_client_table()
 
 
 def _annotated(rows, user) -> list:
-    """Evaluate a section's rows and let each caseload column fetch its data in bulk."""
-    return annotate_caseload(list(rows), user)
+    """Evaluate a section's rows and let each caseload column fetch its data in bulk (a token
+    repeated on many rows, such as the primary clinician's email, is decrypted once)."""
+    with decrypting_once():
+        rows = list(rows)
+    return annotate_caseload(rows, user)
 
 
 @reads_from_replica

@@ -10,6 +10,7 @@ from waypoint.clients.extensions import Panel
 from waypoint.clinics.templatetags.dates import day
 from waypoint.goals.models import Goal
 from waypoint.goals.timeline import goal_timelines
+from waypoint.lib.idlists import IdIn
 
 REVIEW_SOON_DAYS = 14
 
@@ -42,7 +43,8 @@ def annotate_goal_reviews(clients: list, user) -> None:
     by_client = defaultdict(list)
     rows = (
         Goal.objects.current()
-        .filter(client__in=[c.pk for c in clients], review_on__isnull=False, review_on__lte=horizon)
+        .filter(IdIn("client_id", [c.pk for c in clients]))
+        .filter(review_on__isnull=False, review_on__lte=horizon)
         .order_by("review_on", "substance")
         .only("id", "client_id", "substance", "review_on")
     )

@@ -10,6 +10,8 @@ values with the first key. Exact-match search uses a keyed hash (HMAC-SHA256 wit
 import hashlib
 import hmac
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -43,13 +45,38 @@ def encrypt(plaintext: str) -> str:
     return current_fernet().encrypt(plaintext.encode("utf-8")).decode("ascii")
 
 
-def decrypt(token: str) -> str:
+# Tokens already decrypted inside a `decrypting_once()` block (None outside one).
+_decrypted: ContextVar[dict[str, str] | None] = ContextVar("decrypted", default=None)
+
+
+@contextmanager
+def decrypting_once():
+    """Within the block, a token read many times is decrypted once.
+
+    A list of 200 charts with the same primary clinician reads her encrypted email 200 times
+    (one joined row each). The plaintexts are kept in this block's memory only, as long as the
+    objects built from them, and dropped when it ends: never written anywhere, never shared with
+    another request or thread (a context variable)."""
+    reset = _decrypted.set({})
     try:
-        return current_fernet().decrypt(token.encode("ascii")).decode("utf-8")
+        yield
+    finally:
+        _decrypted.reset(reset)
+
+
+def decrypt(token: str) -> str:
+    seen = _decrypted.get()
+    if seen is not None and token in seen:
+        return seen[token]
+    try:
+        plain = current_fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, UnicodeError) as exc:
         raise DecryptionError(
             "a stored value could not be decrypted: is FIELD_ENCRYPTION_KEYS missing an old key?"
         ) from exc
+    if seen is not None:
+        seen[token] = plain
+    return plain
 
 
 def reencrypt(token: str) -> str:

@@ -9,6 +9,7 @@ from django.template.defaultfilters import date as date_filter
 from waypoint.clients.cells import badges, e
 from waypoint.clients.extensions import Panel
 from waypoint.clinics.templatetags.dates import day
+from waypoint.lib.idlists import IdIn
 from waypoint.measures.models import Administration
 
 DUE_SOON_DAYS = 7
@@ -23,7 +24,7 @@ def annotate_measures_due(clients: list, user) -> None:
     by_client = defaultdict(list)
     rows = (
         Administration.objects.open()
-        .filter(client__in=[c.pk for c in clients])
+        .filter(IdIn("client_id", [c.pk for c in clients]))
         .filter(Q(due_on__isnull=True) | Q(due_on__lte=horizon))
         .order_by("due_on", "id")
         .only("id", "client_id", "instrument_id", "due_on", "in_portal", "status")
