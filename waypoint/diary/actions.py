@@ -104,10 +104,17 @@ def add_entry(
         _require_substance(entry)
     entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
     entry.save()
-    rollups.refresh_weeks(client, [entry.day], country=country)
+    read = rollups.refresh_weeks(client, [entry.day], country=country)
     record(by=by, action=AuditAction.CREATE, obj=entry, client=client, detail={"source": source})
     # Combination and tolerance-loss alerts; the tips are for the client at the moment of logging.
-    entry.safety_tips = safety_alerts.check_entry(entry, by=by, today=client.organization.today())
+    # The refresh has just read the day's entries (this one among them, after the lock): the
+    # combination check needs no query of its own.
+    entry.safety_tips = safety_alerts.check_entry(
+        entry,
+        by=by,
+        today=client.organization.today(),
+        used_that_day=[f.substance for f in read.get(entry.day, ()) if f.kind == EntryKind.USE],
+    )
     return entry
 
 

@@ -495,16 +495,23 @@ def checkin(request):
     settings = DiarySettings.for_organization(client.organization_id)
     today = client.organization.today()
     day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
-    substances, own_count = _portal_substances(client)
+    posted = request.method == "POST"
+    # Any substance is a valid answer: the person's own order (two queries) is only needed to
+    # show the form, so a valid check-in goes to its redirect without it.
+    substances, own_count = (
+        ([(code, gettext(label)) for code, label in Substance.choices], 0)
+        if posted
+        else _portal_substances(client)
+    )
     form = CheckInForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
         today=today,
         country=settings.country,
         client=client,
         substances=substances,
         initial={"day": day},
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         entry = actions.add_entry(
             client,
             by=request.user,
@@ -524,6 +531,9 @@ def checkin(request):
         for tip in entry.safety_tips:  # kind and specific, at the moment of logging
             messages.warning(request, tip)
         return redirect(reverse("diary-week") + f"?start={entry.day.isoformat()}")
+    if posted:
+        substances, own_count = _portal_substances(client)
+        form.fields["substance"].choices = substances
     safer = client.goals.current().filter(kind="safer_use").values_list("practices", flat=True)
     my_practices = {p for practices in safer for p in practices}
     return TemplateResponse(
@@ -542,7 +552,7 @@ def checkin(request):
                 (p, gettext(label)) for p, label in SaferUsePractice.choices if p in my_practices
             ],
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )
 
 
