@@ -483,22 +483,29 @@ def _delete_weeks(model, client_id: int, starts: list[datetime.date]) -> None:
 
 
 def _running_bounds(client_id: int, first: datetime.date, last: datetime.date):
-    """(totals before `first`, totals at `last`) in one query: the newest running rows up to
-    `last`, as many as first..last can hold plus one, so the row before `first` is among them."""
+    """(totals before `first`, totals at `last`, whether any row follows `last`) in one query:
+    the newest running rows up to `last`, as many as first..last can hold plus one (so the row
+    before `first` is among them), and the first row after `last`, if any."""
     table = RunningTotal._meta.db_table
+    columns = f"CAST(day AS TEXT) AS day, {', '.join(RUNNING_COUNTERS)}, substances"
+    # Fixed names, no user input. Each half is a subquery (SQLite allows ORDER BY and LIMIT
+    # only there in a compound SELECT).
     sql = (
-        f"SELECT CAST(day AS TEXT), {', '.join(RUNNING_COUNTERS)}, substances "  # noqa: S608
-        f"FROM {table} WHERE client_id = %s AND day <= %s ORDER BY day DESC LIMIT %s"  # nosec B608
+        f"SELECT * FROM (SELECT {columns} FROM {table} "  # noqa: S608  # nosec B608
+        "WHERE client_id = %s AND day <= %s ORDER BY day DESC LIMIT %s) AS upto "
+        f"UNION ALL SELECT * FROM (SELECT {columns} FROM {table} "
+        "WHERE client_id = %s AND day > %s ORDER BY day LIMIT 1) AS after"
     )
+    end = connection.ops.adapt_datefield_value(last)
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [client_id, connection.ops.adapt_datefield_value(last), (last - first).days + 2]
-        )
-        newest = cursor.fetchall()
+        cursor.execute(sql, [client_id, end, (last - first).days + 2, client_id, end])
+        rows = cursor.fetchall()
+    last_text, first_text = last.isoformat(), first.isoformat()  # ISO dates compare as text
+    newest = sorted((row for row in rows if row[0] <= last_text), reverse=True)
+    has_later = len(newest) < len(rows)
     old_end = Running.from_row(newest[0][1:]) if newest else Running()
-    first_text = first.isoformat()  # ISO dates compare as text
     before = next((row for row in newest if row[0] < first_text), None)
-    return (Running.from_row(before[1:]) if before else Running()), old_end
+    return (Running.from_row(before[1:]) if before else Running()), old_end, has_later
 
 
 def refresh_running(
@@ -508,7 +515,7 @@ def refresh_running(
     then shift every later row by the change: one UPDATE, plus a rewrite of the later rows'
     substance counts only when those changed. `day_rows` (DAY_COLUMNS order, oldest first) are
     the day rollups of first..last when the caller has just computed them."""
-    base, old_end = _running_bounds(client_id, first, last)
+    base, old_end, has_later = _running_bounds(client_id, first, last)
     _delete_days(RunningTotal, "day", client_id, first, last)
     if day_rows is None:
         days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
@@ -526,6 +533,8 @@ def refresh_running(
         name: new_end.substances.get(name, 0) - old_end.substances.get(name, 0) for name in names
     }
     substance_changes = {k: v for k, v in substance_changes.items() if v}
+    if not has_later:
+        return  # nothing after the span to shift (a check-in for today, most often)
     later = RunningTotal.objects.filter(client_id=client_id, day__gt=last)
     if changes:
         later.update(**{name: F(name) + change for name, change in changes.items()})

@@ -4,6 +4,7 @@ import itertools
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +19,7 @@ from waypoint.clients.access import (
     clients_visible_to,
     get_client_for_user,
     portal_client_for_user,
+    record_portal_view,
 )
 from waypoint.clinics.templatetags.dates import sentence_day
 from waypoint.diary import actions, tlfb
@@ -488,14 +490,30 @@ def _portal_substances(client) -> tuple[list[tuple[str, str]], int]:
     return [(c, gettext(labels[c])) for c in own + rest if c in labels], len(own)
 
 
+CHECKIN_PAGE = "diary check-in"
+
+
 @require_http_methods(["GET", "POST"])
 @client_required
 def checkin(request):
-    client = portal_client_for_user(request.user, page="diary check-in")
+    posted = request.method == "POST"
+    # A saved check-in's one audit event records the entry and this access (its detail names the
+    # page); a form shown, refused or failing is recorded as a view.
+    client = portal_client_for_user(request.user, page=CHECKIN_PAGE, audit=not posted)
+    saved = False
+    try:
+        response = _checkin(request, client, posted)
+        saved = isinstance(response, HttpResponseRedirect)  # the entry was written
+        return response
+    finally:
+        if posted and not saved:
+            record_portal_view(request.user, client, page=CHECKIN_PAGE)
+
+
+def _checkin(request, client, posted):
     settings = DiarySettings.for_organization(client.organization_id)
     today = client.organization.today()
     day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
-    posted = request.method == "POST"
     # Any substance is a valid answer: the person's own order (two queries) is only needed to
     # show the form, so a valid check-in goes to its redirect without it.
     substances, own_count = (
@@ -517,6 +535,7 @@ def checkin(request):
             by=request.user,
             source=EntrySource.CLIENT,
             country=settings.country,
+            page=CHECKIN_PAGE,
             **form.entry_fields(),
         )
         messages.success(
