@@ -309,3 +309,83 @@ def test_simultaneous_client_and_clinician_writes_keep_both(client_chart, clinic
     assert DiaryEntry.objects.filter(client=client_chart, day=MONDAY).count() == 2
     assert DayRollup.objects.get(client=client_chart, day=MONDAY).alcohol_grams == 70.0
     assert WeekRollup.objects.get(client=client_chart).heavy_days_male == 1
+
+
+RUNNING_FIELDS = (
+    "day",
+    "known_days",
+    "no_use_days",
+    "drinking_days",
+    "heavy_days_female",
+    "heavy_days_male",
+    "plan_days",
+    "within_plan_days",
+    "money_cents",
+    "substances",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrent writers need PostgreSQL"
+)
+def test_concurrent_check_ins_across_weeks_lose_no_update(client_chart, clinician, client_user):
+    """Six writers at once on three weeks, earlier weeks shifting the running totals of later
+    ones: the rollups and running totals afterwards equal a rebuild from the entries."""
+    from waypoint.diary.models import RunningTotal
+    from waypoint.diary.rollups import rebuild_rollups
+
+    days = [MONDAY + datetime.timedelta(days=d) for d in (15, 1, 8, 2, 16, 0)]
+    barrier = threading.Barrier(len(days))
+    errors = []
+
+    def write(day, drinks):
+        try:
+            barrier.wait(timeout=10)
+            actions.add_entry(
+                client_chart,
+                by=client_user,
+                source="client",
+                day=day,
+                substance="alcohol",
+                amount=Decimal(drinks),
+                unit="drinks",
+                money_spent=Decimal("4.10"),
+            )
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(day, 1 + i)) for i, day in enumerate(days)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+
+    def snapshot():
+        running = RunningTotal.objects.filter(client=client_chart).order_by("day")
+        return (
+            list(running.values_list(*RUNNING_FIELDS)),
+            [r.alcohol_grams for r in running],
+            list(
+                DayRollup.objects.filter(client=client_chart)
+                .order_by("day")
+                .values_list("day", "alcohol_grams", "money_spent", "entries")
+            ),
+            list(
+                WeekRollup.objects.filter(client=client_chart)
+                .order_by("week_start")
+                .values_list("week_start", "known_days", "drinking_days", "money_spent")
+            ),
+        )
+
+    refreshed = snapshot()
+    assert len(refreshed[0]) == len(days)
+    assert refreshed[0][-1][1] == len(days) and refreshed[0][-1][8] == 410 * len(days)
+    rebuild_rollups([client_chart.pk])
+    rebuilt = snapshot()
+    assert refreshed[0] == rebuilt[0]
+    assert refreshed[1] == pytest.approx(rebuilt[1])
+    assert refreshed[2:] == rebuilt[2:]

@@ -103,8 +103,13 @@ def get_client_for_user(user, pk, *, write=False, page: str = "chart") -> ChartA
     )
 
 
-def portal_client_for_user(user, *, page: str = "portal") -> Client:
-    """The signed-in client's own chart; anyone else gets 404."""
+def portal_client_for_user(user, *, page: str = "portal", audit: bool = True) -> Client:
+    """The signed-in client's own chart; anyone else gets 404.
+
+    `audit=False` is for a write whose own audit event records this access as well (its detail
+    names the page: the diary check-in's "create"); the caller then writes that event or, when
+    nothing is written, the view (`record_portal_view`), so every access is still recorded once.
+    """
     if not user.is_authenticated or not user.can(Permission.USE_PORTAL):
         raise Http404("No portal for this account")
     try:
@@ -120,5 +125,11 @@ def portal_client_for_user(user, *, page: str = "portal") -> Client:
     link = Client._meta.get_field("portal_user")
     link.set_cached_value(client, user)
     link.remote_field.set_cached_value(user, client)
-    record(by=user, action=AuditAction.VIEW, obj=client, client=client, detail={"page": page})
+    if audit:
+        record_portal_view(user, client, page=page)
     return client
+
+
+def record_portal_view(user, client: Client, *, page: str) -> None:
+    """The audit event of a person opening a page of their own chart in the portal."""
+    record(by=user, action=AuditAction.VIEW, obj=client, client=client, detail={"page": page})

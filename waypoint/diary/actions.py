@@ -90,10 +90,12 @@ def _require_substance(entry: DiaryEntry) -> None:
 
 @transaction.atomic
 def add_entry(
-    client: Client, *, by, source: str, country: str | None = None, **fields
+    client: Client, *, by, source: str, country: str | None = None, page: str = "", **fields
 ) -> DiaryEntry:
     """Add one use entry (a substance and amount) for a day. `country`: the organization's
-    standard-drink country (`DiarySettings.country_for`) when the caller already looked it up."""
+    standard-drink country (`DiarySettings.country_for`) when the caller already looked it up.
+    `page`: the portal page that opened the chart for this write, recorded in the entry's audit
+    event (which then stands for that access too: `portal_client_for_user(audit=False)`)."""
     lock_client(client)
     entry = DiaryEntry(client=client, source=source, entered_by=by)
     if country is None:
@@ -104,10 +106,18 @@ def add_entry(
         _require_substance(entry)
     entry.full_clean(exclude=["client", "entered_by"], validate_constraints=False)
     entry.save()
-    rollups.refresh_weeks(client, [entry.day], country=country)
-    record(by=by, action=AuditAction.CREATE, obj=entry, client=client, detail={"source": source})
+    read = rollups.refresh_weeks(client, [entry.day], country=country)
+    detail = {"source": source, "page": page} if page else {"source": source}
+    record(by=by, action=AuditAction.CREATE, obj=entry, client=client, detail=detail)
     # Combination and tolerance-loss alerts; the tips are for the client at the moment of logging.
-    entry.safety_tips = safety_alerts.check_entry(entry, by=by, today=client.organization.today())
+    # The refresh has just read the day's entries (this one among them, after the lock): the
+    # combination check needs no query of its own.
+    entry.safety_tips = safety_alerts.check_entry(
+        entry,
+        by=by,
+        today=client.organization.today(),
+        used_that_day=[f.substance for f in read.get(entry.day, ()) if f.kind == EntryKind.USE],
+    )
     return entry
 
 

@@ -3,7 +3,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from waypoint.clients.forms import DateInput
@@ -36,13 +36,38 @@ def check_day(day: datetime.date, today: datetime.date) -> datetime.date:
     return day
 
 
+class _SharedChoices:
+    """A choice field whose choices list is shared by every form built, not deep-copied.
+
+    Django deep-copies each field of a form for every instance, choices and widget choices
+    included; for the diary form's eight choice fields (lazy labels each) that was most of the
+    cost of building it on every check-in. These lists are built once here and never changed in
+    place (a form that needs other choices assigns a new list), so sharing them is safe.
+    """
+
+    def __deepcopy__(self, memo):
+        memo[id(self._choices)] = self._choices
+        memo[id(self.widget.choices)] = self.widget.choices
+        return super().__deepcopy__(memo)
+
+
+class ChoiceField(_SharedChoices, forms.ChoiceField):
+    pass
+
+
+class TypedChoiceField(_SharedChoices, forms.TypedChoiceField):
+    pass
+
+
+class MultipleChoiceField(_SharedChoices, forms.MultipleChoiceField):
+    pass
+
+
 class EntryForm(forms.Form):
     """One use of one substance on one day. Used by clinicians and, compactly, in the portal."""
 
     day = forms.DateField(widget=DateInput(), label=_("Date"))
-    substance = forms.ChoiceField(
-        label=_("Substance"), choices=[("", _("Choose"))] + Substance.choices
-    )
+    substance = ChoiceField(label=_("Substance"), choices=[("", _("Choose"))] + Substance.choices)
     amount = forms.DecimalField(
         required=False,
         max_digits=9,
@@ -51,10 +76,10 @@ class EntryForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("How much, in the unit below. For a beverage: how many servings."),
     )
-    unit = forms.ChoiceField(
+    unit = ChoiceField(
         label=_("Unit"), choices=[("", _("Usual unit"))] + Unit.choices, required=False
     )
-    beverage = forms.ChoiceField(
+    beverage = ChoiceField(
         label=_("Beverage"),
         choices=[("", "—")] + Beverage.choices,
         required=False,
@@ -73,21 +98,21 @@ class EntryForm(forms.Form):
         label=_("Strength (ABV %)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    route = forms.ChoiceField(label=_("Route"), choices=[("", "—")] + Route.choices, required=False)
-    practices = forms.MultipleChoiceField(
+    route = ChoiceField(label=_("Route"), choices=[("", "—")] + Route.choices, required=False)
+    practices = MultipleChoiceField(
         choices=SaferUsePractice.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Safer-use practices followed"),
     )
-    mood = forms.TypedChoiceField(
+    mood = TypedChoiceField(
         choices=SCALE_OR_BLANK,
         coerce=int,
         required=False,
         empty_value=None,
         label=_("Mood (0 low – 10 great)"),
     )
-    urge = forms.TypedChoiceField(
+    urge = TypedChoiceField(
         choices=SCALE_OR_BLANK,
         coerce=int,
         required=False,
@@ -314,6 +339,9 @@ class EntryForm(forms.Form):
         }
 
 
+_TRANSLATED_CHOICES: dict[tuple[str, str | None], list] = {}
+
+
 class CheckInForm(EntryForm):
     """The portal's one-minute check-in: big radio buttons, little typing."""
 
@@ -322,10 +350,18 @@ class CheckInForm(EntryForm):
         self.fields["substance"] = forms.ChoiceField(
             choices=substances, widget=forms.RadioSelect, label=_("What did you use?")
         )
-        # The portal speaks the person's language: the shared choices are translated here.
+        # The portal speaks the person's language: the shared choices are translated here, once
+        # per language and field (the lists are shared by every form, never changed in place).
+        language = get_language()
         for name in ("unit", "beverage", "route", "practices"):
             field = self.fields[name]
-            field.choices = [(value, gettext(label)) for value, label in field.choices]
+            key = (name, language)
+            translated = _TRANSLATED_CHOICES.get(key)
+            if translated is None:
+                translated = _TRANSLATED_CHOICES[key] = [
+                    (value, gettext(label)) for value, label in field.choices
+                ]
+            field.choices = translated
         self.fields["mood"].widget = forms.RadioSelect(choices=SCALE)
         self.fields["urge"].widget = forms.RadioSelect(choices=SCALE)
         self.fields["day"].widget = forms.HiddenInput()

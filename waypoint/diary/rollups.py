@@ -391,33 +391,15 @@ def refresh_weeks(client, days: Iterable[datetime.date], *, country: str | None 
     Call inside the writing transaction, after the write. The caller holds a lock on the client
     row (`lock_client`), so two writers of the same chart cannot interleave their recomputations.
     `country` is the organization's standard-drink country when the caller already has it.
+    Returns the entries it read, {day: [EntryFacts]} (the safety checks of a new entry look at
+    the other entries of its day).
     """
     starts = sorted({week_start(day) for day in days})
     if not starts:
-        return
+        return {}
     first, last = starts[0], starts[-1] + datetime.timedelta(days=6)
-    entries_by_day = defaultdict(list)
-    # Tuples with the fields' own conversions (decimals, the practices list), no model objects.
-    for (
-        day,
-        kind,
-        substance,
-        amount,
-        unit,
-        grams,
-        practices,
-        money,
-        source,
-    ) in DiaryEntry.objects.filter(client=client, day__gte=first, day__lte=last).values_list(
-        "day", *EntryFacts._fields
-    ):
-        if week_start(day) in starts:
-            entries_by_day[day].append(
-                EntryFacts(
-                    kind, substance, amount, unit, grams, tuple(practices or ()), money, source
-                )
-            )
-    goals = list(Goal.objects.filter(client=client).in_effect_between(first, last))
+    entries_by_day = _read_entries(client.pk, first, last, starts)
+    goals = list(Goal.objects.plan_goals_between(client.pk, first, last))
     if country is None:
         country = DiarySettings.country_for(client.organization_id)
     rows = compute_rows(client.pk, entries_by_day, goals, country)
@@ -430,6 +412,48 @@ def refresh_weeks(client, days: Iterable[datetime.date], *, country: str | None 
     # them back); weeks with a gap between them leave days in between that were not recomputed.
     contiguous = (starts[-1] - starts[0]).days == 7 * (len(starts) - 1)
     refresh_running(client.pk, first, last, day_rows=rows[0] if contiguous else None)
+    return entries_by_day
+
+
+# The entry columns the rollups read, as text where a driver would convert each value (the bulk
+# rebuild and every refresh read the same columns and turn them into the same EntryFacts).
+ENTRY_COLUMNS = (
+    "client_id, CAST(day AS TEXT), kind, substance, CAST(amount AS TEXT), unit, "
+    "alcohol_grams, CAST(practices AS TEXT), CAST(money_spent AS TEXT), source"
+)
+
+
+def _read_entries(client_id: int, first, last, starts) -> dict:
+    """{day: [EntryFacts]} of one person's entries in the weeks `starts` (all within
+    first..last), read with one plain query (no model objects, no per-field converters)."""
+    table = DiaryEntry._meta.db_table
+    sql = (
+        f"SELECT {ENTRY_COLUMNS} FROM {table} "  # noqa: S608  # nosec B608 - fixed names
+        # A day's entries in the order they were written, as the bulk rebuild reads them (the
+        # order of a float sum of grams decides its last bits).
+        "WHERE client_id = %s AND day >= %s AND day <= %s ORDER BY day, id"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    weeks = set(starts)
+    entries_by_day = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client_id, adapt(first), adapt(last)])
+        for _, day, kind, substance, amount, unit, grams, practices, money, source in cursor:
+            day = datetime.date.fromisoformat(day)
+            if week_start(day) in weeks:
+                entries_by_day[day].append(
+                    EntryFacts(
+                        kind,
+                        substance,
+                        None if amount is None else Decimal(amount),
+                        unit,
+                        grams or 0.0,
+                        () if practices in NO_PRACTICES else _as_practices(practices),
+                        None if money is None else Decimal(money),
+                        source,
+                    )
+                )
+    return entries_by_day
 
 
 def _delete_days(model, column: str, client_id: int, first, last) -> None:
@@ -459,16 +483,29 @@ def _delete_weeks(model, client_id: int, starts: list[datetime.date]) -> None:
 
 
 def _running_bounds(client_id: int, first: datetime.date, last: datetime.date):
-    """(totals before `first`, totals at `last`) in one query: the newest running rows up to
-    `last`, as many as first..last can hold plus one, so the row before `first` is among them."""
-    newest = list(
-        RunningTotal.objects.filter(client_id=client_id, day__lte=last)
-        .order_by("-day")
-        .values_list("day", *RUNNING_COUNTERS, "substances")[: (last - first).days + 2]
+    """(totals before `first`, totals at `last`, whether any row follows `last`) in one query:
+    the newest running rows up to `last`, as many as first..last can hold plus one (so the row
+    before `first` is among them), and the first row after `last`, if any."""
+    table = RunningTotal._meta.db_table
+    columns = f"CAST(day AS TEXT) AS day, {', '.join(RUNNING_COUNTERS)}, substances"
+    # Fixed names, no user input. Each half is a subquery (SQLite allows ORDER BY and LIMIT
+    # only there in a compound SELECT).
+    sql = (
+        f"SELECT * FROM (SELECT {columns} FROM {table} "  # noqa: S608  # nosec B608
+        "WHERE client_id = %s AND day <= %s ORDER BY day DESC LIMIT %s) AS upto "
+        f"UNION ALL SELECT * FROM (SELECT {columns} FROM {table} "
+        "WHERE client_id = %s AND day > %s ORDER BY day LIMIT 1) AS after"
     )
+    end = connection.ops.adapt_datefield_value(last)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client_id, end, (last - first).days + 2, client_id, end])
+        rows = cursor.fetchall()
+    last_text, first_text = last.isoformat(), first.isoformat()  # ISO dates compare as text
+    newest = sorted((row for row in rows if row[0] <= last_text), reverse=True)
+    has_later = len(newest) < len(rows)
     old_end = Running.from_row(newest[0][1:]) if newest else Running()
-    before = next((row for row in newest if row[0] < first), None)
-    return (Running.from_row(before[1:]) if before else Running()), old_end
+    before = next((row for row in newest if row[0] < first_text), None)
+    return (Running.from_row(before[1:]) if before else Running()), old_end, has_later
 
 
 def refresh_running(
@@ -478,7 +515,7 @@ def refresh_running(
     then shift every later row by the change: one UPDATE, plus a rewrite of the later rows'
     substance counts only when those changed. `day_rows` (DAY_COLUMNS order, oldest first) are
     the day rollups of first..last when the caller has just computed them."""
-    base, old_end = _running_bounds(client_id, first, last)
+    base, old_end, has_later = _running_bounds(client_id, first, last)
     _delete_days(RunningTotal, "day", client_id, first, last)
     if day_rows is None:
         days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
@@ -496,6 +533,8 @@ def refresh_running(
         name: new_end.substances.get(name, 0) - old_end.substances.get(name, 0) for name in names
     }
     substance_changes = {k: v for k, v in substance_changes.items() if v}
+    if not has_later:
+        return  # nothing after the span to shift (a check-in for today, most often)
     later = RunningTotal.objects.filter(client_id=client_id, day__gt=last)
     if changes:
         later.update(**{name: F(name) + change for name, change in changes.items()})
@@ -577,12 +616,8 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
 
     table = DiaryEntry._meta.db_table
     # Text casts skip the drivers' per-value converters; each distinct value is parsed once.
-    columns = (
-        "client_id, CAST(day AS TEXT), kind, substance, CAST(amount AS TEXT), unit, "
-        "alcohol_grams, CAST(practices AS TEXT), CAST(money_spent AS TEXT), source"
-    )
     # Fixed table and column names, no user input.
-    sql = f"SELECT {columns} FROM {table}"  # noqa: S608  # nosec B608
+    sql = f"SELECT {ENTRY_COLUMNS} FROM {table}"  # noqa: S608  # nosec B608
     params: list = []
     if client_ids is not None:
         if not client_ids:

@@ -4,6 +4,7 @@ import itertools
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +19,7 @@ from waypoint.clients.access import (
     clients_visible_to,
     get_client_for_user,
     portal_client_for_user,
+    record_portal_view,
 )
 from waypoint.clinics.templatetags.dates import sentence_day
 from waypoint.diary import actions, tlfb
@@ -488,28 +490,52 @@ def _portal_substances(client) -> tuple[list[tuple[str, str]], int]:
     return [(c, gettext(labels[c])) for c in own + rest if c in labels], len(own)
 
 
+CHECKIN_PAGE = "diary check-in"
+
+
 @require_http_methods(["GET", "POST"])
 @client_required
 def checkin(request):
-    client = portal_client_for_user(request.user, page="diary check-in")
+    posted = request.method == "POST"
+    # A saved check-in's one audit event records the entry and this access (its detail names the
+    # page); a form shown, refused or failing is recorded as a view.
+    client = portal_client_for_user(request.user, page=CHECKIN_PAGE, audit=not posted)
+    saved = False
+    try:
+        response = _checkin(request, client, posted)
+        saved = isinstance(response, HttpResponseRedirect)  # the entry was written
+        return response
+    finally:
+        if posted and not saved:
+            record_portal_view(request.user, client, page=CHECKIN_PAGE)
+
+
+def _checkin(request, client, posted):
     settings = DiarySettings.for_organization(client.organization_id)
     today = client.organization.today()
     day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
-    substances, own_count = _portal_substances(client)
+    # Any substance is a valid answer: the person's own order (two queries) is only needed to
+    # show the form, so a valid check-in goes to its redirect without it.
+    substances, own_count = (
+        ([(code, gettext(label)) for code, label in Substance.choices], 0)
+        if posted
+        else _portal_substances(client)
+    )
     form = CheckInForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
         today=today,
         country=settings.country,
         client=client,
         substances=substances,
         initial={"day": day},
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         entry = actions.add_entry(
             client,
             by=request.user,
             source=EntrySource.CLIENT,
             country=settings.country,
+            page=CHECKIN_PAGE,
             **form.entry_fields(),
         )
         messages.success(
@@ -524,6 +550,9 @@ def checkin(request):
         for tip in entry.safety_tips:  # kind and specific, at the moment of logging
             messages.warning(request, tip)
         return redirect(reverse("diary-week") + f"?start={entry.day.isoformat()}")
+    if posted:
+        substances, own_count = _portal_substances(client)
+        form.fields["substance"].choices = substances
     safer = client.goals.current().filter(kind="safer_use").values_list("practices", flat=True)
     my_practices = {p for practices in safer for p in practices}
     return TemplateResponse(
@@ -542,7 +571,7 @@ def checkin(request):
                 (p, gettext(label)) for p, label in SaferUsePractice.choices if p in my_practices
             ],
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )
 
 

@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -137,6 +137,10 @@ class GoalKind(models.TextChoices):
     ABSTINENCE = "abstinence", gettext_noop("Abstinence from this substance")
 
 
+# The encrypted free text of a goal: never needed to judge whether a day was within plan.
+PLAN_UNUSED_FIELDS = frozenset({"practices_other", "no_use_situations", "in_own_words"})
+
+
 class GoalQuerySet(models.QuerySet):
     def current(self):
         return self.filter(ended_on__isnull=True)
@@ -145,6 +149,26 @@ class GoalQuerySet(models.QuerySet):
         """Goals whose period overlaps [first, last]."""
         return self.filter(started_on__lte=last).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gt=first)
+        )
+
+    def plan_goals_between(self, client_id: int, first: datetime.date, last: datetime.date):
+        """One person's goals that judge plan days (every kind but "no change") in effect during
+        [first, last], as `in_effect_between` selects them.
+
+        One plain query (every diary write runs it inside its transaction): no SQL to compile,
+        and the free-text fields in the person's words — encrypted, never needed to judge a day —
+        are neither read nor decrypted (reading one later would cost a query).
+        """
+        table = Goal._meta.db_table
+        adapt = connections[self.db].ops.adapt_datefield_value
+        columns = ", ".join(
+            f.column for f in Goal._meta.concrete_fields if f.name not in PLAN_UNUSED_FIELDS
+        )
+        return self.raw(
+            f"SELECT {columns} FROM {table} "  # noqa: S608  # nosec B608 - fixed names
+            "WHERE client_id = %s AND kind <> %s AND started_on <= %s "
+            "AND (ended_on IS NULL OR ended_on > %s) ORDER BY substance, started_on DESC, id DESC",
+            [client_id, GoalKind.NO_CHANGE.value, adapt(last), adapt(first)],
         )
 
 

@@ -33,7 +33,7 @@ def medication_combinations(entry, *, by=None) -> list[str]:
     if not used:
         return []
     tips = []
-    for medication in Medication.objects.filter(client=entry.client).current_on(entry.day):
+    for medication in Medication.objects.names_current_on(entry.client_id, entry.day):
         taken = medication.catalogue_entry
         if taken is None:
             continue  # never guess what an unknown name is

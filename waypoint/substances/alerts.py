@@ -9,6 +9,7 @@ import) raise nothing: the signal is for what is happening now.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.utils.translation import gettext, gettext_noop
 
@@ -62,12 +63,17 @@ def _combination_tip(found: catalogue.Combination) -> str:
     ) % {"first": found.a.name, "second": found.b.name, "reason": found.reason}
 
 
-def check_entry(entry, *, by, today: datetime.date) -> list[str]:
-    """Raise the alerts this new use entry calls for; return the client's tips."""
+def check_entry(entry, *, by, today: datetime.date, used_that_day: Iterable[str]) -> list[str]:
+    """Raise the alerts this new use entry calls for; return the client's tips.
+
+    `used_that_day`: the substances of every use entry of the entry's day, this one included, as
+    the caller has just read them inside the writing transaction (`diary.rollups.refresh_weeks`
+    returns them), so a combination with an entry written a moment earlier is seen.
+    """
     if entry.kind != "use" or (today - entry.day).days > RECENT_DAYS:
         return []
     tips = []
-    tips += _check_combinations(entry, by=by)
+    tips += _check_combinations(entry, by=by, used_that_day=used_that_day)
     tips += _check_tolerance(entry, by=by)
     tips += _medication_combinations(entry, by=by)
     return tips
@@ -80,14 +86,8 @@ def _medication_combinations(entry, *, by) -> list[str]:
     return medication_combinations(entry, by=by)
 
 
-def _check_combinations(entry, *, by) -> list[str]:
-    from waypoint.diary.models import DiaryEntry
-
-    others = set(
-        DiaryEntry.objects.filter(client=entry.client, day=entry.day, kind="use")
-        .exclude(pk=entry.pk)
-        .values_list("substance", flat=True)
-    ) - {entry.substance}
+def _check_combinations(entry, *, by, used_that_day: Iterable[str]) -> list[str]:
+    others = set(used_that_day) - {entry.substance}
     tips = []
     mine = catalogue.for_diary_substance(entry.substance)
     for code in sorted(others):
