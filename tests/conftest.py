@@ -19,6 +19,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A Spanish request (LocaleMiddleware) leaves Spanish active in the thread; a later test in the
+    same worker process, such as a CLI command's English output, must not inherit it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_user(db):
     from waypoint.accounts.models import User
