@@ -263,7 +263,13 @@ def test_window_report_reads_a_fixed_number_of_queries(clinic, clinician, client
     previous = Window(START - datetime.timedelta(days=30), START - datetime.timedelta(days=1))
     with CaptureQueriesContext(connection) as queries:
         rows = window_report(charts, current=current, previous=previous, country="US")
-    assert len(queries) == 2  # the charts, and both windows' running-total differences
+    assert len(queries) == 1  # the charts with both windows' running-total differences
+    assert [r.chart_number for r in rows] == sorted(r.chart_number for r in rows)  # their order
+    backwards = window_report(
+        charts.order_by("-chart_number"), current=current, previous=previous, country="US"
+    )
+    assert [r.chart_number for r in backwards] == [r.chart_number for r in reversed(rows)]
+    assert [r.current for r in backwards] == [r.current for r in reversed(rows)]
     by_number = {r.chart_number: r for r in rows}
     assert by_number["W-2"].current.days_reported == 1
     assert by_number["W-2"].current.total_drinks == pytest.approx(3)

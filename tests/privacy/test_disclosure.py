@@ -65,7 +65,13 @@ def test_document_contains_only_consented_kinds(
     assert "Episodes of care" in html
     assert client_chart.phone not in html  # demographics were not consented
     # nor the date of birth, in any form a document prints it (a bare "1988" could be an id)
-    for date_of_birth in ("1988-04-02", "April 2, 1988", "Apr. 2, 1988", "2 April 1988", "04/02/1988"):
+    for date_of_birth in (
+        "1988-04-02",
+        "April 2, 1988",
+        "Apr. 2, 1988",
+        "2 April 1988",
+        "04/02/1988",
+    ):
         assert date_of_birth not in html
     snapshot = json.loads(disclosure.snapshot)
     assert [part["kind"] for part in snapshot["parts"]] == ["attendance"]

@@ -561,5 +561,11 @@ def test_role_page_matrix(client, world, clinic, page, person, expected):
         # Robin's legal name and date of birth in any form a page prints it (a bare "1988"
         # would also match an id such as data-session-user="1988").
         assert "Quillfeather" not in body
-        for date_of_birth in ("1988-04-02", "April 2, 1988", "Apr. 2, 1988", "2 April 1988", "04/02/1988"):
+        for date_of_birth in (
+            "1988-04-02",
+            "April 2, 1988",
+            "Apr. 2, 1988",
+            "2 April 1988",
+            "04/02/1988",
+        ):
             assert date_of_birth not in body
