@@ -257,6 +257,7 @@ def _running_query(clients, windows: list[Window]) -> tuple[str, list] | None:
 
 _CHART = 4  # result columns before the windows': id, chart number, thresholds, row number
 _WIDTH = len(RUNNING_COUNTERS) + 2  # result columns per window
+_BASES = (_CHART, _CHART + _WIDTH)  # where the current and the previous window's columns start
 
 
 def _window_sums(values) -> OutcomeSums | None:
@@ -394,25 +395,25 @@ def window_report(clients, *, current: Window, previous: Window, country: str) -
                 for w in (current, previous)
             )
         pair = []
-        for n in (0, 1):
-            base = _CHART + n * _WIDTH
-            if not values[base]:  # no known day in the window (or no running row at all)
-                pair.append(make[n](0, 0, 0, 0, 0, 0.0, 0, 0, zero, {}))
+        for make_outcomes, base in zip(make, _BASES, strict=True):
+            (known, no_use, drinking, heavy_f, heavy_m, grams, plan, within, cents, end, start) = (
+                values[base : base + _WIDTH]
+            )
+            if not known:  # no known day in the window (or no running row at all)
+                pair.append(make_outcomes(0, 0, 0, 0, 0, 0.0, 0, 0, zero, {}))
                 continue
-            drinking = values[base + 2]
             pair.append(
-                make[n](
-                    values[base],
-                    values[base + 1],
+                make_outcomes(
+                    known,
+                    no_use,
                     drinking,
-                    values[base + 3],
-                    values[base + 4],
-                    # no drinking day in the window: exactly 0, as in _window_sums
-                    values[base + 5] if drinking else 0.0,
-                    values[base + 6],
-                    values[base + 7],
-                    Decimal(values[base + 8]).scaleb(-2),
-                    partial(_substance_days, values[base + 9], values[base + 10]),
+                    heavy_f,
+                    heavy_m,
+                    grams if drinking else 0.0,  # no drinking day: exactly 0, as in _window_sums
+                    plan,
+                    within,
+                    Decimal(cents).scaleb(-2),
+                    partial(_substance_days, end, start),
                 )
             )
         row = new(ReportRow)  # ReportRow(...) without the frozen __init__'s per-field setattr
