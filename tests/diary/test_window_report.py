@@ -263,7 +263,13 @@ def test_window_report_reads_a_fixed_number_of_queries(clinic, clinician, client
     previous = Window(START - datetime.timedelta(days=30), START - datetime.timedelta(days=1))
     with CaptureQueriesContext(connection) as queries:
         rows = window_report(charts, current=current, previous=previous, country="US")
-    assert len(queries) == 2  # the charts, and both windows' running-total differences
+    assert len(queries) == 1  # the charts with both windows' running-total differences
+    assert [r.chart_number for r in rows] == sorted(r.chart_number for r in rows)  # their order
+    backwards = window_report(
+        charts.order_by("-chart_number"), current=current, previous=previous, country="US"
+    )
+    assert [r.chart_number for r in backwards] == [r.chart_number for r in reversed(rows)]
+    assert [r.current for r in backwards] == [r.current for r in reversed(rows)]
     by_number = {r.chart_number: r for r in rows}
     assert by_number["W-2"].current.days_reported == 1
     assert by_number["W-2"].current.total_drinks == pytest.approx(3)
@@ -273,6 +279,73 @@ def test_window_report_reads_a_fixed_number_of_queries(clinic, clinician, client
     # No chart at all (a page of nobody, pk__in=[]): no rows and no error.
     nobody = charts.filter(pk__in=[])
     assert window_report(nobody, current=current, previous=previous, country="US") == []
+
+
+def _charts_with_running_rows(clinic, charts: int, days: int):
+    """Charts with a running row on each of `days` days from START (derived rows written directly:
+    these tests read the query plan, not the numbers)."""
+    made = [
+        Client.objects.create(organization=clinic, chart_number=f"P-{n:02d}", legal_name=f"P {n}")
+        for n in range(charts)
+    ]
+    RunningTotal.objects.bulk_create(
+        RunningTotal(client=chart, day=START + datetime.timedelta(days=d), known_days=d + 1)
+        for chart in made
+        for d in range(days)
+    )
+    return Client.objects.filter(organization=clinic)
+
+
+@pytest.mark.django_db
+def test_touching_windows_share_one_lookup(clinic):
+    charts = _charts_with_running_rows(clinic, 2, 60)
+    current = Window(START + datetime.timedelta(days=30), START + datetime.timedelta(days=44))
+    touching = Window(START + datetime.timedelta(days=15), START + datetime.timedelta(days=29))
+    apart = Window(START + datetime.timedelta(days=10), START + datetime.timedelta(days=24))
+    for previous, lookups in ((touching, 3), (apart, 4)):
+        with CaptureQueriesContext(connection) as queries:
+            rows = window_report(charts, current=current, previous=previous, country="US")
+        (query,) = queries
+        assert query["sql"].count("ORDER BY x.day DESC LIMIT 1") == lookups
+        for row in rows:  # known_days = d + 1 on each day d: a window holds all its days
+            assert (row.current.days_reported, row.previous.days_reported) == (15, 15)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL: a covering (INCLUDE) index"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_running_index_includes_every_column_the_report_reads():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('unique_running_total'::regclass)")
+        (definition,) = cursor.fetchone()
+    key, _, included = definition.partition(" INCLUDE ")
+    assert key.startswith("CREATE UNIQUE INDEX unique_running_total ")
+    assert key.endswith("(client_id, day)")
+    columns = {f.column for f in RunningTotal._meta.concrete_fields} - {"id", "client_id", "day"}
+    assert included.strip("()").split(", ") == [*rollups.RUNNING_COUNTERS, "substances"]
+    assert set(included.strip("()").split(", ")) == columns  # a new column belongs here too
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_report_seeks_are_index_only_scans_on_postgresql(clinic):
+    charts = _charts_with_running_rows(clinic, 30, 200)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE diary_runningtotal")
+    current = Window(START + datetime.timedelta(days=100), START + datetime.timedelta(days=190))
+    previous = Window(START + datetime.timedelta(days=3), START + datetime.timedelta(days=32))
+    with CaptureQueriesContext(connection) as queries:
+        window_report(charts, current=current, previous=previous, country="US")
+    (query,) = queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + query["sql"])  # the statement as sent, parameters bound
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert plan.count("Index Only Scan Backward using unique_running_total") == 4, plan
+    assert "Seq Scan on diary_runningtotal" not in plan, plan
 
 
 # The page's window chooser ----------------------------------------------------------------

@@ -408,7 +408,8 @@ class RunningTotal(models.Model):
 
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False
-    )  # the unique constraint's index (client, day) serves the "latest row on or before" seeks
+    )  # the unique constraint's index (client, day) serves the "latest row on or before" seeks;
+    # on PostgreSQL it INCLUDEs every other column (migration diary/0004), so they read only it
     day = models.DateField()
     known_days = models.PositiveIntegerField(default=0)
     no_use_days = models.PositiveIntegerField(default=0)

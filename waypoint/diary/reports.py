@@ -20,6 +20,8 @@ from typing import NamedTuple
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Sum
+from django.db.models import Window as Over  # reports.Window is a period of days
+from django.db.models.functions import RowNumber
 
 from waypoint.diary.models import DayRollup, RunningTotal, WeekRollup, WeekSubstanceRollup
 from waypoint.diary.outcomes import (
@@ -191,54 +193,71 @@ class Window(NamedTuple):
         return previous, current
 
 
+def _bound_days(windows: list[Window]) -> tuple[list[datetime.date], list[tuple[int, int]]]:
+    """The days whose running totals the windows need — each window's last day and the day before
+    its first — once each, and per window the positions of its (end, before start) among them.
+    Windows that touch (the previous ends the day before the current starts, as the N-weeks
+    report's do) share a day, so that report needs three lookups per chart rather than four."""
+    needed = [(w.last, w.first - datetime.timedelta(days=1)) for w in windows]
+    days = sorted({day for pair in needed for day in pair}, reverse=True)
+    position = {day: n for n, day in enumerate(days)}
+    return days, [(position[end], position[before]) for end, before in needed]
+
+
 def _running_query(clients, windows: list[Window]) -> tuple[str, list] | None:
-    """Per chart and window: running totals at the window's last day minus those before its first
-    (None when `clients` is known to be empty, e.g. pk__in=[]).
+    """One statement: per chart of `clients` (in their order), its id, chart number, thresholds
+    and row number, then per window the running totals at its last day minus those at the day
+    before its first (None when `clients` is known to be empty, e.g. pk__in=[]).
 
-    Each bound is the latest running row on or before a day, one backward seek in the
-    (client, day) unique index: a LATERAL subquery on PostgreSQL, a correlated rowid lookup on
-    SQLite. Columns: the chart id, then per window RUNNING_COUNTERS differences and the two
-    substance texts (end, before start).
+    Each needed day's totals are the latest running row on or before it: one backward seek in
+    the (client, day) unique index per chart and distinct day (`_bound_days`). On PostgreSQL a
+    LATERAL subquery reads the index alone (the index INCLUDEs every column read: diary/0004,
+    an index-only scan); on SQLite a correlated lookup finds the rowid in the index, then the row.
+    Columns per window: RUNNING_COUNTERS differences, then the two substance texts (end, before
+    start).
     """
-    from waypoint.clients.models import Client
-
+    query = clients.query
+    ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    chosen = (
+        clients.annotate(_row=Over(RowNumber(), order_by=list(ordering) or None))
+        .order_by()
+        .values_list("id", "chart_number", "drinking_thresholds", "_row")
+    )
     try:
-        clients_sql, clients_params = clients.values("pk").order_by().query.sql_with_params()
+        chosen_sql, chosen_params = chosen.query.sql_with_params()
     except EmptyResultSet:  # Django knows there is nothing to ask for
         return None
     vendor = connection.vendor
     table = RunningTotal._meta.db_table
-    charts = Client._meta.db_table
-    columns, joins = ["c.id"], []
-    for n in range(len(windows)):
-        e, s = f"e{n}", f"s{n}"
-        columns += [f"{e}.{c} - coalesce({s}.{c}, 0)" for c in RUNNING_COUNTERS]
-        columns += [f"{e}.substances", f"{s}.substances"]
+    days, pairs = _bound_days(windows)
+    columns, joins = ["c.id", "c.chart_number", "c.drinking_thresholds", "c._row"], []
+    for e, s in pairs:
+        columns += [f"b{e}.{c} - coalesce(b{s}.{c}, 0)" for c in RUNNING_COUNTERS]
+        columns += [f"b{e}.substances", f"b{s}.substances"]
+    for n in range(len(days)):
         if vendor == "postgresql":
-            where = "x.client_id = c.id AND x.day {op} %s::date ORDER BY x.day DESC LIMIT 1"
             picked = ", ".join([*(f"x.{c}" for c in RUNNING_COUNTERS), "x.substances"])
-            bound = f"SELECT {picked} FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
-            joins.append(f"LEFT JOIN LATERAL ({bound.format(op='<=')}) {e} ON true")
-            joins.append(f"LEFT JOIN LATERAL ({bound.format(op='<')}) {s} ON true")
+            bound = (
+                f"SELECT {picked} FROM {table} x "  # noqa: S608  # nosec B608
+                "WHERE x.client_id = c.id AND x.day <= %s::date ORDER BY x.day DESC LIMIT 1"
+            )
+            joins.append(f"LEFT JOIN LATERAL ({bound}) b{n} ON true")
         else:
-            where = "x.client_id = c.id AND x.day {op} %s ORDER BY x.day DESC LIMIT 1"
-            bound = f"SELECT x.id FROM {table} x WHERE {where}"  # noqa: S608  # nosec B608
-            joins.append(f"LEFT JOIN {table} {e} ON {e}.id = ({bound.format(op='<=')})")
-            joins.append(f"LEFT JOIN {table} {s} ON {s}.id = ({bound.format(op='<')})")
-    dates = [d.isoformat() for w in windows for d in (w.last, w.first)]
-    # Fixed table and column names; the chart subquery is Django's own compiled SQL.
-    select = f"SELECT {', '.join(columns)} "  # noqa: S608  # nosec B608
-    if vendor == "postgresql":
-        # The charts first (OFFSET 0 keeps the planner from merging the subquery): without it
-        # PostgreSQL may run the seeks for every chart of every organization, then filter.
-        chosen = f"SELECT c0.id FROM {charts} c0 WHERE c0.id IN ({clients_sql}) OFFSET 0"  # noqa: S608  # nosec B608
-        return f"{select}FROM ({chosen}) c {' '.join(joins)}", [*clients_params, *dates]
-    # SQLite walks the IN list and seeks each chart by rowid.
-    sql = f"{select}FROM {charts} c {' '.join(joins)} WHERE c.id IN ({clients_sql})"
-    return sql, [*dates, *clients_params]
+            bound = (
+                f"SELECT x.id FROM {table} x "  # noqa: S608  # nosec B608
+                "WHERE x.client_id = c.id AND x.day <= %s ORDER BY x.day DESC LIMIT 1"
+            )
+            joins.append(f"LEFT JOIN {table} b{n} ON b{n}.id = ({bound})")
+    # Fixed table and column names; the charts' subquery is Django's own compiled SQL. A window
+    # function keeps either planner from merging it into the outer query (which could run the
+    # seeks for every chart of every organization, then filter).
+    sql = f"SELECT {', '.join(columns)} FROM ({chosen_sql}) c {' '.join(joins)}"  # noqa: S608  # nosec B608
+    return sql, [*chosen_params, *(day.isoformat() for day in days)]
 
 
+_CHART = 4  # result columns before the windows': id, chart number, thresholds, row number
 _WIDTH = len(RUNNING_COUNTERS) + 2  # result columns per window
+_BASES = (_CHART, _CHART + _WIDTH)  # where the current and the previous window's columns start
 
 
 def _window_sums(values) -> OutcomeSums | None:
@@ -281,18 +300,14 @@ def window_sums(clients, windows: list[Window]) -> list[dict[int, OutcomeSums]]:
     (whole cents) are exact differences; grams are a difference of float running sums (equal to a
     direct sum up to rounding in the last bits, as OutcomeSums.__eq__ allows).
     """
-    query = _running_query(clients, windows)
-    if query is None:
-        return [{} for _ in windows]
     results: list[dict[int, OutcomeSums]] = [{} for _ in windows]
-    with connection.cursor() as cursor:
-        cursor.execute(*query)
-        for row in cursor.fetchall():
-            pk = row[0]
-            for n, result in enumerate(results):
-                sums = _window_sums(row[1 + n * _WIDTH : 1 + (n + 1) * _WIDTH])
-                if sums is not None:
-                    result[pk] = sums
+    for row in _running_rows(clients, windows):
+        pk = row[0]
+        for n, result in enumerate(results):
+            base = _CHART + n * _WIDTH
+            sums = _window_sums(row[base : base + _WIDTH])
+            if sums is not None:
+                result[pk] = sums
     return results
 
 
@@ -341,66 +356,70 @@ def _substance_days(end: str | None, start: str | None) -> dict[str, int]:
     return days
 
 
-def _running_rows(clients, windows: list[Window]) -> dict[int, tuple]:
-    """The running query's plain rows by chart id (see `_running_query`)."""
+def _running_rows(clients, windows: list[Window]) -> list[tuple]:
+    """The running query's plain rows, in the order of `clients` (see `_running_query`)."""
     query = _running_query(clients, windows)
     if query is None:
-        return {}
+        return []
     with connection.cursor() as cursor:
         cursor.execute(*query)
-        return {row[0]: row for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    # The joins keep the charts' order on both engines; SQL does not promise it, the row number
+    # does (a sort of rows already in order costs one pass).
+    rows.sort(key=_row_number)
+    return rows
+
+
+def _row_number(row: tuple) -> int:
+    return row[3]
 
 
 def window_report(clients, *, current: Window, previous: Window, country: str) -> list[ReportRow]:
     """One row per client: any window against any other (a quarter from a Wednesday, a baseline
-    month against the last 30 days). Two queries, however many clients and however long the
-    windows: the charts, and the running-total differences of both windows.
+    month against the last 30 days). One query, however many clients and however long the
+    windows: the charts with the running-total differences of both windows (`_running_query`).
 
     The same numbers as `outcomes_from_sums(window_sums(...))` (tested), built straight from the
     query's tuples by `outcomes_maker` (no OutcomeSums per person and window).
     """
-    charts = list(clients.values_list("pk", "chart_number", "drinking_thresholds"))
-    if not charts:
-        return []
-    running = _running_rows(clients, [current, previous])
     makers: dict[str, tuple] = {}
     zero = Decimal(0)
     new = object.__new__
     rows = []
-    for pk, chart_number, thresholds in charts:
+    for values in _running_rows(clients, [current, previous]):
+        thresholds = values[2]
         make = makers.get(thresholds)
         if make is None:
             make = makers[thresholds] = tuple(
                 outcomes_maker(thresholds=thresholds, country=country, window_days=w.days)
                 for w in (current, previous)
             )
-        values = running.get(pk)
         pair = []
-        for n in (0, 1):
-            base = 1 + n * _WIDTH
-            if values is None or not values[base]:
-                pair.append(make[n](0, 0, 0, 0, 0, 0.0, 0, 0, zero, {}))
+        for make_outcomes, base in zip(make, _BASES, strict=True):
+            (known, no_use, drinking, heavy_f, heavy_m, grams, plan, within, cents, end, start) = (
+                values[base : base + _WIDTH]
+            )
+            if not known:  # no known day in the window (or no running row at all)
+                pair.append(make_outcomes(0, 0, 0, 0, 0, 0.0, 0, 0, zero, {}))
                 continue
-            drinking = values[base + 2]
             pair.append(
-                make[n](
-                    values[base],
-                    values[base + 1],
+                make_outcomes(
+                    known,
+                    no_use,
                     drinking,
-                    values[base + 3],
-                    values[base + 4],
-                    # no drinking day in the window: exactly 0, as in _window_sums
-                    values[base + 5] if drinking else 0.0,
-                    values[base + 6],
-                    values[base + 7],
-                    Decimal(values[base + 8]).scaleb(-2),
-                    partial(_substance_days, values[base + 9], values[base + 10]),
+                    heavy_f,
+                    heavy_m,
+                    grams if drinking else 0.0,  # no drinking day: exactly 0, as in _window_sums
+                    plan,
+                    within,
+                    Decimal(cents).scaleb(-2),
+                    partial(_substance_days, end, start),
                 )
             )
         row = new(ReportRow)  # ReportRow(...) without the frozen __init__'s per-field setattr
         row.__dict__.update(
-            client_id=pk,
-            chart_number=chart_number,
+            client_id=values[0],
+            chart_number=values[1],
             thresholds=thresholds,
             current=pair[0],
             previous=pair[1],
