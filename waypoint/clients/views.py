@@ -41,7 +41,7 @@ def _annotated(rows, user) -> list:
     """Evaluate a section's rows and let each caseload column fetch its data in bulk (a token
     repeated on many rows, such as the primary clinician's email, is decrypted once)."""
     with decrypting_once():
-        rows = list(rows)
+        rows = rows.table_rows()
     return annotate_caseload(rows, user)
 
 
