@@ -56,7 +56,7 @@ def caseload(request):
     visible = clients_visible_to(user).active().matching(query)
     if user.can(Permission.SEE_ALL_CHARTS):
         page = Paginator(_caseload_rows(visible), PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = _annotated(page.object_list, user)
+        rows = page.object_list = _annotated(page.object_list, user)
         sections.append({"title": "All active clients", "rows": rows, "page": page})
     else:
         rows = _annotated(_caseload_rows(visible.on_care_team_of(user)), user)
