@@ -55,20 +55,19 @@ TABLE_FIELDS = (
 )
 
 
-# What `ClientQuerySet.table_rows` reads: the chart's own columns, then its primary clinician's.
+# What `ClientQuerySet.table_rows` reads, from TABLE_FIELDS: the chart's own columns, then its
+# primary clinician's.
 _ROW_FIELDS = (
     "id",
-    "organization_id",
-    "chart_number",
-    "legal_name",
-    "preferred_name",
-    "pronouns",
-    "status",
-    "drinking_thresholds",
+    *(name for name in TABLE_FIELDS if "__" not in name),
     "primary_clinician_id",
     "last_contact_on",
 )
-_CLINICIAN_FIELDS = ("full_name", "email", "role", "is_active")
+_CLINICIAN_FIELDS = tuple(
+    name.removeprefix("primary_clinician__")
+    for name in TABLE_FIELDS
+    if name.startswith("primary_clinician__")
+)
 
 
 def _loaded(model, db: str, values: dict):
