@@ -8,7 +8,8 @@ A child process with its own throw-away SQLite database (the default engine):
    primary clinician is one staff member; one of them has a portal login.
 3. With Django's test Client (the whole middleware stack, in process, so the time is the server's):
    - the clinician's caseload page against a bare view that renders a template of the same size
-     (the caseload's own HTML, verbatim) through the same middleware: `caseload-page: 7.2x bare`;
+     (the caseload's own HTML, verbatim) through the same middleware: `caseload-page: 6.7x bare`
+     (28.0-31.7 ms against 4.2-4.6 ms; 7.1x before the third pass, 10x before the first);
    - a portal check-in (form, entry, rollup refresh of the week and the running totals, redirect)
      against a bare view that inserts one diary row and redirects: `diary-write: 2.5x bare`
      (12.5-13.1 ms against 5.0-5.3 ms; 3.8-4.2x, 27.5-31.6 ms, before the December 2026 pass).

@@ -14,7 +14,7 @@
 5. The same for two windows that start and end mid-week (`bench/windows.py`, the report's
    window chooser): `outcomes-report-window-sqlite: 0.90x duckdb`.
 6. Pages and writes against bare Django views, and the demo build (`bench/pages.py`):
-   `caseload-page: 7.2x bare`, `diary-write: 5.2x bare`, `demo-build: 7.4s`.
+   `caseload-page: 6.7x bare`, `diary-write: 5.2x bare`, `demo-build: 7.4s`.
 
 5. Then `bench/qa_search.py`: the public question search page against a bare full-text query
    (`qa-search-sqlite: 1.2x fts5`, `qa-search-postgresql: 1.1x tsvector`; BENCH_QA_QUESTIONS).

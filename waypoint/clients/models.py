@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.base import ModelState
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -52,6 +53,32 @@ TABLE_FIELDS = (
     "primary_clinician__role",
     "primary_clinician__is_active",
 )
+
+
+# What `ClientQuerySet.table_rows` reads, from TABLE_FIELDS: the chart's own columns, then its
+# primary clinician's.
+_ROW_FIELDS = (
+    "id",
+    *(name for name in TABLE_FIELDS if "__" not in name),
+    "primary_clinician_id",
+    "last_contact_on",
+)
+_CLINICIAN_FIELDS = tuple(
+    name.removeprefix("primary_clinician__")
+    for name in TABLE_FIELDS
+    if name.startswith("primary_clinician__")
+)
+
+
+def _loaded(model, db: str, values: dict):
+    """An instance of `model` as loaded from `db` with only `values`' fields (the others
+    deferred: read on first access like `.only()`'s), built without `Model.__init__`."""
+    instance = model.__new__(model)
+    instance.__dict__.update(values)
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = db
+    return instance
 
 
 class ClientQuerySet(models.QuerySet):
@@ -113,6 +140,35 @@ class ClientQuerySet(models.QuerySet):
             .only(*TABLE_FIELDS)
             .order_by("chart_number")
         )
+
+    def table_rows(self) -> list:
+        """This `for_client_table()` queryset's charts as `Client` instances, from ONE query of
+        plain values: the same SQL (join and last contact included) and field converters, but
+        no `Model.__init__` per row, and one `User` per distinct primary clinician rather than
+        one per row (issue #14). The other chart fields are deferred, as with `.only()`."""
+        from django.contrib.auth import get_user_model
+
+        user_model = get_user_model()
+        names = (*_ROW_FIELDS, *(f"primary_clinician__{f}" for f in _CLINICIAN_FIELDS))
+        db = self.db
+        cache = Client.primary_clinician.field.cache_name
+        clinicians: dict = {}
+        rows = []
+        width = len(_ROW_FIELDS)
+        for values in self.values_list(*names):
+            client = _loaded(Client, db, dict(zip(_ROW_FIELDS, values[:width], strict=True)))
+            clinician_id = client.primary_clinician_id
+            person = None
+            if clinician_id is not None:
+                person = clinicians.get(clinician_id)
+                if person is None:
+                    fields = dict(zip(_CLINICIAN_FIELDS, values[width:], strict=True))
+                    person = clinicians[clinician_id] = _loaded(
+                        user_model, db, {"id": clinician_id, **fields}
+                    )
+            client._state.fields_cache[cache] = person
+            rows.append(client)
+        return rows
 
 
 class Client(models.Model):

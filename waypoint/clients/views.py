@@ -41,7 +41,7 @@ def _annotated(rows, user) -> list:
     """Evaluate a section's rows and let each caseload column fetch its data in bulk (a token
     repeated on many rows, such as the primary clinician's email, is decrypted once)."""
     with decrypting_once():
-        rows = list(rows)
+        rows = rows.table_rows()
     return annotate_caseload(rows, user)
 
 
@@ -56,7 +56,7 @@ def caseload(request):
     visible = clients_visible_to(user).active().matching(query)
     if user.can(Permission.SEE_ALL_CHARTS):
         page = Paginator(_caseload_rows(visible), PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = _annotated(page.object_list, user)
+        rows = page.object_list = _annotated(page.object_list, user)
         sections.append({"title": "All active clients", "rows": rows, "page": page})
     else:
         rows = _annotated(_caseload_rows(visible.on_care_team_of(user)), user)

@@ -206,30 +206,35 @@ def annotate_outcomes(clients: list, user) -> None:
         .query.sql_with_params()
     )
     # One pass over the rows (oldest week first per chart, so grams add up in week order):
-    # per chart, the two sparkline series and each half's known days and grams.
-    found: dict[int, list] = {}
+    # per chart, the two sparkline series and each half's known days and grams. The rows come
+    # ordered by chart, so one chart's values stay in local variables until the next begins.
+    found: dict[int, tuple] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for client_id, start, known, no_use, plan, within, grams in cursor.fetchall():
-            mine = found.get(client_id)
-            if mine is None:
-                mine = found[client_id] = [
-                    [None] * SPARK_WEEKS,
-                    [None] * SPARK_WEEKS,
-                    False,
-                    0,
-                    0.0,
-                    0,
-                    0.0,
-                ]
-            n = index[start]
-            mine[1][n] = no_use
-            if plan:
-                mine[0][n] = within
-                mine[2] = True
-            half = 3 if n < HALF else 5
-            mine[half] += known
-            mine[half + 1] += grams
+        rows = cursor.fetchall()
+    current = None
+    within_plan = no_use_days = []
+    plan_known, k0, g0, k1, g1 = False, 0, 0.0, 0, 0.0
+    for client_id, start, known, no_use, plan, within, grams in rows:
+        if client_id != current:
+            if current is not None:
+                found[current] = (within_plan, no_use_days, plan_known, k0, g0, k1, g1)
+            current = client_id
+            within_plan, no_use_days = [None] * SPARK_WEEKS, [None] * SPARK_WEEKS
+            plan_known, k0, g0, k1, g1 = False, 0, 0.0, 0, 0.0
+        n = index[start]
+        no_use_days[n] = no_use
+        if plan:
+            within_plan[n] = within
+            plan_known = True
+        if n < HALF:
+            k0 += known
+            g0 += grams
+        else:
+            k1 += known
+            g1 += grams
+    if current is not None:
+        found[current] = (within_plan, no_use_days, plan_known, k0, g0, k1, g1)
     for client in clients:
         mine = found.get(client.pk)
         if mine is None:
