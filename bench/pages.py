@@ -10,8 +10,8 @@ A child process with its own throw-away SQLite database (the default engine):
    - the clinician's caseload page against a bare view that renders a template of the same size
      (the caseload's own HTML, verbatim) through the same middleware: `caseload-page: 7.2x bare`;
    - a portal check-in (form, entry, rollup refresh of the week and the running totals, redirect)
-     against a bare view that inserts one diary row and redirects: `diary-write: 2.0x bare`
-     (8.6-9.3 ms against 4.2-4.4 ms; 2.5x, 10.8-12.3 ms, before the third December 2026 pass;
+     against a bare view that inserts one diary row and redirects: `diary-write: 2.1x bare`
+     (8.5-9.3 ms against 4.1-4.4 ms; 2.5-2.7x, 10.8-12.3 ms, before the third December 2026 pass;
      3.8-4.2x, 27.5-31.6 ms, before the first).
    Each pair alternates request by request (so both see the same machine load) and takes the best
    of ROUNDS; times are wall-clock around `Client.get` / `Client.post`.
