@@ -155,3 +155,45 @@ def test_identical_entry_on_the_same_day_asks_before_saving(login, client_user, 
     token = asked.context["form"].data["confirm"]
     assert web.post(url, {**data, "confirm": token}).status_code == 302
     assert DiaryEntry.objects.count() == 2
+
+
+def test_same_use_check_matches_amount_unit_and_missing_amounts(client_chart):
+    """The form's "already recorded?" question (plain SQL) matches as the ORM's `=` / `IS NULL`
+    would: equal decimals whatever their digits, no amount only with no amount, the same unit,
+    substance, day and person, use entries only."""
+
+    today = client_chart.organization.today()
+    DiaryEntry.objects.create(
+        client=client_chart,
+        day=today,
+        kind="use",
+        substance="cannabis",
+        unit="joints",
+        amount=Decimal("1.5"),
+        source="client",
+    )
+    DiaryEntry.objects.create(
+        client=client_chart,
+        day=today,
+        kind="use",
+        substance="cocaine",
+        unit="times",
+        amount=None,
+        source="client",
+    )
+
+    def same(**changes):
+        use = {"day": today, "substance": "cannabis", "unit": "joints", "amount": Decimal("1.50")}
+        return DiaryEntry.objects.has_same_use(client_chart.pk, **{**use, **changes})
+
+    assert same()
+    assert same(amount=Decimal("1.500"))
+    assert not same(amount=Decimal("1.501"))
+    assert not same(amount=None)
+    assert not same(unit="g")
+    assert not same(day=today - datetime.timedelta(days=1))
+    assert not DiaryEntry.objects.has_same_use(
+        client_chart.pk + 1, day=today, substance="cannabis", unit="joints", amount=Decimal("1.5")
+    )
+    assert same(substance="cocaine", unit="times", amount=None)
+    assert not same(substance="cocaine", unit="times", amount=Decimal(1))

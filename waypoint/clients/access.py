@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from waypoint.accounts.models import User
 from waypoint.accounts.roles import Permission
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
@@ -112,14 +113,19 @@ def portal_client_for_user(user, *, page: str = "portal", audit: bool = True) ->
     """
     if not user.is_authenticated or not user.can(Permission.USE_PORTAL):
         raise Http404("No portal for this account")
+    # The organization too: every chart query names its organization (sharding, see
+    # tests/integration/test_org_filtering.py). It is the account's own, which the request has
+    # usually loaded already (the clinic's time zone, ClinicTimeZoneMiddleware): then it is not
+    # joined and read a second time.
+    organization_link = User._meta.get_field("organization")
+    known_organization = organization_link.is_cached(user)
+    charts = Client.objects if known_organization else Client.objects.select_related("organization")
     try:
-        # The organization too: every chart query names its organization (sharding, see
-        # tests/integration/test_org_filtering.py).
-        client = Client.objects.select_related("organization").get(
-            portal_user=user, organization_id=user.organization_id
-        )
+        client = charts.get(portal_user=user, organization_id=user.organization_id)
     except Client.DoesNotExist:
         raise Http404("No chart is linked to this account") from None
+    if known_organization:
+        Client._meta.get_field("organization").set_cached_value(client, user.organization)
     # Both ends of the one-to-one are now known: `user.chart_or_none()` (the audit label of
     # every event this request writes) and `client.portal_user` need no further query.
     link = Client._meta.get_field("portal_user")

@@ -1,3 +1,4 @@
+import copy
 import datetime
 import hashlib
 from decimal import Decimal, InvalidOperation
@@ -42,13 +43,22 @@ class _SharedChoices:
     Django deep-copies each field of a form for every instance, choices and widget choices
     included; for the diary form's eight choice fields (lazy labels each) that was most of the
     cost of building it on every check-in. These lists are built once here and never changed in
-    place (a form that needs other choices assigns a new list), so sharing them is safe.
+    place (a form that needs other choices assigns a new list, to the field of its own form), so
+    sharing them is safe.
     """
 
     def __deepcopy__(self, memo):
-        memo[id(self._choices)] = self._choices
-        memo[id(self.widget.choices)] = self.widget.choices
-        return super().__deepcopy__(memo)
+        # Django's Field.__deepcopy__ without its copies of the choices: ChoiceWidget's own
+        # __deepcopy__ assigns a copy of its choices, which normalizes the whole list again.
+        result = copy.copy(self)
+        memo[id(self)] = result
+        widget = copy.copy(self.widget)
+        widget.attrs = self.widget.attrs.copy()
+        memo[id(self.widget)] = widget
+        result.widget = widget
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
 
 
 class ChoiceField(_SharedChoices, forms.ChoiceField):
@@ -205,16 +215,12 @@ class EntryForm(forms.Form):
                 money=data.get("money_spent"),
             )
         ]
-        if (
-            self.client is not None
-            and DiaryEntry.objects.filter(
-                client=self.client,
-                day=data["day"],
-                kind="use",
-                substance=data["substance"],
-                unit=data["unit"],
-                amount=data.get("amount"),
-            ).exists()
+        if self.client is not None and DiaryEntry.objects.has_same_use(
+            self.client.pk,
+            day=data["day"],
+            substance=data["substance"],
+            unit=data["unit"],
+            amount=data.get("amount"),
         ):
             reasons.append(gettext("The same entry is already recorded for this day."))
         if reasons:
@@ -339,34 +345,45 @@ class EntryForm(forms.Form):
         }
 
 
-_TRANSLATED_CHOICES: dict[tuple[str, str | None], list] = {}
+# The check-in's fields, built once per language from EntryForm's: its choices translated (the
+# lists are shared by every form, never changed in place), its own widgets and labels.
+_PORTAL_FIELDS: dict[str | None, dict] = {}
+
+
+def _portal_fields(language: str | None) -> dict:
+    fields = _PORTAL_FIELDS.get(language)
+    if fields is not None:
+        return fields
+    fields = copy.deepcopy(EntryForm.base_fields)
+    fields["substance"] = ChoiceField(
+        choices=[(code, gettext(label)) for code, label in Substance.choices],
+        widget=forms.RadioSelect,
+        label=_("What did you use?"),
+    )
+    for name in ("unit", "beverage", "route", "practices"):
+        fields[name].choices = [(value, gettext(label)) for value, label in fields[name].choices]
+    fields["mood"].widget = forms.RadioSelect(choices=SCALE)
+    fields["urge"].widget = forms.RadioSelect(choices=SCALE)
+    fields["day"].widget = forms.HiddenInput()
+    fields["amount"].label = _("How much?")
+    fields["amount"].help_text = ""
+    _PORTAL_FIELDS[language] = fields
+    return fields
 
 
 class CheckInForm(EntryForm):
-    """The portal's one-minute check-in: big radio buttons, little typing."""
+    """The portal's one-minute check-in: big radio buttons, little typing.
 
-    def __init__(self, *args, substances: list[tuple[str, str]], **kwargs):
+    `substances`: the choices in the order to show them (the person's own first); None for every
+    substance in the usual order, which is all a posted check-in needs to be validated.
+    """
+
+    def __init__(self, *args, substances: list[tuple[str, str]] | None = None, **kwargs):
+        # The portal speaks the person's language: its fields are those of the active language.
+        self.base_fields = _portal_fields(get_language())
         super().__init__(*args, **kwargs)
-        self.fields["substance"] = forms.ChoiceField(
-            choices=substances, widget=forms.RadioSelect, label=_("What did you use?")
-        )
-        # The portal speaks the person's language: the shared choices are translated here, once
-        # per language and field (the lists are shared by every form, never changed in place).
-        language = get_language()
-        for name in ("unit", "beverage", "route", "practices"):
-            field = self.fields[name]
-            key = (name, language)
-            translated = _TRANSLATED_CHOICES.get(key)
-            if translated is None:
-                translated = _TRANSLATED_CHOICES[key] = [
-                    (value, gettext(label)) for value, label in field.choices
-                ]
-            field.choices = translated
-        self.fields["mood"].widget = forms.RadioSelect(choices=SCALE)
-        self.fields["urge"].widget = forms.RadioSelect(choices=SCALE)
-        self.fields["day"].widget = forms.HiddenInput()
-        self.fields["amount"].label = _("How much?")
-        self.fields["amount"].help_text = ""
+        if substances is not None:
+            self.fields["substance"].choices = substances
 
 
 class NoUseForm(forms.Form):

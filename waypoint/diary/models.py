@@ -16,7 +16,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -47,8 +47,17 @@ class DiarySettings(models.Model):
     @classmethod
     def country_for(cls, organization) -> str:
         """The organization's standard-drink country (an organization or its id): the one lookup
-        the diary, goals, outcomes and privacy use."""
-        return cls.for_organization(organization).country
+        the diary, goals, outcomes and privacy use. One plain query (every portal check-in runs
+        it); the default when the organization saved no settings, as `for_organization`."""
+        organization_id = getattr(organization, "pk", organization)
+        with connections[cls.objects.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT country FROM {cls._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names
+                "WHERE organization_id = %s",
+                [organization_id],
+            )
+            row = cursor.fetchone()
+        return row[0] if row is not None else cls._meta.get_field("country").get_default()
 
     @classmethod
     def for_organization(cls, organization) -> "DiarySettings":
@@ -96,6 +105,33 @@ class Beverage(models.TextChoices):
 class DiaryEntryQuerySet(models.QuerySet):
     def between(self, first: datetime.date, last: datetime.date):
         return self.filter(day__gte=first, day__lte=last)
+
+    def has_same_use(self, client_id: int, *, day, substance: str, unit: str, amount) -> bool:
+        """Is this use (day, substance, unit, amount; no amount matches no amount) already in
+        the person's diary? The entry form asks before recording it twice. One plain query, as
+        every portal check-in runs it: compiling the ORM's `exists()` cost more than running it.
+        """
+        field = DiaryEntry._meta.get_field
+        connection = connections[self.db]
+        params = [
+            client_id,
+            field("day").get_db_prep_value(day, connection),
+            substance,
+            unit,
+        ]
+        if amount is None:
+            same_amount = "amount IS NULL"
+        else:
+            same_amount = "amount = %s"
+            params.append(field("amount").get_db_prep_value(amount, connection))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {DiaryEntry._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names
+                "WHERE client_id = %s AND day = %s AND kind = 'use' AND substance = %s "
+                f"AND unit = %s AND {same_amount} LIMIT 1",
+                params,
+            )
+            return cursor.fetchone() is not None
 
 
 class DiaryEntry(models.Model):

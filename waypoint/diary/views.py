@@ -511,20 +511,17 @@ def checkin(request):
 
 
 def _checkin(request, client, posted):
-    settings = DiarySettings.for_organization(client.organization_id)
+    country = DiarySettings.country_for(client.organization_id)
     today = client.organization.today()
     day = _day_param(request.POST.get("day") or request.GET.get("day"), today) or today
     # Any substance is a valid answer: the person's own order (two queries) is only needed to
-    # show the form, so a valid check-in goes to its redirect without it.
-    substances, own_count = (
-        ([(code, gettext(label)) for code, label in Substance.choices], 0)
-        if posted
-        else _portal_substances(client)
-    )
+    # show the form, so a valid check-in goes to its redirect without it (the form's own list
+    # has every substance).
+    substances, own_count = (None, 0) if posted else _portal_substances(client)
     form = CheckInForm(
         request.POST if posted else None,
         today=today,
-        country=settings.country,
+        country=country,
         client=client,
         substances=substances,
         initial={"day": day},
@@ -534,7 +531,7 @@ def _checkin(request, client, posted):
             client,
             by=request.user,
             source=EntrySource.CLIENT,
-            country=settings.country,
+            country=country,
             page=CHECKIN_PAGE,
             **form.entry_fields(),
         )
@@ -544,7 +541,7 @@ def _checkin(request, client, posted):
             % {
                 "day": sentence_day(entry.day),
                 "substance": gettext(entry.get_substance_display()),
-                "amount": entry.amount_text(settings.country),
+                "amount": entry.amount_text(country),
             },
         )
         for tip in entry.safety_tips:  # kind and specific, at the moment of logging
@@ -563,7 +560,8 @@ def _checkin(request, client, posted):
             "form": form,
             "day": day,
             "today": today,
-            "settings": settings,
+            # The page names the standard drink (all the settings hold); read once, above.
+            "settings": DiarySettings(organization_id=client.organization_id, country=country),
             "own_count": own_count,
             "other_chosen": request.POST.get("substance")
             in {code for code, _ in substances[own_count:]},
