@@ -73,7 +73,12 @@ SKIP_NAMES = {"logout"}
 
 _TABLE = re.compile(r'(?:FROM|JOIN|UPDATE)\s+"(\w+)"(?:\s+(?:AS\s+)?([A-Z]+\d+))?')
 _ORG = re.compile(r'(?:"\w+"|\b[A-Z]+\d+)\."organization_id"\s*(?:=\s*(\d+)|IN\s*\(([\d,\s]+)\))')
-_IDS = re.compile(r'(?:"(\w+)"|\b([A-Z]+\d+))\."(\w+)"\s*(?:=\s*(\d+)\b|IN\s*\(([\d,\s]+)\))')
+# Literal ids: `= 7`, `IN (3, 4)`, and `waypoint.lib.idlists.IdIn`'s one-parameter lists as logged
+# (`IN (SELECT value FROM json_each('[3, 4]'))` on SQLite, `= ANY('{3,4}'::int2[])` on PostgreSQL).
+_IDS = re.compile(
+    r'(?:"(\w+)"|\b([A-Z]+\d+))\."(\w+)"\s*(?:=\s*(\d+)\b|IN\s*\(([\d,\s]+)\)'
+    r"|IN\s*\(SELECT value FROM json_each\('\[([\d,\s]+)\]'\)\)|=\s*ANY\('\{([\d,\s]+)\}'::\w+\[\]\))"
+)
 
 
 def _tables():
@@ -107,7 +112,7 @@ def _id_predicates(sql, aliases, tables):
     for match in _IDS.finditer(sql):
         table = match.group(1) or aliases.get(match.group(2))
         column = match.group(3)
-        raw = match.group(4) or match.group(5)
+        raw = match.group(4) or match.group(5) or match.group(6) or match.group(7)
         model = tables.get(table)
         if model is None or column == "organization_id":
             continue
