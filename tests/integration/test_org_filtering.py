@@ -77,7 +77,8 @@ _ORG = re.compile(r'(?:"\w+"|\b[A-Z]+\d+)\."organization_id"\s*(?:=\s*(\d+)|IN\s
 # (`IN (SELECT value FROM json_each('[3, 4]'))` on SQLite, `= ANY('{3,4}'::int2[])` on PostgreSQL).
 _IDS = re.compile(
     r'(?:"(\w+)"|\b([A-Z]+\d+))\."(\w+)"\s*(?:=\s*(\d+)\b|IN\s*\(([\d,\s]+)\)'
-    r"|IN\s*\(SELECT value FROM json_each\('\[([\d,\s]+)\]'\)\)|=\s*ANY\('\{([\d,\s]+)\}'::\w+\[\]\))"
+    r"|IN\s*\(SELECT value FROM json_each\('\[([\d,\s]+)\]'\)\)"
+    r"|=\s*ANY\('\{([\d,\s]+)\}'::\w+\[\]\))"
 )
 
 
