@@ -438,22 +438,27 @@ def _read_entries(client_id: int, first, last, starts) -> dict:
     entries_by_day = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(sql, [client_id, adapt(first), adapt(last)])
-        for _, day, kind, substance, amount, unit, grams, practices, money, source in cursor:
-            day = datetime.date.fromisoformat(day)
+        for row in cursor:
+            day = datetime.date.fromisoformat(row[1])
             if week_start(day) in weeks:
-                entries_by_day[day].append(
-                    EntryFacts(
-                        kind,
-                        substance,
-                        None if amount is None else Decimal(amount),
-                        unit,
-                        grams or 0.0,
-                        () if practices in NO_PRACTICES else _as_practices(practices),
-                        None if money is None else Decimal(money),
-                        source,
-                    )
-                )
+                entries_by_day[day].append(entry_facts(row[2:]))
     return entries_by_day
+
+
+def entry_facts(row, as_decimal=Decimal) -> EntryFacts:
+    """EntryFacts of one row of ENTRY_COLUMNS after its client and day (amounts and money come
+    as text; `as_decimal` may cache their parsing, as the bulk rebuild does)."""
+    kind, substance, amount, unit, grams, practices, money, source = row
+    return EntryFacts(
+        kind,
+        substance,
+        None if amount is None else as_decimal(amount),
+        unit,
+        grams or 0.0,
+        () if practices in NO_PRACTICES else _as_practices(practices),
+        None if money is None else as_decimal(money),
+        source,
+    )
 
 
 def _delete_days(model, column: str, client_id: int, first, last) -> None:
@@ -676,33 +681,14 @@ def rebuild_rollups(client_ids: Iterable[int] | None = None, *, chunk: int = 20_
             if not batch:
                 break
             read += len(batch)
-            for (
-                client_id,
-                day,
-                kind,
-                substance,
-                amount,
-                unit,
-                grams,
-                practices,
-                money,
-                source,
-            ) in batch:
+            for row in batch:
+                client_id, day = row[0], row[1]
                 if client_id != current_client:
                     flush(current_client, entries_by_day)
                     current_client = client_id
                     entries_by_day = {}
                 day = dates.get(day) or as_date(day)
-                facts = EntryFacts(
-                    kind,
-                    substance,
-                    None if amount is None else decimals.get(amount) or as_decimal(amount),
-                    unit,
-                    grams or 0.0,
-                    () if practices in NO_PRACTICES else _as_practices(practices),
-                    None if money is None else decimals.get(money) or as_decimal(money),
-                    source,
-                )
+                facts = entry_facts(row[2:], as_decimal)
                 day_entries = entries_by_day.get(day)
                 if day_entries is None:
                     entries_by_day[day] = [facts]
