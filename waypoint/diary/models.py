@@ -116,6 +116,7 @@ class DiaryEntryQuerySet(models.QuerySet):
         params = [
             client_id,
             field("day").get_db_prep_value(day, connection),
+            EntryKind.USE.value,
             substance,
             unit,
         ]
@@ -127,7 +128,7 @@ class DiaryEntryQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT 1 FROM {DiaryEntry._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names
-                "WHERE client_id = %s AND day = %s AND kind = 'use' AND substance = %s "
+                "WHERE client_id = %s AND day = %s AND kind = %s AND substance = %s "
                 f"AND unit = %s AND {same_amount} LIMIT 1",
                 params,
             )
