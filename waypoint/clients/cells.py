@@ -93,8 +93,8 @@ def render_rows(rows, cells) -> SafeString:
                 f"{e(client.get_status_display())}</span>"
             )
         person = client.primary_clinician
-        key = person.pk if person is not None and person.pk is not None else None
-        clinician = clinicians.get(key) if key is not None else None
+        key = getattr(person, "pk", None)
+        clinician = clinicians.get(key)  # never filled for None: no clinician, or an unsaved one
         if clinician is None:
             clinician = _clinician(person)
             if key is not None:

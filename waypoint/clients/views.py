@@ -33,10 +33,6 @@ from waypoint.lib.encryption import decrypting_once
 PAGE_SIZE = 50
 
 
-def _caseload_rows(queryset):
-    return queryset.for_client_table()
-
-
 def _annotated(rows, user) -> list:
     """Evaluate a section's rows and let each caseload column fetch its data in bulk (a token
     repeated on many rows, such as the primary clinician's email, is decrypted once)."""
@@ -55,17 +51,17 @@ def caseload(request):
     sections = []
     visible = clients_visible_to(user).active().matching(query)
     if user.can(Permission.SEE_ALL_CHARTS):
-        page = Paginator(_caseload_rows(visible), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(visible.for_client_table(), PAGE_SIZE).get_page(request.GET.get("page"))
         rows = page.object_list = _annotated(page.object_list, user)
         sections.append({"title": "All active clients", "rows": rows, "page": page})
     else:
-        rows = _annotated(_caseload_rows(visible.on_care_team_of(user)), user)
+        rows = _annotated(visible.on_care_team_of(user).for_client_table(), user)
         sections.append({"title": "My caseload", "rows": rows})
         if user.can(Permission.SEE_SUPERVISEE_CHARTS):
             shown = {row.pk for row in rows}  # a shared chart is listed once, where first seen
             for supervisee in user.supervisees.filter(is_active=True):
                 theirs = visible.on_care_team_of(supervisee).exclude(pk__in=shown)
-                rows = _annotated(_caseload_rows(theirs), user)
+                rows = _annotated(theirs.for_client_table(), user)
                 shown.update(row.pk for row in rows)
                 sections.append({"title": f"{supervisee}'s caseload", "rows": rows})
     record(by=user, action=AuditAction.VIEW, object_type="caseload", object_label="Caseload")
@@ -92,7 +88,7 @@ def client_list(request):
     charts = clients_visible_to(request.user).matching(query)
     if status in ChartStatus.values:
         charts = charts.filter(status=status)
-    page = Paginator(_caseload_rows(charts), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(charts.for_client_table(), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _annotated(page.object_list, request.user)
     record(
         by=request.user, action=AuditAction.VIEW, object_type="client_list", object_label="Clients"
