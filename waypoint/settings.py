@@ -354,14 +354,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Export jobs (docs/outcomes.md#exports-on-the-worker): a running export with no sign of life
 # from the worker for EXPORT_STALL_MINUTES is marked "Could not be made" (and a queued one the
-# worker has not started by then says so on its page); a queued one not started after
-# EXPORT_QUEUE_MINUTES is given up.
+# worker has not started by then says so on its page); a running one still unfinished
+# EXPORT_RUN_MINUTES after it started, and a queued one not started after EXPORT_QUEUE_MINUTES,
+# are given up.
 EXPORT_STALL_MINUTES = env.int("EXPORT_STALL_MINUTES", default=5)
 EXPORT_QUEUE_MINUTES = env.int("EXPORT_QUEUE_MINUTES", default=60)
+EXPORT_RUN_MINUTES = env.int("EXPORT_RUN_MINUTES", default=60)
 if not 1 <= EXPORT_STALL_MINUTES <= EXPORT_QUEUE_MINUTES:
     raise ImproperlyConfigured(
         "EXPORT_STALL_MINUTES must be at least 1 and at most EXPORT_QUEUE_MINUTES "
         f"(got {EXPORT_STALL_MINUTES} and {EXPORT_QUEUE_MINUTES})"
+    )
+if EXPORT_RUN_MINUTES < EXPORT_STALL_MINUTES:
+    raise ImproperlyConfigured(
+        "EXPORT_RUN_MINUTES must be at least EXPORT_STALL_MINUTES "
+        f"(got {EXPORT_RUN_MINUTES} and {EXPORT_STALL_MINUTES})"
     )
 
 # English and Spanish for the public pages and the client portal (staff pages stay English).

@@ -557,3 +557,26 @@ def test_an_appointment_reminder_goes_in_the_persons_language(client_chart, clin
     assert message.body == appointment_actions.reminder_text(soon, "es")
     for word in ("clínica", "drogas", "alcohol", "robin"):
         assert word not in message.body.lower()
+
+
+def test_every_portal_template_is_translatable():
+    """A portal page or panel written without `{% load i18n %}` stays English for a Spanish
+    reader (the medications page once did). Portal templates are named for it: `portal_*`,
+    `_panel_portal*`, `_portal_*`, or kept under a `portal/` folder."""
+    from pathlib import Path
+
+    import waypoint
+
+    root = Path(waypoint.__file__).parent / "templates"
+    portal = [
+        path
+        for path in root.rglob("*.html")
+        if "portal" in path.name or "portal" in path.relative_to(root).parts[:-1]
+    ]
+    assert len(portal) > 15
+    untranslatable = [
+        str(path.relative_to(root))
+        for path in portal
+        if not re.search(r"{%\s*load\b[^%]*\bi18n\b", path.read_text())
+    ]
+    assert untranslatable == []

@@ -139,3 +139,19 @@ def test_portal_panel_lists_current_medications_and_links_the_page(
     panel = page[page.index('id="h-my-medications"') :]
     panel = panel[: panel.index("</section>")]
     assert "Suboxone" in panel and "Naltrexone" not in panel
+
+
+def test_the_page_and_the_panel_are_in_spanish(login, robins_medications, client_user):
+    web = login(client_user)
+    page = web.get(URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    sections = _sections(page)
+    assert "Lo que tomo ahora" in sections["h-my-current"]
+    assert "Recetado por Dr. Imani Okonkwo-Reyes" in sections["h-my-current"]
+    assert "medicamento para el trastorno por consumo de opioides" in page
+    assert "Empieza más adelante" in sections["h-my-upcoming"]
+    assert "empieza el" in sections["h-my-upcoming"]
+    assert "lo dejó el" in sections["h-my-earlier"]
+    assert "Alergias" in sections["h-my-allergies"] and "anotada el" in sections["h-my-allergies"]
+    assert "What I take now" not in page and "Prescribed by" not in page
+    home = web.get(reverse("portal-home"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Mis medicamentos y alergias" in home

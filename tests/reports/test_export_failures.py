@@ -68,6 +68,22 @@ def test_the_sweeper_gives_up_only_jobs_that_will_never_finish(admin):
     assert tasks.fail_stalled_exports.call() == 0  # nothing left to give up
 
 
+@override_settings(EXPORT_STALL_MINUTES=5, EXPORT_RUN_MINUTES=60)
+def test_a_job_alive_but_stuck_is_given_up_after_the_run_limit(admin):
+    """The heartbeat thread goes on while a rendering never returns: the total time limit ends it,
+    on the page at once and in the sweep."""
+    stuck = _job(admin, status=ExportStatus.RUNNING, minutes_ago=61, heartbeat_minutes_ago=0)
+    slow = _job(admin, status=ExportStatus.RUNNING, minutes_ago=59, heartbeat_minutes_ago=0)
+    assert (stuck.state(), slow.state()) == ("failed", "working")
+    assert stuck.error_message == export_models.TOO_LONG
+    assert stuck.can_retry() and not slow.can_retry()
+
+    assert actions.fail_stalled_exports() == 1
+    states = {j.pk: (j.status, j.error) for j in ExportJob.objects.all()}
+    assert states[stuck.pk] == (ExportStatus.FAILED, export_models.TOO_LONG)
+    assert states[slow.pk] == (ExportStatus.RUNNING, "")
+
+
 def test_the_sweeper_runs_every_minute():
     assert ("waypoint.reports.tasks.fail_stalled_exports", MINUTE) in PERIODIC_TASKS
 
@@ -80,26 +96,35 @@ def test_the_stall_timeout_is_a_setting(admin):
     assert job.status == ExportStatus.FAILED
 
 
+QUEUE_RULE = "EXPORT_STALL_MINUTES must be at least 1 and at most EXPORT_QUEUE_MINUTES"
+RUN_RULE = "EXPORT_RUN_MINUTES must be at least EXPORT_STALL_MINUTES"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("env", "ok"),
+    ("env", "refusal"),
     [
-        ({"EXPORT_STALL_MINUTES": "2", "EXPORT_QUEUE_MINUTES": "30"}, True),
-        ({"EXPORT_STALL_MINUTES": "0"}, False),
-        ({"EXPORT_STALL_MINUTES": "10", "EXPORT_QUEUE_MINUTES": "5"}, False),
+        (
+            {"EXPORT_STALL_MINUTES": "2", "EXPORT_QUEUE_MINUTES": "30", "EXPORT_RUN_MINUTES": "9"},
+            None,
+        ),
+        ({"EXPORT_STALL_MINUTES": "0"}, QUEUE_RULE),
+        ({"EXPORT_STALL_MINUTES": "10", "EXPORT_QUEUE_MINUTES": "5"}, QUEUE_RULE),
+        ({"EXPORT_STALL_MINUTES": "10", "EXPORT_RUN_MINUTES": "5"}, RUN_RULE),
     ],
 )
-def test_the_export_timeouts_are_read_and_checked(tmp_path, env, ok):
-    probe = "import waypoint.settings as s; print(s.EXPORT_STALL_MINUTES, s.EXPORT_QUEUE_MINUTES)"
+def test_the_export_timeouts_are_read_and_checked(tmp_path, env, refusal):
+    probe = (
+        "import waypoint.settings as s; "
+        "print(s.EXPORT_STALL_MINUTES, s.EXPORT_QUEUE_MINUTES, s.EXPORT_RUN_MINUTES)"
+    )
     result = python_in(probe, var_dir=tmp_path, env=env)
-    if ok:
+    if refusal is None:
         assert result.returncode == 0, result.stderr
-        assert result.stdout.split() == ["2", "30"]
+        assert result.stdout.split() == ["2", "30", "9"]
     else:
         assert result.returncode != 0
-        assert "EXPORT_STALL_MINUTES must be at least 1 and at most EXPORT_QUEUE_MINUTES" in (
-            result.stderr
-        )
+        assert refusal in result.stderr
 
 
 def test_a_job_given_up_meanwhile_keeps_its_failure(admin, monkeypatch):

@@ -164,6 +164,7 @@ PAGES = {
     "assessment summary": ("get", "assessment-summary", ("chart",), None, 200),
     "assessment summary pdf": ("get", "assessment-summary-pdf", ("chart",), None, 200),
     "portal medications": ("get", "medications-portal", (), None, 200),
+    "portal reminders": ("get", "appointments-portal-reminders", (), None, 200),
     "progress report pdf": ("get", "reports-progress-pdf", ("chart",), None, 200),
     "portal progress report": ("get", "reports-portal-progress", (), None, 200),
     "portal record pdf": ("post", "reports-portal-record-pdf", (), {}, 302),
@@ -301,6 +302,7 @@ MATRIX = {
     "assessment summary": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "assessment summary pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],
     "portal medications": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
+    "portal reminders": [LOGIN, 403, 403, 403, 403, 403, 403, OK, 403, 403],
     # Reports: the progress report follows the chart; the program report needs
     # VIEW_PROGRAM_REPORTS (admins, supervisors); an export only ever answers its asker (Ada).
     "progress report pdf": [LOGIN, OK, OK, 404, OK, 404, OK, 403, 404, 404],

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from waypoint.accounts.models import User
 from waypoint.accounts.roles import STAFF_ROLES
@@ -8,6 +9,8 @@ from waypoint.appointments.models import (
     DURATION_CHOICES,
     AppointmentSettings,
     AppointmentStatus,
+    ReminderPreference,
+    chart_email,
 )
 from waypoint.clients.forms import DateInput
 
@@ -71,6 +74,9 @@ class AppointmentForm(forms.Form):
 
 
 class ReminderForm(forms.Form):
+    """Opting in or out of email reminders. `fallback` is the address used when the form's own
+    is left empty (`models.chart_email`): opting in needs one or the other."""
+
     email_reminders = forms.BooleanField(
         label="Email a reminder about 24 hours before each appointment", required=False
     )
@@ -80,6 +86,45 @@ class ReminderForm(forms.Form):
         max_length=200,
         help_text="Leave empty to use the email on the chart or of the portal account.",
     )
+    no_address = "There is no email on the chart or portal account: add one."
+
+    def __init__(self, *args, fallback: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fallback = fallback
+
+    def clean(self):
+        data = super().clean()
+        wanted = data.get("email_reminders") and "email" not in self.errors  # a bad one: said
+        if wanted and not (data.get("email") or self.fallback):
+            self.add_error("email", self.no_address)
+        return data
+
+    @classmethod
+    def for_chart(cls, client, data=None, **kwargs):
+        """The form for `client`'s chart, showing the choice saved so far."""
+        preference = ReminderPreference.objects.filter(client=client).first()
+        initial = {
+            "email_reminders": preference.email_reminders if preference else False,
+            "email": preference.email if preference else "",
+        }
+        return cls(data, initial=initial, fallback=chart_email(client), **kwargs)
+
+
+class PortalReminderForm(ReminderForm):
+    """The same choice made by the person in the portal, in their words and language."""
+
+    email_reminders = forms.BooleanField(
+        label=_("Email me a reminder about 24 hours before each appointment"), required=False
+    )
+    email = forms.EmailField(
+        label=_("Send reminders to this email (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Leave empty to use the email your care team has for you, or the one you sign in with."
+        ),
+    )
+    no_address = _("Add an email address to get reminders.")
 
 
 class SettingsForm(forms.ModelForm):

@@ -170,9 +170,13 @@ class ReminderPreference(models.Model):
         return f"Reminder preference #{self.pk}"
 
     def address(self) -> str:
-        client = self.client
-        portal = client.portal_user.email if client.portal_user_id else ""
-        return self.email or client.email or portal
+        return self.email or chart_email(self.client)
+
+
+def chart_email(client) -> str:
+    """Where a reminder goes when the person gave no reminder address: the chart's email, else
+    the portal account's ("" when neither exists)."""
+    return client.email or (client.portal_user.email if client.portal_user_id else "")
 
 
 def hash_feed_secret(secret: str) -> str:

@@ -5,7 +5,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.timezone import template_localtime
 
-from waypoint.appointments.models import Appointment, AppointmentStatus
+from waypoint.appointments.models import Appointment, AppointmentStatus, ReminderPreference
 from waypoint.clients.extensions import Panel
 from waypoint.lib.idlists import IdIn
 
@@ -46,13 +46,19 @@ def chart_panel(request, access):
 
 
 def portal_panel(request, client):
-    """The person's next appointment: date and time only."""
+    """The person's next appointment (date and time only) and whether email reminders are on,
+    with the link to change that; shown while an appointment is booked or reminders are on (so
+    they can always be turned off)."""
     nxt = Appointment.objects.filter(client=client).upcoming().only("starts_at").first()
-    if nxt is None:
+    reminders = ReminderPreference.objects.filter(client=client, email_reminders=True).exists()
+    if nxt is None and not reminders:
         return None
     return Panel(
         "appointments/_panel_portal.html",
-        {"next": nxt.starts_at.astimezone(client.organization.zone)},
+        {
+            "next": nxt.starts_at.astimezone(client.organization.zone) if nxt else None,
+            "reminders": reminders,
+        },
     )
 
 

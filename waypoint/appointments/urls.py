@@ -20,6 +20,11 @@ urlpatterns = [
         views.reminder_preference,
         name="appointments-reminders",
     ),
+    path(
+        "portal/appointments/reminders/",
+        views.portal_reminders,
+        name="appointments-portal-reminders",
+    ),
     path("appointments/week/", views.week, name="appointments-week"),
     path("appointments/settings/", views.appointment_settings, name="appointments-settings"),
     path("appointments/feed/", views.feed_settings, name="appointments-feed-settings"),

@@ -6,15 +6,21 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from waypoint.accounts.decorators import permission_required, staff_required
+from waypoint.accounts.decorators import client_required, permission_required, staff_required
 from waypoint.accounts.models import User
 from waypoint.accounts.roles import STAFF_ROLES, Permission
 from waypoint.appointments import actions
 from waypoint.appointments.actions import AppointmentError
-from waypoint.appointments.forms import AppointmentForm, ReminderForm, SettingsForm
+from waypoint.appointments.forms import (
+    AppointmentForm,
+    PortalReminderForm,
+    ReminderForm,
+    SettingsForm,
+)
 from waypoint.appointments.ics import build_feed
 from waypoint.appointments.models import (
     Appointment,
@@ -24,7 +30,11 @@ from waypoint.appointments.models import (
 )
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
-from waypoint.clients.access import clients_visible_to, get_client_for_user
+from waypoint.clients.access import (
+    clients_visible_to,
+    get_client_for_user,
+    portal_client_for_user,
+)
 from waypoint.lib import downloads
 
 FEED_PAST_DAYS = 30
@@ -199,31 +209,47 @@ def appointment_edit(request, pk, appointment_pk):
 @staff_required
 def reminder_preference(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="appointment reminders").client
-    preference = ReminderPreference.objects.filter(client=client).first()
-    initial = {
-        "email_reminders": preference.email_reminders if preference else False,
-        "email": preference.email if preference else "",
-    }
-    form = ReminderForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ReminderForm.for_chart(client, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fallback = client.email or (client.portal_user.email if client.portal_user_id else "")
-        if data["email_reminders"] and not (data["email"] or fallback):
-            form.add_error("email", "There is no email on the chart or portal account: add one.")
-        else:
-            actions.set_reminder_preference(
-                client,
-                by=request.user,
-                email_reminders=data["email_reminders"],
-                email=data["email"],
-            )
-            messages.success(request, "Reminder choice saved.")
-            return redirect("appointments-list", client.pk)
+        _save_reminder_choice(client, form, by=request.user)
+        messages.success(request, "Reminder choice saved.")
+        return redirect("appointments-list", client.pk)
     return TemplateResponse(
         request,
         "appointments/reminders.html",
         {"form": form, "client": client},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def portal_reminders(request):
+    """The person turns their own appointment reminders on or off (42 CFR Part 2: it is their
+    choice whether anything about their care reaches their inbox)."""
+    client = portal_client_for_user(request.user, page="appointment reminders")
+    form = PortalReminderForm.for_chart(client, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        _save_reminder_choice(client, form, by=request.user)
+        if form.cleaned_data["email_reminders"]:
+            messages.success(request, gettext("Reminders are on."))
+        else:
+            messages.success(request, gettext("Reminders are off."))
+        return redirect("portal-home")
+    return TemplateResponse(
+        request,
+        "appointments/portal_reminders.html",
+        {"form": form, "client": client},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _save_reminder_choice(client, form, *, by) -> None:
+    actions.set_reminder_preference(
+        client,
+        by=by,
+        email_reminders=form.cleaned_data["email_reminders"],
+        email=form.cleaned_data["email"],
     )
 
 

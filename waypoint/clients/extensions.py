@@ -64,6 +64,7 @@ CHART_PANELS = [
 
 PORTAL_PANELS: list[str] = [
     "waypoint.appointments.panels.portal_panel",
+    "waypoint.groups.panels.portal_panel",
     "waypoint.diary.panels.portal_progress_panel",
     "waypoint.goals.panels.portal_goals_panel",
     "waypoint.plans.panels.portal_panel",

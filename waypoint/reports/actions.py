@@ -27,6 +27,7 @@ from waypoint.reports.models import (
     EXPORT_TTL,
     NOT_STARTED,
     STALLED,
+    TOO_LONG,
     ExportJob,
     ExportKind,
     ExportStatus,
@@ -206,13 +207,16 @@ def fail_stalled_exports(now=None) -> int:
     """Give up jobs that will never finish, so their page says so: returns how many.
 
     A running job without a heartbeat for `EXPORT_STALL_MINUTES` (its worker died or was killed),
-    and a queued job no worker started within `EXPORT_QUEUE_MINUTES`. Each update repeats its
-    condition, so a job that finished or started meanwhile is left alone.
+    a running job unfinished `EXPORT_RUN_MINUTES` after it started (stuck; a file it makes later
+    is dropped, as `make_export` does for every job given up), and a queued job no worker started
+    within `EXPORT_QUEUE_MINUTES`. Each update repeats its condition, so a job that finished or
+    started meanwhile is left alone.
     """
     now = now or timezone.now()
     given_up = 0
     for why, stuck, sentence in (
         ("no heartbeat", ExportJob.objects.stalled(now), STALLED),
+        ("ran too long", ExportJob.objects.overran(now), TOO_LONG),
         ("never started", ExportJob.objects.not_started(now), NOT_STARTED),
     ):
         ids = list(stuck.values_list("pk", flat=True))

@@ -10,9 +10,11 @@ deletes it. Files expire `EXPORT_TTL` after they are made; the periodic
 A job that stops without finishing says so within minutes: the worker touches `heartbeat_at`
 while it builds the file (a progress step, or every `HEARTBEAT_EVERY` from a small thread), and the
 periodic `reports.tasks.fail_stalled_exports` marks a running job whose heartbeat is older than
-`EXPORT_STALL_MINUTES` as failed (the worker process died or was killed), and a queued job not
-started after `EXPORT_QUEUE_MINUTES` too. Until then, a queued job older than
-`EXPORT_STALL_MINUTES` tells the person on its page that the worker has not started it yet.
+`EXPORT_STALL_MINUTES` as failed (the worker process died or was killed), a running job still
+unfinished `EXPORT_RUN_MINUTES` after it started (a build that hangs while its heartbeat thread
+goes on), and a queued job not started after `EXPORT_QUEUE_MINUTES`. Until then, a queued job
+older than `EXPORT_STALL_MINUTES` tells the person on its page that the worker has not started it
+yet.
 """
 
 import base64
@@ -40,6 +42,10 @@ STALLED = gettext_noop(
     "Making this file stopped before it was finished: the background worker was interrupted. "
     "Please try again."
 )
+TOO_LONG = gettext_noop(
+    "Making this file took far longer than it should, so it was stopped. Please try again; if it "
+    "happens again, tell whoever runs Waypoint at your clinic."
+)
 NOT_STARTED = gettext_noop(
     "The background worker did not start making this file in time. Please try again later; if "
     "it happens again, tell whoever runs Waypoint at your clinic."
@@ -48,6 +54,10 @@ NOT_STARTED = gettext_noop(
 
 def stall_after() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.EXPORT_STALL_MINUTES)
+
+
+def give_up_running_after() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.EXPORT_RUN_MINUTES)
 
 
 def give_up_queued_after() -> datetime.timedelta:
@@ -88,6 +98,12 @@ class ExportJobQuerySet(models.QuerySet):
             models.Q(heartbeat_at__lte=cutoff)
             | models.Q(heartbeat_at__isnull=True, created_at__lte=cutoff)
         )
+
+    def overran(self, now=None):
+        """Running jobs started more than `EXPORT_RUN_MINUTES` ago: alive (the heartbeat thread
+        goes on) but stuck in one step, e.g. a rendering that never returns."""
+        cutoff = (now or timezone.now()) - give_up_running_after()
+        return self.filter(status=ExportStatus.RUNNING, started_at__lte=cutoff)
 
     def not_started(self, now=None):
         """Queued jobs no worker has picked up within `EXPORT_QUEUE_MINUTES`."""
@@ -176,12 +192,20 @@ class ExportJob(models.Model):
             and last_sign <= (now or timezone.now()) - stall_after()
         )
 
+    def ran_too_long(self, now=None) -> bool:
+        """Running for more than `EXPORT_RUN_MINUTES` (the rule of `ExportJobQuerySet.overran`)."""
+        return (
+            self.status == ExportStatus.RUNNING
+            and self.started_at is not None
+            and self.started_at <= (now or timezone.now()) - give_up_running_after()
+        )
+
     def state(self, now=None) -> str:
         """What the page says: ready, expired, failed, not_started (queued too long) or working."""
         now = now or timezone.now()
         if self.status == ExportStatus.DONE:
             return "ready" if self.is_downloadable(now) else "expired"
-        if self.status == ExportStatus.FAILED or self.looks_stalled(now):
+        if self.status == ExportStatus.FAILED or self.looks_stalled(now) or self.ran_too_long(now):
             return "failed"
         if self.is_waiting_too_long(now):
             return "not_started"
@@ -196,7 +220,9 @@ class ExportJob(models.Model):
         """Why it failed, in the reader's language."""
         if self.error:
             return gettext(self.error)
-        return gettext(STALLED) if self.looks_stalled() else ""
+        if self.looks_stalled():
+            return gettext(STALLED)
+        return gettext(TOO_LONG) if self.ran_too_long() else ""
 
     def file_bytes(self) -> bytes:
         return base64.b64decode(self.content)
