@@ -66,6 +66,25 @@ def test_bad_group_form_saves_nothing(login, clinician, group):
     assert TherapyGroup.objects.count() == 1
 
 
+def test_group_edit_saves_or_puts_a_taken_name_on_the_name_field(login, clinician, group):
+    """The add and edit pages share one save step: the same messages and the same name error."""
+    other = actions.create_group(group.organization, by=clinician, name="Thursday group")
+    web = login(clinician)
+    url = reverse("groups-edit", args=[other.pk])
+    taken = web.post(url, {"name": group.name, "description": "", "is_active": "on"})
+    assert taken.status_code == 400
+    assert "already has a group" in taken.context["form"].errors["name"][0]
+    other.refresh_from_db()
+    assert other.name == "Thursday group"
+
+    saved = web.post(url, {"name": "Thursday evening group", "is_active": "on"}, follow=True)
+    assert saved.redirect_chain == [(other.get_absolute_url(), 302)]
+    assert [str(m) for m in saved.context["messages"]] == ["Group saved."]
+    other.refresh_from_db()
+    assert other.name == "Thursday evening group" and other.is_active
+    assert list(other.facilitators.all()) == [clinician]  # kept, though no box was ticked
+
+
 def test_add_member_offers_only_charts_the_user_may_open(
     login, clinician, group, client_chart, colleague_chart
 ):

@@ -87,6 +87,35 @@ def test_clinician_saves_a_plan_and_each_save_is_a_version(login, clinician, cli
     assert events.filter(action=AuditAction.CREATE).count() == 2
 
 
+def _said(response) -> list[tuple[str, str]]:
+    return [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+
+def test_staff_and_portal_saves_say_whether_a_version_was_made(
+    login, clinician, client_user, client_chart, crisis_plan
+):
+    """The chart's and the portal's edit pages share one save step, each with its own words."""
+    staff = login(clinician)
+    url = reverse("plans-edit", args=[client_chart.pk, "crisis"])
+    editable = ["coping", "reasons"]
+    same = staff.post(url, as_post(CRISIS, client_may_edit=editable), follow=True)
+    assert _said(same) == [("info", "Nothing in the plan changed, so no new version was made.")]
+    changed = {**CRISIS, "reasons": ["Seeing Lisbon"]}
+    saved = staff.post(url, as_post(changed, client_may_edit=editable), follow=True)
+    assert saved.redirect_chain[-1][0] == reverse("plans-detail", args=[client_chart.pk, "crisis"])
+    assert _said(saved) == [("success", "Saved as version 2.")]
+
+    portal = login(client_user)
+    edit = reverse("portal-plans-edit", args=["crisis"])
+    mine = {"coping": "\n".join(CRISIS["coping"]), "reasons": "Seeing Lisbon"}
+    assert _said(portal.post(edit, mine, follow=True)) == [("info", "Nothing changed.")]
+    mine["reasons"] = "Seeing Lisbon\nPemberton"
+    ours = portal.post(edit, mine, follow=True)
+    assert ours.redirect_chain[-1][0] == reverse("portal-plans", args=["crisis"])
+    assert _said(ours) == [("success", "Your plan is saved. Your care team will see it.")]
+    assert crisis_plan.versions.count() == 3
+
+
 def test_empty_required_sections_get_field_errors_and_save_nothing(login, clinician, client_chart):
     web = login(clinician)
     url = reverse("plans-edit", args=[client_chart.pk, "overdose"])

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from waypoint.accounts.models import User
@@ -113,6 +114,9 @@ def test_purge_deletes_chart_records_and_history_but_not_audit(login, admin, old
     assert _history_rows(pk) > 0
     response = login(admin).post(reverse("privacy-chart-purge", args=[pk]), {"confirm": "C-900"})
     assert response.status_code == 302
+    assert response["Location"] == reverse("privacy-retention")
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == ["Chart C-900 and its records were deleted."]
     assert not Client.objects.filter(pk=pk).exists()
     assert not Episode.objects.filter(client_id=pk).exists()
     assert not Contact.objects.filter(client_id=pk).exists()
@@ -216,7 +220,11 @@ def test_refused_before_retention_period_ends(login, admin, old_chart, clinic, t
     page = login(admin).get(reverse("privacy-chart-retention", args=[old_chart.pk]))
     assert "until then the chart must be kept" in page.content.decode()
     assert "Purge chart" not in page.content.decode()
-    login(admin).post(reverse("privacy-chart-purge", args=[old_chart.pk]), {"confirm": "C-900"})
+    response = login(admin).post(
+        reverse("privacy-chart-purge", args=[old_chart.pk]), {"confirm": "C-900"}
+    )
+    assert response.status_code == 200  # the page again, the action's reason on the form
+    assert response.context["purge_form"].non_field_errors() == [reason]
     _unchanged(old_chart)
 
 

@@ -82,24 +82,37 @@ def group_add(request):
         organization=organization,
         initial={"facilitators": [request.user]},
     )
+    return _group_form_page(
+        request,
+        form,
+        group=None,
+        save=lambda **fields: actions.create_group(organization, by=request.user, **fields),
+        done="Group created. Add members from the group page.",
+    )
+
+
+def _group_form_page(request, form, *, group, save, done: str):
+    """The add and edit pages of a group: for a valid POST, `save` (an action that returns the
+    group) the name, description and facilitators (with the user, `_with_self`), say `done` and
+    go to the group; a GroupError (the name is taken) shows on the name field. A POST that saved
+    nothing shows the form again with status 400."""
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            group = actions.create_group(
-                organization,
-                by=request.user,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                facilitators=_with_self(request.user, form.cleaned_data["facilitators"]),
+            saved = save(
+                name=data["name"],
+                description=data["description"],
+                facilitators=_with_self(request.user, data["facilitators"]),
             )
         except actions.GroupError as error:
             form.add_error("name", str(error))
         else:
-            messages.success(request, "Group created. Add members from the group page.")
-            return redirect(group.get_absolute_url())
+            messages.success(request, done)
+            return redirect(saved.get_absolute_url())
     return TemplateResponse(
         request,
         "groups/group_form.html",
-        {"form": form, "group": None},
+        {"form": form, "group": group},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -164,26 +177,14 @@ def group_edit(request, therapygroup_pk):
             "is_active": group.is_active,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_group(
-                group,
-                by=request.user,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                facilitators=_with_self(request.user, form.cleaned_data["facilitators"]),
-                is_active=form.cleaned_data["is_active"],
-            )
-        except actions.GroupError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, "Group saved.")
-            return redirect(group.get_absolute_url())
-    return TemplateResponse(
+    return _group_form_page(
         request,
-        "groups/group_form.html",
-        {"form": form, "group": group},
-        status=400 if request.method == "POST" else 200,
+        form,
+        group=group,
+        save=lambda **fields: actions.edit_group(
+            group, by=request.user, is_active=form.cleaned_data["is_active"], **fields
+        ),
+        done="Group saved.",
     )
 
 

@@ -228,113 +228,121 @@ callers to particular treatment centers. Our helplines page says who answers eac
 """
 
 
+# The items in the order they are saved (their ids follow it). `days_ago`: published that many
+# days before the demo is built; None: a draft.
+REVIEWS = [
+    dict(
+        title="Practicing Harm Reduction Psychotherapy",
+        slug="practicing-harm-reduction-psychotherapy",
+        authors="Patt Denning and Jeannie Little",
+        publisher="Guilford Press",
+        year=2012,
+        edition="2nd edition",
+        isbn="9781462502165",
+        publisher_url="https://www.guilford.com/books/Practicing-Harm-Reduction-Psychotherapy/Denning-Little/9781462502165",
+        reviewer="Luis Romero",
+        reviewer_credentials="LMFT, harm reduction therapist",
+        rating=5,
+        audience="Therapists, counselors and students who work with people who use drugs",
+        summary=(
+            "The standard clinical text on harm reduction therapy: integrative, practical, "
+            "and respectful of the people it describes."
+        ),
+        body=PHRP,
+        days_ago=40,
+    ),
+    dict(
+        title="Over the Influence",
+        slug="over-the-influence",
+        authors="Patt Denning and Jeannie Little",
+        publisher="Guilford Press",
+        year=2017,
+        edition="2nd edition",
+        isbn="9781462528646",
+        publisher_url="https://www.guilford.com/books/Over-the-Influence/Denning-Little/9781462528646",
+        reviewer="Maya Chen",
+        reviewer_credentials="LCSW",
+        rating=4,
+        audience="People who use drugs or alcohol, and their families and friends",
+        summary=(
+            "A self-help book that treats the reader as an adult: worksheets for working out "
+            "your own goals, substance by substance."
+        ),
+        body=OTI,
+        days_ago=25,
+    ),
+]
+ARTICLES = [
+    dict(
+        title="What is harm reduction?",
+        slug="what-is-harm-reduction",
+        authors="Sam Okafor, PsyD",
+        audience="Anyone: people who use drugs, families, and professionals new to it",
+        summary="Help that starts from what you want, with safety along the way.",
+        body=WHAT_IS,
+        days_ago=60,
+    ),
+    dict(
+        title="Naloxone basics: reversing an opioid overdose",
+        slug="naloxone-basics",
+        authors="Maya Chen, LCSW",
+        audience="Anyone who uses opioids or is around people who do",
+        summary="How to spot an opioid overdose and use naloxone nasal spray, step by step.",
+        body=NALOXONE,
+        days_ago=10,
+    ),
+    dict(
+        title="Finding a harm reduction therapist",
+        slug="finding-a-harm-reduction-therapist",
+        authors="Luis Romero, LMFT",
+        audience="People looking for a therapist, and the people who care about them",
+        summary="Questions to ask before you book a first appointment, and where to look.",
+        body=FINDING,
+        days_ago=5,
+    ),
+    dict(
+        title="Safer use: habits that keep you alive",
+        slug="safer-use-basics",
+        authors="Maya Chen, LCSW",
+        audience="People who use drugs, and anyone who uses with them",
+        summary="Never use alone, check what you have, start low after a break, new supplies.",
+        body=SAFER_USE,
+        days_ago=18,
+    ),
+    dict(
+        title="Moderation: using less, on your own terms",
+        slug="moderation-on-your-own-terms",
+        authors="Sam Okafor, PsyD",
+        audience="Anyone thinking about cutting down on alcohol or another drug",
+        summary="Setting your own limits, planning the situations, and what a day over means.",
+        body=MODERATION,
+        days_ago=32,
+    ),
+    dict(
+        title="Xylazine: what to know (draft)",
+        slug="xylazine-what-to-know",
+        authors="Maya Chen, LCSW",
+        audience="People who use opioids",
+        summary="What xylazine is, why naloxone still matters, and wound care.",
+        body="Draft: waiting for the wound-care section.",
+        days_ago=None,
+    ),
+]
+
+
+def _item(model, now, *, days_ago, **fields):
+    if days_ago is None:
+        return model(published=False, **fields)
+    return model(published=True, published_at=now - timezone.timedelta(days=days_ago), **fields)
+
+
 def populate(ctx):
     admin = ctx.users["admin"]
     editor = ctx.users["clinician2"]
     actions.grant_editor(editor, by=admin)
     now = timezone.now()
-    items = [
-        BookReview(
-            title="Practicing Harm Reduction Psychotherapy",
-            slug="practicing-harm-reduction-psychotherapy",
-            authors="Patt Denning and Jeannie Little",
-            publisher="Guilford Press",
-            year=2012,
-            edition="2nd edition",
-            isbn="9781462502165",
-            publisher_url="https://www.guilford.com/books/Practicing-Harm-Reduction-Psychotherapy/Denning-Little/9781462502165",
-            reviewer="Luis Romero",
-            reviewer_credentials="LMFT, harm reduction therapist",
-            rating=5,
-            audience="Therapists, counselors and students who work with people who use drugs",
-            summary=(
-                "The standard clinical text on harm reduction therapy: integrative, practical, "
-                "and respectful of the people it describes."
-            ),
-            body=PHRP,
-            published=True,
-            published_at=now - timezone.timedelta(days=40),
-        ),
-        BookReview(
-            title="Over the Influence",
-            slug="over-the-influence",
-            authors="Patt Denning and Jeannie Little",
-            publisher="Guilford Press",
-            year=2017,
-            edition="2nd edition",
-            isbn="9781462528646",
-            publisher_url="https://www.guilford.com/books/Over-the-Influence/Denning-Little/9781462528646",
-            reviewer="Maya Chen",
-            reviewer_credentials="LCSW",
-            rating=4,
-            audience="People who use drugs or alcohol, and their families and friends",
-            summary=(
-                "A self-help book that treats the reader as an adult: worksheets for working out "
-                "your own goals, substance by substance."
-            ),
-            body=OTI,
-            published=True,
-            published_at=now - timezone.timedelta(days=25),
-        ),
-        Article(
-            title="What is harm reduction?",
-            slug="what-is-harm-reduction",
-            authors="Sam Okafor, PsyD",
-            audience="Anyone: people who use drugs, families, and professionals new to it",
-            summary="Help that starts from what you want, with safety along the way.",
-            body=WHAT_IS,
-            published=True,
-            published_at=now - timezone.timedelta(days=60),
-        ),
-        Article(
-            title="Naloxone basics: reversing an opioid overdose",
-            slug="naloxone-basics",
-            authors="Maya Chen, LCSW",
-            audience="Anyone who uses opioids or is around people who do",
-            summary="How to spot an opioid overdose and use naloxone nasal spray, step by step.",
-            body=NALOXONE,
-            published=True,
-            published_at=now - timezone.timedelta(days=10),
-        ),
-        Article(
-            title="Finding a harm reduction therapist",
-            slug="finding-a-harm-reduction-therapist",
-            authors="Luis Romero, LMFT",
-            audience="People looking for a therapist, and the people who care about them",
-            summary="Questions to ask before you book a first appointment, and where to look.",
-            body=FINDING,
-            published=True,
-            published_at=now - timezone.timedelta(days=5),
-        ),
-        Article(
-            title="Safer use: habits that keep you alive",
-            slug="safer-use-basics",
-            authors="Maya Chen, LCSW",
-            audience="People who use drugs, and anyone who uses with them",
-            summary="Never use alone, check what you have, start low after a break, new supplies.",
-            body=SAFER_USE,
-            published=True,
-            published_at=now - timezone.timedelta(days=18),
-        ),
-        Article(
-            title="Moderation: using less, on your own terms",
-            slug="moderation-on-your-own-terms",
-            authors="Sam Okafor, PsyD",
-            audience="Anyone thinking about cutting down on alcohol or another drug",
-            summary="Setting your own limits, planning the situations, and what a day over means.",
-            body=MODERATION,
-            published=True,
-            published_at=now - timezone.timedelta(days=32),
-        ),
-        Article(
-            title="Xylazine: what to know (draft)",
-            slug="xylazine-what-to-know",
-            authors="Maya Chen, LCSW",
-            audience="People who use opioids",
-            summary="What xylazine is, why naloxone still matters, and wound care.",
-            body="Draft: waiting for the wound-care section.",
-            published=False,
-        ),
+    items = [_item(BookReview, now, **fields) for fields in REVIEWS] + [
+        _item(Article, now, **fields) for fields in ARTICLES
     ]
     topics = {
         slug: Topic.objects.create(name=name, slug=slug, description=description)

@@ -85,6 +85,30 @@ def _apply_refusal(form, exc: PlanRefused) -> None:
         form.add_error(None, message)
 
 
+def _plan_form_page(request, form, *, save, unchanged: str, saved, then, template, context):
+    """The edit step of a plan, in the chart or the portal: for a valid POST, `save()` (a call
+    of save_plan with the form's items); a refusal goes on the form. Saved: say `unchanged` when
+    nothing in the plan changed (no new version), else `saved(version)`, and redirect to `then`
+    (a URL name and its arguments). A POST that saved nothing shows the form again (400)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = save()
+        except PlanRefused as exc:
+            _apply_refusal(form, exc)
+        else:
+            if version is None:
+                messages.info(request, unchanged)
+            else:
+                messages.success(request, saved(version))
+            return redirect(*then)
+    return TemplateResponse(
+        request,
+        template,
+        {**context, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @require_GET
 @staff_required
 def plan_detail(request, pk, kind):
@@ -115,29 +139,21 @@ def plan_edit(request, pk, kind):
         plan=plan,
         staff=True,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = actions.save_plan(
-                client,
-                by=request.user,
-                kind=kind,
-                items=form.items(),
-                client_may_edit=form.cleaned_data["client_may_edit"],
-            )
-        except PlanRefused as exc:
-            _apply_refusal(form, exc)
-        else:
-            if version is None:
-                messages.info(request, "Nothing in the plan changed, so no new version was made.")
-            else:
-                messages.success(request, f"Saved as version {version.number}.")
-            return redirect("plans-detail", client.pk, kind)
-    status = 400 if request.method == "POST" else 200
-    return TemplateResponse(
+    return _plan_form_page(
         request,
-        "plans/plan_form.html",
-        {**plan_context(client, kind, plan, current, portal=False), "form": form},
-        status=status,
+        form,
+        save=lambda: actions.save_plan(
+            client,
+            by=request.user,
+            kind=kind,
+            items=form.items(),
+            client_may_edit=form.cleaned_data["client_may_edit"],
+        ),
+        unchanged="Nothing in the plan changed, so no new version was made.",
+        saved=lambda version: f"Saved as version {version.number}.",
+        then=("plans-detail", client.pk, kind),
+        template="plans/plan_form.html",
+        context=plan_context(client, kind, plan, current, portal=False),
     )
 
 
@@ -179,27 +195,17 @@ def portal_plan_edit(request, kind):
         current=current,
         staff=False,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = actions.save_plan(
-                client, by=request.user, kind=kind, items=form.items(), by_client=True
-            )
-        except PlanRefused as exc:
-            _apply_refusal(form, exc)
-        else:
-            if version is None:
-                messages.info(request, gettext("Nothing changed."))
-            else:
-                messages.success(
-                    request, gettext("Your plan is saved. Your care team will see it.")
-                )
-            return redirect("portal-plans", kind)
-    status = 400 if request.method == "POST" else 200
-    return TemplateResponse(
+    return _plan_form_page(
         request,
-        "plans/portal_plan_form.html",
-        {**plan_context(client, kind, plan, current, portal=True), "form": form},
-        status=status,
+        form,
+        save=lambda: actions.save_plan(
+            client, by=request.user, kind=kind, items=form.items(), by_client=True
+        ),
+        unchanged=gettext("Nothing changed."),
+        saved=lambda version: gettext("Your plan is saved. Your care team will see it."),
+        then=("portal-plans", kind),
+        template="plans/portal_plan_form.html",
+        context=plan_context(client, kind, plan, current, portal=True),
     )
 
 

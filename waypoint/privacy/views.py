@@ -59,6 +59,25 @@ def _refused(form, exc: PrivacyRefused):
         form.add_error(None, reason)
 
 
+def _run_action(request, form, save, *, done: str, then=None):
+    """The write step of this app's form pages. For a valid POST, run `save` (an action) on the
+    cleaned data: if it refuses (PrivacyRefused, nothing written) its reasons go on the form;
+    otherwise say `done` and redirect to `then`, or to the object the action returned.
+
+    None when nothing was saved (a GET, an invalid form or a refusal), so a view ends
+    `return response or TemplateResponse(...)`: its page again, with the form's errors.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except PrivacyRefused as exc:
+        _refused(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(then or saved)
+
+
 @require_GET
 @staff_required
 def consent_list(request, pk):
@@ -84,16 +103,15 @@ def consent_create(request, pk):
     form = ConsentForm(
         request.POST if request.method == "POST" else None, organization=client.organization
     )
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in actions.CONSENT_FIELDS}
-        try:
-            consent = actions.create_consent(client, by=request.user, **fields)
-        except PrivacyRefused as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, "Consent saved as a draft. Next: get it signed.")
-            return redirect(consent)
-    return TemplateResponse(
+    response = _run_action(
+        request,
+        form,
+        lambda data: actions.create_consent(
+            client, by=request.user, **{name: data[name] for name in actions.CONSENT_FIELDS}
+        ),
+        done="Consent saved as a draft. Next: get it signed.",
+    )
+    return response or TemplateResponse(
         request, "privacy/consent_form.html", {"client": client, "form": form, "consent": None}
     )
 
@@ -111,15 +129,16 @@ def consent_edit(request, pk, consent_pk):
         instance=consent,
         organization=client.organization,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_consent(form.instance, by=request.user, changed_fields=form.changed_data)
-        except PrivacyRefused as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, "Consent saved.")
-            return redirect(consent)
-    return TemplateResponse(
+    response = _run_action(
+        request,
+        form,
+        lambda data: actions.update_consent(
+            form.instance, by=request.user, changed_fields=form.changed_data
+        ),
+        done="Consent saved.",
+        then=consent,
+    )
+    return response or TemplateResponse(
         request, "privacy/consent_form.html", {"client": client, "form": form, "consent": consent}
     )
 
@@ -180,21 +199,20 @@ def consent_paper(request, pk, consent_pk):
         request.FILES or None,
         today=client.organization.today(),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_paper_signature(
-                consent,
-                by=request.user,
-                signed_on=form.cleaned_data["signed_on"],
-                content=form.content,
-                content_type=form.content_type,
-            )
-        except PrivacyRefused as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, "Signed form recorded. The consent is active.")
-            return redirect(consent)
-    return TemplateResponse(
+    response = _run_action(
+        request,
+        form,
+        lambda data: actions.record_paper_signature(
+            consent,
+            by=request.user,
+            signed_on=data["signed_on"],
+            content=form.content,
+            content_type=form.content_type,
+        ),
+        done="Signed form recorded. The consent is active.",
+        then=consent,
+    )
+    return response or TemplateResponse(
         request, "privacy/consent_paper.html", {"client": client, "consent": consent, "form": form}
     )
 
@@ -216,20 +234,16 @@ def consent_revoke(request, pk, consent_pk):
     client = get_client_for_user(request.user, pk, write=True, page="revoke consent").client
     consent = _consent_for(client, consent_pk)
     form = StaffRevokeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.revoke_consent(
-                consent,
-                by=request.user,
-                method=form.cleaned_data["method"],
-                note=form.cleaned_data["note"],
-            )
-        except PrivacyRefused as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, "Consent revoked. Nothing more will be shared under it.")
-            return redirect(consent)
-    return TemplateResponse(
+    response = _run_action(
+        request,
+        form,
+        lambda data: actions.revoke_consent(
+            consent, by=request.user, method=data["method"], note=data["note"]
+        ),
+        done="Consent revoked. Nothing more will be shared under it.",
+        then=consent,
+    )
+    return response or TemplateResponse(
         request,
         "privacy/consent_revoke.html",
         {"client": client, "consent": consent, "form": form},
@@ -267,33 +281,27 @@ def disclose(request, pk):
     form = DisclosureForm(
         request.POST if request.method == "POST" else None, client=client, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            disclosure = actions.disclose(
-                client,
-                by=request.user,
-                recipient_name=data["recipient_name"],
-                recipient_organization=data["recipient_organization"],
-                recipient_role=data["recipient_role"],
-                purpose=data["purpose"],
-                purpose_detail=data["purpose_detail"],
-                kinds=data["info_kinds"],
-                method=data["method"],
-                consent=data["consent"],
-                exception_kind=data["exception_kind"],
-                exception_reason=data["exception_reason"],
-            )
-        except PrivacyRefused as exc:
-            _refused(form, exc)
-        else:
-            messages.success(
-                request,
-                "Disclosure recorded. Send this document with its notice; download the PDF below.",
-            )
-            return redirect(disclosure)
+    response = _run_action(
+        request,
+        form,
+        lambda data: actions.disclose(
+            client,
+            by=request.user,
+            recipient_name=data["recipient_name"],
+            recipient_organization=data["recipient_organization"],
+            recipient_role=data["recipient_role"],
+            purpose=data["purpose"],
+            purpose_detail=data["purpose_detail"],
+            kinds=data["info_kinds"],
+            method=data["method"],
+            consent=data["consent"],
+            exception_kind=data["exception_kind"],
+            exception_reason=data["exception_reason"],
+        ),
+        done="Disclosure recorded. Send this document with its notice; download the PDF below.",
+    )
     today = client.organization.today()
-    return TemplateResponse(
+    return response or TemplateResponse(
         request,
         "privacy/disclose.html",
         {
@@ -519,21 +527,22 @@ def chart_close(request, pk):
         today=client.organization.today(),
         initial={"closed_on": client.organization.today()},
     )
-    if request.method == "POST" and not already_closed and form.is_valid():
-        try:
-            actions.close_chart(
+    response = None
+    if not already_closed:
+        response = _run_action(
+            request,
+            form,
+            lambda data: actions.close_chart(
                 client,
                 by=request.user,
-                closed_on=form.cleaned_data["closed_on"],
-                reason=form.cleaned_data.get("reason", ""),
-                note=form.cleaned_data.get("note", ""),
-            )
-        except PrivacyRefused as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Chart {client.chart_number} closed.")
-            return redirect("privacy-chart-retention", pk=client.pk)
-    return TemplateResponse(
+                closed_on=data["closed_on"],
+                reason=data.get("reason", ""),
+                note=data.get("note", ""),
+            ),
+            done=f"Chart {client.chart_number} closed.",
+            then=reverse("privacy-chart-retention", args=[client.pk]),
+        )
+    return response or TemplateResponse(
         request,
         "privacy/chart_close.html",
         {
@@ -572,16 +581,14 @@ def chart_retention(request, pk):
 def chart_purge(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="purge").client
     form = ConfirmChartNumberForm(request.POST, chart_number=client.chart_number)
-    if form.is_valid():
-        number = client.chart_number
-        try:
-            actions.purge_chart(client, by=request.user, confirm=form.cleaned_data["confirm"])
-        except PrivacyRefused as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Chart {number} and its records were deleted.")
-            return redirect("privacy-retention")
-    return _retention_page(request, client, purge_form=form)
+    response = _run_action(
+        request,
+        form,
+        lambda data: actions.purge_chart(client, by=request.user, confirm=data["confirm"]),
+        done=f"Chart {client.chart_number} and its records were deleted.",
+        then=reverse("privacy-retention"),
+    )
+    return response or _retention_page(request, client, purge_form=form)
 
 
 @require_POST
@@ -589,6 +596,7 @@ def chart_purge(request, pk):
 def chart_anonymize(request, pk):
     client = get_client_for_user(request.user, pk, write=True, page="anonymize").client
     form = ConfirmChartNumberForm(request.POST, chart_number=client.chart_number, prefix="anon")
+    # Not through _run_action: the message names the new chart number, known only afterwards.
     if form.is_valid():
         number = client.chart_number
         try:
