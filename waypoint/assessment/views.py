@@ -24,11 +24,6 @@ from waypoint.lib.downloads import attachment
 from waypoint.privacy.documents import render_pdf
 
 
-def _posted(request):
-    """The POST data on a POST (even an empty one, so the form is bound and shows errors)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _form_page(request, form, *, save, done: str, then, template: str, context: dict):
     """The one get-form-save step of this app's edit pages: on a valid POST, `save` the cleaned
     data (an action), say `done` and redirect to `then` (a URL name and its arguments);
@@ -88,7 +83,7 @@ def stage_add(request, pk):
         initial["substance"] = request.GET["substance"]
     return _form_page(
         request,
-        StageForm(_posted(request), today=today, initial=initial),
+        StageForm(request.POST if request.method == "POST" else None, today=today, initial=initial),
         save=lambda data: actions.record_stage(client, by=request.user, **data),
         done="Stage of change noted. Earlier stages stay in the history.",
         then=("assessment-stages", client.pk),
@@ -114,7 +109,9 @@ def _balance_page(request, client, substance, *, portal: bool, done: str, then):
     versions = _balance_versions(client, substance)
     return _form_page(
         request,
-        BalanceForm(_posted(request), initial=_balance_initial(versions)),
+        BalanceForm(
+            request.POST if request.method == "POST" else None, initial=_balance_initial(versions)
+        ),
         save=lambda data: actions.save_balance(
             client,
             by=request.user,
@@ -215,7 +212,7 @@ def _priorities_page(request, client, *, portal: bool, done: str, then):
     initial = PrioritiesForm.initial_from(versions[0].order) if versions else {}
     return _form_page(
         request,
-        PrioritiesForm(_posted(request), initial=initial),
+        PrioritiesForm(request.POST if request.method == "POST" else None, initial=initial),
         save=lambda data: actions.save_priorities(
             client,
             by=request.user,
@@ -312,7 +309,7 @@ def dss_edit(request, pk, substance):
     )
     return _form_page(
         request,
-        DrugSetSettingForm(_posted(request), initial=initial),
+        DrugSetSettingForm(request.POST if request.method == "POST" else None, initial=initial),
         save=lambda data: actions.save_drug_set_setting(
             client,
             by=request.user,
