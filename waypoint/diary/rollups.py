@@ -351,6 +351,23 @@ def _sqlite_value(value):
     return value
 
 
+_TEXT_COLUMNS: dict[tuple, list[int]] = {}
+
+
+def _text_columns(model, columns: tuple) -> list[int]:
+    """Indexes of the columns that SQLite stores as text (dates, datetimes, decimals)."""
+    key = (model, columns)
+    found = _TEXT_COLUMNS.get(key)
+    if found is None:
+        fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
+        found = _TEXT_COLUMNS[key] = [
+            i
+            for i, f in enumerate(fields)
+            if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField")
+        ]
+    return found
+
+
 def insert_rows(model, columns: tuple, rows: list[tuple], *, convert: bool = True) -> None:
     """Insert plain tuples fast: COPY on PostgreSQL, executemany on SQLite.
 
@@ -368,12 +385,7 @@ def insert_rows(model, columns: tuple, rows: list[tuple], *, convert: bool = Tru
                     copy.write_row(row)
             return
         if convert:
-            fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
-            special = [
-                i
-                for i, f in enumerate(fields)
-                if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField")
-            ]
+            special = _text_columns(model, columns)
             if special:
                 rows = [list(row) for row in rows]
                 for row in rows:
