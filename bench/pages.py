@@ -11,9 +11,10 @@ A child process with its own throw-away SQLite database (the default engine):
      (the caseload's own HTML, verbatim) through the same middleware: `caseload-page: 6.7x bare`
      (28.0-31.7 ms against 4.2-4.6 ms; 7.1x before the third pass, 10x before the first);
    - a portal check-in (form, entry, rollup refresh of the week and the running totals, redirect)
-     against a bare view that inserts one diary row and redirects: `diary-write: 2.1x bare`
-     (8.5-9.3 ms against 4.1-4.4 ms; 2.5-2.7x, 10.8-12.3 ms, before the third December 2026 pass;
-     3.8-4.2x, 27.5-31.6 ms, before the first).
+     against a bare view that inserts one diary row and redirects: `diary-write: 1.9x bare`
+     (1.8-2.0x on a loaded machine, where the base of the fourth December 2026 pass gave
+     2.0-2.2x; 2.1x, 8.5-9.3 ms against 4.1-4.4 ms, before it; 2.5-2.7x, 10.8-12.3 ms, before
+     the third; 3.8-4.2x, 27.5-31.6 ms, before the first).
    Each pair alternates request by request (so both see the same machine load) and takes the best
    of ROUNDS; times are wall-clock around `Client.get` / `Client.post`.
 

@@ -74,19 +74,21 @@ def test_caseload_queries_do_not_grow_with_clients(login, clinician, client_char
     assert many == few
 
 
-CHECKIN_STATEMENTS = 28
+CHECKIN_STATEMENTS = 25
 
 
 def test_portal_check_in_statements_are_pinned(login, client_user, client_chart, clinician):
     """One portal check-in (the use entry, its history row, the week's rollups and running totals,
     the safety checks, one audit event) in a fixed number of statements, whatever the history.
 
-    28 under the test's transaction: session, user, organization, second-factor check, chart,
+    25 under the test's transaction: session, user, organization, second-factor check, chart,
     diary settings, the form's same-entry check, SAVEPOINT, entry, history, the week's entries,
-    goals, 3 rollup DELETEs and 3 INSERTs, running bounds, running DELETE and INSERT, chain head,
-    audit event, medications, RELEASE, and the session save (SAVEPOINT, UPDATE, RELEASE).
-    On PostgreSQL the four rollup inserts are COPYs, which Django's query log does not see, and
-    two locks are added (the chart row, `lock_client`, and the audit chain's advisory lock): 26.
+    goals, running bounds, the week's substance DELETE, the day, week and substance rollup
+    INSERTs (the day and week rows overwritten in place: no DELETE), running INSERT (in place
+    too), chain head, audit event, medications, RELEASE, and the session save (SAVEPOINT, UPDATE,
+    RELEASE). On PostgreSQL the substance insert is a COPY, which Django's query log does not
+    see, and two locks are added (the chart row, `lock_client`, and the audit chain's advisory
+    lock): 26.
     """
     from waypoint.audit.models import AuditAction, AuditEvent
     from waypoint.goals.models import Goal
@@ -135,7 +137,7 @@ def test_portal_check_in_statements_are_pinned(login, client_user, client_chart,
                 {"source": "client", "page": "diary check-in"},
             )
         ]
-    copies_and_locks = -4 + 2 if connection.vendor == "postgresql" else 0
+    copies_and_locks = -1 + 2 if connection.vendor == "postgresql" else 0
     assert counts == [CHECKIN_STATEMENTS + copies_and_locks] * 2
     day = DayRollup.objects.get(client=client_chart, day=today)
     assert day.entries == 2

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
-from django.db.models.base import ModelState
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from waypoint.lib import encryption
 from waypoint.lib.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+from waypoint.lib.plainrows import loaded
 
 # Chart numbers are stored in clear, shown on every page, and used in filenames and exports:
 # ASCII letters, digits and hyphens, starting with a letter or digit (C-0042).
@@ -68,17 +68,6 @@ _CLINICIAN_FIELDS = tuple(
     for name in TABLE_FIELDS
     if name.startswith("primary_clinician__")
 )
-
-
-def _loaded(model, db: str, values: dict):
-    """An instance of `model` as loaded from `db` with only `values`' fields (the others
-    deferred: read on first access like `.only()`'s), built without `Model.__init__`."""
-    instance = model.__new__(model)
-    instance.__dict__.update(values)
-    instance._state = ModelState()
-    instance._state.adding = False
-    instance._state.db = db
-    return instance
 
 
 class ClientQuerySet(models.QuerySet):
@@ -156,14 +145,14 @@ class ClientQuerySet(models.QuerySet):
         rows = []
         width = len(_ROW_FIELDS)
         for values in self.values_list(*names):
-            client = _loaded(Client, db, dict(zip(_ROW_FIELDS, values[:width], strict=True)))
+            client = loaded(Client, db, dict(zip(_ROW_FIELDS, values[:width], strict=True)))
             clinician_id = client.primary_clinician_id
             person = None
             if clinician_id is not None:
                 person = clinicians.get(clinician_id)
                 if person is None:
                     fields = dict(zip(_CLINICIAN_FIELDS, values[width:], strict=True))
-                    person = clinicians[clinician_id] = _loaded(
+                    person = clinicians[clinician_id] = loaded(
                         user_model, db, {"id": clinician_id, **fields}
                     )
             client._state.fields_cache[cache] = person

@@ -251,6 +251,9 @@ WEEK_COLUMNS = (
     "money_spent",
 )
 SUBSTANCE_COLUMNS = ("client_id", "week_start", "substance", "use_days")
+# The unique constraints (unique_day_rollup, unique_week_rollup, unique_running_total).
+DAY_KEY = ("client_id", "day")
+WEEK_KEY = ("client_id", "week_start")
 
 
 RUNNING_COLUMNS = (
@@ -351,29 +354,45 @@ def _sqlite_value(value):
     return value
 
 
-def insert_rows(model, columns: tuple, rows: list[tuple], *, convert: bool = True) -> None:
+_TEXT_COLUMNS: dict[tuple, list[int]] = {}
+
+
+def _text_columns(model, columns: tuple) -> list[int]:
+    """Indexes of the columns that SQLite stores as text (dates, datetimes, decimals)."""
+    key = (model, columns)
+    found = _TEXT_COLUMNS.get(key)
+    if found is None:
+        fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
+        found = _TEXT_COLUMNS[key] = [
+            i
+            for i, f in enumerate(fields)
+            if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField")
+        ]
+    return found
+
+
+def insert_rows(
+    model, columns: tuple, rows: list[tuple], *, convert: bool = True, replace: tuple = ()
+) -> None:
     """Insert plain tuples fast: COPY on PostgreSQL, executemany on SQLite.
 
     On SQLite, dates and decimals are turned into text first (only in the columns whose first
     row holds such values) unless `convert` is False because the caller already did.
+    `replace`: the columns of a unique constraint; a row that matches an existing one there
+    overwrites it (INSERT ... ON CONFLICT DO UPDATE, executemany on both engines).
     """
     if not rows:
         return
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not replace:
             sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 - fixed names
             with cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
             return
-        if convert:
-            fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
-            special = [
-                i
-                for i, f in enumerate(fields)
-                if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField")
-            ]
+        if convert and connection.vendor == "sqlite":
+            special = _text_columns(model, columns)
             if special:
                 rows = [list(row) for row in rows]
                 for row in rows:
@@ -382,6 +401,9 @@ def insert_rows(model, columns: tuple, rows: list[tuple], *, convert: bool = Tru
         placeholders = ", ".join(["%s"] * len(columns))
         names = ", ".join(columns)
         sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
+        if replace:
+            updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in replace)
+            sql += f" ON CONFLICT ({', '.join(replace)}) DO UPDATE SET {updates}"
         cursor.executemany(sql, rows)
 
 
@@ -402,16 +424,32 @@ def refresh_weeks(client, days: Iterable[datetime.date], *, country: str | None 
     goals = list(Goal.objects.plan_goals_between(client.pk, first, last))
     if country is None:
         country = DiarySettings.country_for(client.organization_id)
-    rows = compute_rows(client.pk, entries_by_day, goals, country)
-    for start in starts:
-        _delete_days(DayRollup, "day", client.pk, start, start + datetime.timedelta(days=6))
-    for model in (WeekRollup, WeekSubstanceRollup):
-        _delete_weeks(model, client.pk, starts)
-    _write(*rows)
+    day_rows, week_rows, substance_rows = compute_rows(client.pk, entries_by_day, goals, country)
     # Consecutive weeks: the day rows just computed are all of first..last (no need to read
     # them back); weeks with a gap between them leave days in between that were not recomputed.
     contiguous = (starts[-1] - starts[0]).days == 7 * (len(starts) - 1)
-    refresh_running(client.pk, first, last, day_rows=rows[0] if contiguous else None)
+    bounds = _running_bounds(client.pk, first, last)
+    # When every day of the span known before is still known (always after an added entry), the
+    # day, week and running rows are overwritten in place (ON CONFLICT DO UPDATE): no row of
+    # theirs can be left over, so their three DELETEs are not needed. A running row exists for
+    # each day rollup (`running_rows`), so the running rows read tell which days were known.
+    overwrite = contiguous and bounds.known_days <= {row[1] for row in day_rows}
+    if not overwrite:
+        for start in starts:
+            _delete_days(DayRollup, "day", client.pk, start, start + datetime.timedelta(days=6))
+        _delete_weeks(WeekRollup, client.pk, starts)
+    _delete_weeks(WeekSubstanceRollup, client.pk, starts)
+    insert_rows(DayRollup, DAY_COLUMNS, day_rows, replace=DAY_KEY if overwrite else ())
+    insert_rows(WeekRollup, WEEK_COLUMNS, week_rows, replace=WEEK_KEY if overwrite else ())
+    insert_rows(WeekSubstanceRollup, SUBSTANCE_COLUMNS, substance_rows)
+    refresh_running(
+        client.pk,
+        first,
+        last,
+        day_rows=day_rows if contiguous else None,
+        bounds=bounds,
+        overwrite=overwrite,
+    )
     return entries_by_day
 
 
@@ -487,10 +525,14 @@ def _delete_weeks(model, client_id: int, starts: list[datetime.date]) -> None:
         cursor.execute(sql, [client_id, *(adapt(start) for start in starts)])
 
 
-def _running_bounds(client_id: int, first: datetime.date, last: datetime.date):
-    """(totals before `first`, totals at `last`, whether any row follows `last`) in one query:
-    the newest running rows up to `last`, as many as first..last can hold plus one (so the row
-    before `first` is among them), and the first row after `last`, if any."""
+RunningBounds = namedtuple("RunningBounds", "before end has_later known_days")
+
+
+def _running_bounds(client_id: int, first: datetime.date, last: datetime.date) -> RunningBounds:
+    """The totals before `first` and at `last`, whether any row follows `last`, and the days of
+    first..last that have a running row, in one query: the newest running rows up to `last`, as
+    many as first..last can hold plus one (so the row before `first` is among them), and the
+    first row after `last`, if any."""
     table = RunningTotal._meta.db_table
     columns = f"CAST(day AS TEXT) AS day, {', '.join(RUNNING_COUNTERS)}, substances"
     # Fixed names, no user input. Each half is a subquery (SQLite allows ORDER BY and LIMIT
@@ -510,23 +552,37 @@ def _running_bounds(client_id: int, first: datetime.date, last: datetime.date):
     has_later = len(newest) < len(rows)
     old_end = Running.from_row(newest[0][1:]) if newest else Running()
     before = next((row for row in newest if row[0] < first_text), None)
-    return (Running.from_row(before[1:]) if before else Running()), old_end, has_later
+    return RunningBounds(
+        Running.from_row(before[1:]) if before else Running(),
+        old_end,
+        has_later,
+        {datetime.date.fromisoformat(row[0]) for row in newest if row[0] >= first_text},
+    )
 
 
 def refresh_running(
-    client_id: int, first: datetime.date, last: datetime.date, *, day_rows: list | None = None
+    client_id: int,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    day_rows: list | None = None,
+    bounds: RunningBounds | None = None,
+    overwrite: bool = False,
 ) -> None:
     """Rewrite the running rows of first..last from the day rollups (already refreshed there),
     then shift every later row by the change: one UPDATE, plus a rewrite of the later rows'
     substance counts only when those changed. `day_rows` (DAY_COLUMNS order, oldest first) are
-    the day rollups of first..last when the caller has just computed them."""
-    base, old_end, has_later = _running_bounds(client_id, first, last)
-    _delete_days(RunningTotal, "day", client_id, first, last)
+    the day rollups of first..last when the caller has just computed them, `bounds` the running
+    rows around the span when it has read them; `overwrite`: every day of the span that has a
+    running row is among `day_rows`, so the rows are overwritten in place instead of deleted."""
+    base, old_end, has_later, _ = bounds or _running_bounds(client_id, first, last)
+    if not overwrite:
+        _delete_days(RunningTotal, "day", client_id, first, last)
     if day_rows is None:
         days = DayRollup.objects.filter(client_id=client_id, day__gte=first, day__lte=last)
         day_rows = days.order_by("day").values_list(*DAY_COLUMNS)
     rows = running_rows(client_id, day_rows, base)
-    insert_rows(RunningTotal, RUNNING_COLUMNS, rows)
+    insert_rows(RunningTotal, RUNNING_COLUMNS, rows, replace=DAY_KEY if overwrite else ())
     new_end = base  # advanced in place by running_rows
     changes = {
         name: new - old

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 from simple_history.models import HistoricalRecords
 
-from waypoint.lib import units
+from waypoint.lib import plainrows, units
 from waypoint.lib.fields import EncryptedTextField
 
 
@@ -159,16 +159,14 @@ class GoalQuerySet(models.QuerySet):
         and the free-text fields in the person's words — encrypted, never needed to judge a day —
         are neither read nor decrypted (reading one later would cost a query).
         """
-        table = Goal._meta.db_table
         adapt = connections[self.db].ops.adapt_datefield_value
-        columns = ", ".join(
-            f.column for f in Goal._meta.concrete_fields if f.name not in PLAN_UNUSED_FIELDS
-        )
-        return self.raw(
-            f"SELECT {columns} FROM {table} "  # noqa: S608  # nosec B608 - fixed names
-            "WHERE client_id = %s AND kind <> %s AND started_on <= %s "
-            "AND (ended_on IS NULL OR ended_on > %s) ORDER BY substance, started_on DESC, id DESC",
+        return plainrows.select(
+            Goal,
+            (f.name for f in Goal._meta.concrete_fields if f.name not in PLAN_UNUSED_FIELDS),
+            "client_id = %s AND kind <> %s AND started_on <= %s "
+            "AND (ended_on IS NULL OR ended_on > %s)",
             [client_id, GoalKind.NO_CHANGE.value, adapt(last), adapt(first)],
+            order_by="substance, started_on DESC, id DESC",
         )
 
 

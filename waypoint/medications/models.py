@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from waypoint.lib import plainrows
 from waypoint.lib.fields import EncryptedCharField, EncryptedTextField
 from waypoint.medications import reference
 
@@ -29,13 +30,13 @@ class MedicationQuerySet(models.QuerySet):
         """One person's medications current on `day` (as `current_on` selects them, newest first)
         with only their names and dates: the safety check of every diary check-in runs it, so it
         is one plain query, and the dose and prescriber are neither read nor decrypted."""
-        table = Medication._meta.db_table
         on = connections[self.db].ops.adapt_datefield_value(day)
-        return self.raw(
-            f"SELECT id, client_id, name, started_on, stopped_on FROM {table} "  # noqa: S608  # nosec B608
-            "WHERE client_id = %s AND started_on <= %s "
-            "AND (stopped_on IS NULL OR stopped_on >= %s) ORDER BY started_on DESC, id DESC",
+        return plainrows.select(
+            Medication,
+            ("id", "client", "name", "started_on", "stopped_on"),
+            "client_id = %s AND started_on <= %s AND (stopped_on IS NULL OR stopped_on >= %s)",
             [client_id, on, on],
+            order_by="started_on DESC, id DESC",
         )
 
 
