@@ -439,6 +439,22 @@ def test_the_report_reads_bound_days_through_the_by_day_index(clinic):
     assert "Seq Scan on diary_runningtotal" not in plan and "SCAN diary_runningtotal" not in plan
 
 
+@pytest.mark.django_db
+def test_by_day_index_carries_every_column_the_report_reads():
+    columns = [*rollups.RUNNING_COUNTERS, "substances"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_indexdef('running_total_by_day'::regclass)")
+            (definition,) = cursor.fetchone()
+            assert definition.endswith(f"(day, client_id) INCLUDE ({', '.join(columns)})")
+        else:
+            cursor.execute("PRAGMA index_info('running_total_by_day')")
+            names = [row[2] for row in cursor.fetchall()]
+            assert names == ["day", "client_id", *columns]
+    other = {f.column for f in RunningTotal._meta.concrete_fields} - {"id", "client_id", "day"}
+    assert set(columns) == other  # a new column belongs in this index too
+
+
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL: a covering (INCLUDE) index"
 )

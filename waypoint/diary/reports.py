@@ -5,8 +5,9 @@ raw entries) and turns totals into rates with `outcomes_from_sums`, so the chart
 caseload, the report page and `make bench` compute the same numbers the same way.
 
 The staff report works for any window (`window_sums_by_client`): a window's totals are the running
-totals at its last day minus those at the day before its first, two index lookups per person, so
-its cost grows with the number of people, not with the length of the window.
+totals at its last day minus those at the day before its first, at most two index lookups per
+person (rows that fall exactly on those days are read in bulk), so its cost grows with the number
+of people, not with the length of the window.
 """
 
 import datetime
