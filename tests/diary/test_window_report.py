@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from waypoint.clients.models import Client
-from waypoint.diary import actions, rollups
+from waypoint.diary import actions, reports, rollups
 from waypoint.diary.models import DayRollup, DiaryEntry, RunningTotal
 from waypoint.diary.outcomes import OutcomeSums, outcomes_from_sums
 from waypoint.diary.reports import Window, window_report, window_sums_by_client
@@ -309,6 +309,150 @@ def test_touching_windows_share_one_lookup(clinic):
         assert query["sql"].count("ORDER BY x.day DESC LIMIT 1") == lookups
         for row in rows:  # known_days = d + 1 on each day d: a window holds all its days
             assert (row.current.days_reported, row.previous.days_reported) == (15, 15)
+
+
+def _bounds_cast(clinic, clinician):
+    """Charts whose running rows make every kind of bound day: A has rows on days 0, 2, 3, 7 and
+    10 (from START) with gaps between, cannabis on some and money; B has one row on day 5; C has
+    none. Each bound of a window is then a day with A's row on it (read by the (day, client)
+    index), a day in a gap or after the last row (the backward seek), or before the first row."""
+    a, b, c = (
+        Client.objects.create(organization=clinic, chart_number=f"K-{n}", legal_name=f"K {n}")
+        for n in "ABC"
+    )
+    _apply(
+        a,
+        clinician,
+        [
+            ("add_alcohol", 0, 2, 0, "4.50"),
+            ("add_cannabis", 2, 1, 0, None),
+            ("add_alcohol", 3, 6, 0, "12.25"),
+            ("no_use", 7, 1, 0, None),
+            ("add_cannabis", 10, 3, 0, "0.99"),
+            ("add_alcohol", 10, 5, 0, None),
+        ],
+    )
+    _apply(b, clinician, [("add_opioids", 5, 1, 0, "4.50")])
+    return [a, b, c]
+
+
+@pytest.mark.django_db
+def test_every_kind_of_bound_day_gives_the_plain_sums(clinic, clinician):
+    """Windows starting and ending on every day from before the first row to after the last, each
+    against the window touching it and one apart: the report equals the raw rows' sums."""
+    cast = _bounds_cast(clinic, clinician)
+    charts = Client.objects.filter(organization=clinic, chart_number__startswith="K-")
+    expected = {}
+    for chart in cast:
+        for first in range(-3, 14):
+            for last in range(first, 14):
+                window = Window(
+                    START + datetime.timedelta(days=first), START + datetime.timedelta(days=last)
+                )
+                expected[chart.pk, window] = reference_sums(chart, window) or OutcomeSums()
+    checked = 0
+    for first in range(-3, 14):
+        for last in range(first, 14):
+            current = Window(
+                START + datetime.timedelta(days=first), START + datetime.timedelta(days=last)
+            )
+            touching = Window(
+                current.first - datetime.timedelta(days=3),
+                current.first - datetime.timedelta(days=1),
+            )
+            apart = Window(
+                current.first - datetime.timedelta(days=6),
+                current.first - datetime.timedelta(days=5),
+            )
+            for previous in (touching, apart):
+                rows = window_report(charts, current=current, previous=previous, country="US")
+                assert [r.chart_number for r in rows] == ["K-A", "K-B", "K-C"]
+                for chart, row in zip(cast, rows, strict=True):
+                    for outcomes, window in ((row.current, current), (row.previous, previous)):
+                        sums = expected.get((chart.pk, window))
+                        if sums is None:
+                            sums = reference_sums(chart, window) or OutcomeSums()
+                        assert outcomes == outcomes_from_sums(
+                            sums,
+                            thresholds=chart.drinking_thresholds,
+                            country="US",
+                            window_days=window.days,
+                        ), (chart.chart_number, window)
+                        checked += 1
+    assert checked == 3 * 2 * 2 * sum(14 - first for first in range(-3, 14))
+
+
+@pytest.mark.django_db
+def test_window_sums_read_the_row_on_a_bound_day_and_otherwise_the_latest_before(clinic, clinician):
+    a, b, c = _bounds_cast(clinic, clinician)
+    charts = Client.objects.filter(organization=clinic, chart_number__startswith="K-")
+
+    def sums(first, last):
+        window = Window(
+            START + datetime.timedelta(days=first), START + datetime.timedelta(days=last)
+        )
+        return window_sums_by_client(charts, window)
+
+    both_on_rows = sums(3, 7)[a.pk]  # ends on A's row of day 7, the day before it starts is 2
+    assert (both_on_rows.known_days, both_on_rows.no_use_days) == (2, 1)
+    assert both_on_rows.money_spent == Decimal("12.25")
+    assert dict(both_on_rows.substance_use_days) == {"alcohol": 1}
+    in_gaps = sums(5, 9)  # ends in A's gap (latest row: day 7), starts after A's row of day 3
+    assert in_gaps[a.pk].known_days == 1 and in_gaps[a.pk].no_use_days == 1
+    assert in_gaps[b.pk].known_days == 1 and dict(in_gaps[b.pk].substance_use_days) == {
+        "opioids": 1
+    }
+    assert c.pk not in in_gaps  # no running row at all
+    after_the_last = sums(8, 30)[a.pk]  # after A's last row: the last row minus the day 7 one
+    assert after_the_last.known_days == 1
+    assert dict(after_the_last.substance_use_days) == {"alcohol": 1, "cannabis": 1}
+    before_the_first = sums(-10, -1)
+    assert before_the_first == {}
+    from_the_start = sums(-10, 2)[a.pk]  # nothing before day 0: the end row itself
+    assert from_the_start.known_days == 2
+    assert dict(from_the_start.substance_use_days) == {"alcohol": 1, "cannabis": 1}
+    assert from_the_start.money_spent == Decimal("4.50")
+
+
+@pytest.mark.django_db
+def test_the_report_reads_bound_days_through_the_by_day_index(clinic):
+    charts = _charts_with_running_rows(clinic, 30, 60)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE diary_runningtotal" if connection.vendor == "postgresql" else "ANALYZE"
+        )
+    current = Window(START + datetime.timedelta(days=30), START + datetime.timedelta(days=50))
+    previous = Window(START + datetime.timedelta(days=3), START + datetime.timedelta(days=12))
+    with CaptureQueriesContext(connection) as queries:
+        window_report(charts, current=current, previous=previous, country="US")
+    (query,) = queries
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+            assert plan.count("Index Only Scan using running_total_by_day") == 4, plan
+        else:
+            sql, params = reports._running_query(charts, [current, previous])
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = "\n".join(row[-1] for row in cursor.fetchall())
+            assert plan.count("USING COVERING INDEX running_total_by_day") == 4, plan
+    assert "Seq Scan on diary_runningtotal" not in plan and "SCAN diary_runningtotal" not in plan
+
+
+@pytest.mark.django_db
+def test_by_day_index_carries_every_column_the_report_reads():
+    columns = [*rollups.RUNNING_COUNTERS, "substances"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_indexdef('running_total_by_day'::regclass)")
+            (definition,) = cursor.fetchone()
+            assert definition.endswith(f"(day, client_id) INCLUDE ({', '.join(columns)})")
+        else:
+            cursor.execute("PRAGMA index_info('running_total_by_day')")
+            names = [row[2] for row in cursor.fetchall()]
+            assert names == ["day", "client_id", *columns]
+    other = {f.column for f in RunningTotal._meta.concrete_fields} - {"id", "client_id", "day"}
+    assert set(columns) == other  # a new column belongs in this index too
 
 
 postgresql_only = pytest.mark.skipif(

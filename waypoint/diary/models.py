@@ -446,7 +446,9 @@ class RunningTotal(models.Model):
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False
     )  # the unique constraint's index (client, day) serves the "latest row on or before" seeks;
-    # on PostgreSQL it INCLUDEs every other column (migration diary/0004), so they read only it
+    # on PostgreSQL it INCLUDEs every other column (migration diary/0004), so they read only it.
+    # A second index, (day, client) with every column (diary/0005), finds the rows *on* a
+    # report's bound days in bulk; only the people without one take the backward seek.
     day = models.DateField()
     known_days = models.PositiveIntegerField(default=0)
     no_use_days = models.PositiveIntegerField(default=0)

@@ -450,12 +450,19 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
     low, medium, high = _WHO_UPPER_BOUNDS[thresholds]
     levels = (WhoLevel.ABSTINENT, WhoLevel.LOW, WhoLevel.MEDIUM, WhoLevel.HIGH, WhoLevel.VERY_HIGH)
     new = object.__new__
+    set_dict = object.__setattr__  # the frozen dataclass refuses its own __setattr__
+    # Every field in declaration order, the ones shared by every person already set: each
+    # Outcomes gets a copy (one allocation) with the others filled in.
+    shared = {name: None for name in Outcomes.__dataclass_fields__}
+    shared.update(window_days=window_days, country=country, thresholds=thresholds)
+    copy = shared.copy
 
     def make(known, no_use, drinking, heavy_f, heavy_m, grams, plan, within, money, substances):
         if window_days is not None and window_days < known:
             raise ValueError(f"window of {window_days} days cannot hold {known} known days")
         total_drinks = grams / grams_per_drink
         heavy = heavy_f if female else heavy_m
+        fields = copy()
         if known:
             grams_per_day = grams / known
             if grams_per_day < 0:
@@ -470,38 +477,31 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
                 level = levels[3]
             else:
                 level = levels[4]
-            pda = 100 * no_use / known
-            phdd = 100 * heavy / known
-            drinks_per_week = 7 * total_drinks / known
-        else:
-            grams_per_day = level = pda = phdd = drinks_per_week = None
-        instance = new(Outcomes)
-        fields = instance.__dict__
+            fields["pda"] = 100 * no_use / known
+            fields["phdd"] = 100 * heavy / known
+            fields["drinks_per_week"] = 7 * total_drinks / known
+            fields["grams_per_day"] = grams_per_day
+            fields["who_risk_level"] = level
+        if window_days is not None:
+            fields["days_unknown"] = window_days - known
+        if drinking:
+            fields["ddd"] = total_drinks / drinking
         if callable(substances):  # read later (see _SubstanceDaysOnFirstRead)
+            del fields["per_substance_use_days"]
             fields["_substance_days_later"] = substances
         else:
             fields["per_substance_use_days"] = substances
-        fields.update(
-            window_days=window_days,
-            days_reported=known,
-            days_unknown=None if window_days is None else window_days - known,
-            pda=pda,
-            phdd=phdd,
-            ddd=total_drinks / drinking if drinking else None,
-            drinks_per_week=drinks_per_week,
-            grams_per_day=grams_per_day,
-            who_risk_level=level,
-            days_within_plan=within,
-            plan_days=plan,
-            money_spent=money,
-            heavy_days=heavy,
-            drinking_days=drinking,
-            no_use_days=no_use,
-            total_drinks=total_drinks,
-            total_grams=grams,
-            country=country,
-            thresholds=thresholds,
-        )
+        fields["days_reported"] = known
+        fields["days_within_plan"] = within
+        fields["plan_days"] = plan
+        fields["money_spent"] = money
+        fields["heavy_days"] = heavy
+        fields["drinking_days"] = drinking
+        fields["no_use_days"] = no_use
+        fields["total_drinks"] = total_drinks
+        fields["total_grams"] = grams
+        instance = new(Outcomes)
+        set_dict(instance, "__dict__", fields)
         return instance
 
     return make

@@ -5,8 +5,9 @@ raw entries) and turns totals into rates with `outcomes_from_sums`, so the chart
 caseload, the report page and `make bench` compute the same numbers the same way.
 
 The staff report works for any window (`window_sums_by_client`): a window's totals are the running
-totals at its last day minus those at the day before its first, two index lookups per person, so
-its cost grows with the number of people, not with the length of the window.
+totals at its last day minus those at the day before its first, at most two index lookups per
+person (rows that fall exactly on those days are read in bulk), so its cost grows with the number
+of people, not with the length of the window.
 """
 
 import datetime
@@ -209,10 +210,13 @@ def _running_query(clients, windows: list[Window]) -> tuple[str, list] | None:
     and row number, then per window the running totals at its last day minus those at the day
     before its first (None when `clients` is known to be empty, e.g. pk__in=[]).
 
-    Each needed day's totals are the latest running row on or before it: one backward seek in
-    the (client, day) unique index per chart and distinct day (`_bound_days`). On PostgreSQL a
-    LATERAL subquery reads the index alone (the index INCLUDEs every column read: diary/0004,
-    an index-only scan); on SQLite a correlated lookup finds the rowid in the index, then the row.
+    Each needed day's totals are the latest running row on or before it (`_bound_days`), found in
+    two steps. First the row *on* that day, through the (day, client) index that carries every
+    column read (diary/0005): on PostgreSQL one index-only range scan of the day, hash-joined to
+    the charts (or probed, for a few charts); on SQLite one covering lookup per chart. Only a chart
+    with no row on that day then takes the backward seek in the (client, day) unique index for the
+    latest row before it: on PostgreSQL a LATERAL subquery gated on the miss (an index-only scan,
+    diary/0004), on SQLite a rowid found by a correlated lookup inside a CASE, then the row.
     Columns per window: RUNNING_COUNTERS differences, then the two substance texts (end, before
     start).
     """
@@ -227,32 +231,53 @@ def _running_query(clients, windows: list[Window]) -> tuple[str, list] | None:
         chosen_sql, chosen_params = chosen.query.sql_with_params()
     except EmptyResultSet:  # Django knows there is nothing to ask for
         return None
-    vendor = connection.vendor
     table = RunningTotal._meta.db_table
     days, pairs = _bound_days(windows)
-    columns, joins = ["c.id", "c.chart_number", "c.drinking_thresholds", "c._row"], []
+    joins, params = [], []
+    for n, day in enumerate(days):
+        joins += _bound_joins(table, n)
+        params += [day.isoformat(), day.isoformat()]
+
+    def at(n: int, column: str) -> str:  # the running value at bound day n (NULL: no row yet)
+        return f"coalesce(e{n}.{column}, b{n}.{column})"
+
+    columns = ["c.id", "c.chart_number", "c.drinking_thresholds", "c._row"]
     for e, s in pairs:
-        columns += [f"b{e}.{c} - coalesce(b{s}.{c}, 0)" for c in RUNNING_COUNTERS]
-        columns += [f"b{e}.substances", f"b{s}.substances"]
-    for n in range(len(days)):
-        if vendor == "postgresql":
-            picked = ", ".join([*(f"x.{c}" for c in RUNNING_COUNTERS), "x.substances"])
-            bound = (
-                f"SELECT {picked} FROM {table} x "  # noqa: S608  # nosec B608
-                "WHERE x.client_id = c.id AND x.day <= %s::date ORDER BY x.day DESC LIMIT 1"
-            )
-            joins.append(f"LEFT JOIN LATERAL ({bound}) b{n} ON true")
-        else:
-            bound = (
-                f"SELECT x.id FROM {table} x "  # noqa: S608  # nosec B608
-                "WHERE x.client_id = c.id AND x.day <= %s ORDER BY x.day DESC LIMIT 1"
-            )
-            joins.append(f"LEFT JOIN {table} b{n} ON b{n}.id = ({bound})")
+        columns += [f"{at(e, c)} - coalesce(e{s}.{c}, b{s}.{c}, 0)" for c in RUNNING_COUNTERS]
+        columns += [at(e, "substances"), at(s, "substances")]
     # Fixed table and column names; the charts' subquery is Django's own compiled SQL. A window
     # function keeps either planner from merging it into the outer query (which could run the
     # seeks for every chart of every organization, then filter).
     sql = f"SELECT {', '.join(columns)} FROM ({chosen_sql}) c {' '.join(joins)}"  # noqa: S608  # nosec B608
-    return sql, [*chosen_params, *(day.isoformat() for day in days)]
+    return sql, [*chosen_params, *params]
+
+
+_PICKED = ", ".join(f"x.{c}" for c in (*RUNNING_COUNTERS, "substances"))
+
+
+def _bound_joins(table: str, n: int) -> list[str]:
+    """The joins that read bound day n (two parameters, both the day): e{n}, the chart's running
+    row on that day if there is one, and b{n}, the latest row before it, looked for only when
+    there is none (see `_running_query`)."""
+    if connection.vendor == "postgresql":
+        exact = f"SELECT x.client_id, {_PICKED} FROM {table} x WHERE x.day = %s::date"  # noqa: S608  # nosec B608
+        before = (
+            f"SELECT {_PICKED} FROM {table} x "  # noqa: S608  # nosec B608
+            f"WHERE e{n}.client_id IS NULL AND x.client_id = c.id AND x.day < %s::date "
+            "ORDER BY x.day DESC LIMIT 1"
+        )
+        return [
+            f"LEFT JOIN ({exact}) e{n} ON e{n}.client_id = c.id",
+            f"LEFT JOIN LATERAL ({before}) b{n} ON true",
+        ]
+    before = (
+        f"SELECT x.id FROM {table} x "  # noqa: S608  # nosec B608
+        "WHERE x.client_id = c.id AND x.day < %s ORDER BY x.day DESC LIMIT 1"
+    )
+    return [
+        f"LEFT JOIN {table} e{n} ON e{n}.day = %s AND e{n}.client_id = c.id",
+        f"LEFT JOIN {table} b{n} ON b{n}.id = CASE WHEN e{n}.id IS NULL THEN ({before}) END",
+    ]
 
 
 _CHART = 4  # result columns before the windows': id, chart number, thresholds, row number
@@ -385,44 +410,85 @@ def window_report(clients, *, current: Window, previous: Window, country: str) -
     makers: dict[str, tuple] = {}
     zero = Decimal(0)
     new = object.__new__
+    set_dict = object.__setattr__  # the frozen dataclass refuses its own __setattr__
     rows = []
     for values in _running_rows(clients, [current, previous]):
-        thresholds = values[2]
+        # One unpacking per row: the chart's columns, then each window's (see _WIDTH).
+        (
+            pk,
+            chart_number,
+            thresholds,
+            _,
+            known,
+            no_use,
+            drinking,
+            heavy_f,
+            heavy_m,
+            grams,
+            plan,
+            within,
+            cents,
+            end,
+            start,
+            known_b,
+            no_use_b,
+            drinking_b,
+            heavy_f_b,
+            heavy_m_b,
+            grams_b,
+            plan_b,
+            within_b,
+            cents_b,
+            end_b,
+            start_b,
+        ) = values
         make = makers.get(thresholds)
         if make is None:
             make = makers[thresholds] = tuple(
                 outcomes_maker(thresholds=thresholds, country=country, window_days=w.days)
                 for w in (current, previous)
             )
-        pair = []
-        for make_outcomes, base in zip(make, _BASES, strict=True):
-            (known, no_use, drinking, heavy_f, heavy_m, grams, plan, within, cents, end, start) = (
-                values[base : base + _WIDTH]
+        if known:
+            now = make[0](
+                known,
+                no_use,
+                drinking,
+                heavy_f,
+                heavy_m,
+                grams if drinking else 0.0,  # no drinking day: exactly 0, as in _window_sums
+                plan,
+                within,
+                Decimal(cents).scaleb(-2) if cents else zero,
+                partial(_substance_days, end, start),
             )
-            if not known:  # no known day in the window (or no running row at all)
-                pair.append(make_outcomes(0, 0, 0, 0, 0, 0.0, 0, 0, zero, {}))
-                continue
-            pair.append(
-                make_outcomes(
-                    known,
-                    no_use,
-                    drinking,
-                    heavy_f,
-                    heavy_m,
-                    grams if drinking else 0.0,  # no drinking day: exactly 0, as in _window_sums
-                    plan,
-                    within,
-                    Decimal(cents).scaleb(-2),
-                    partial(_substance_days, end, start),
-                )
+        else:  # no known day in the window (or no running row at all)
+            now = make[0](0, 0, 0, 0, 0, 0.0, 0, 0, zero, {})
+        if known_b:
+            before = make[1](
+                known_b,
+                no_use_b,
+                drinking_b,
+                heavy_f_b,
+                heavy_m_b,
+                grams_b if drinking_b else 0.0,
+                plan_b,
+                within_b,
+                Decimal(cents_b).scaleb(-2) if cents_b else zero,
+                partial(_substance_days, end_b, start_b),
             )
+        else:
+            before = make[1](0, 0, 0, 0, 0, 0.0, 0, 0, zero, {})
         row = new(ReportRow)  # ReportRow(...) without the frozen __init__'s per-field setattr
-        row.__dict__.update(
-            client_id=values[0],
-            chart_number=values[1],
-            thresholds=thresholds,
-            current=pair[0],
-            previous=pair[1],
+        set_dict(
+            row,
+            "__dict__",
+            {
+                "client_id": pk,
+                "chart_number": chart_number,
+                "thresholds": thresholds,
+                "current": now,
+                "previous": before,
+            },
         )
         rows.append(row)
     return rows
