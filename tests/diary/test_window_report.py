@@ -414,8 +414,21 @@ def test_window_sums_read_the_row_on_a_bound_day_and_otherwise_the_latest_before
     assert from_the_start.money_spent == Decimal("4.50")
 
 
+def _exact_day_index_only_scans(plan):
+    """Index-only scans of the running totals whose condition fixes the day."""
+    lines = plan.splitlines()
+    scans = 0
+    for number, line in enumerate(lines):
+        if "Index Only Scan using" in line and "diary_runningtotal" in line:
+            condition = next(
+                (later for later in lines[number + 1 :] if "Index Cond:" in later), ""
+            )
+            scans += "(day = '" in condition
+    return scans
+
+
 @pytest.mark.django_db
-def test_the_report_reads_bound_days_through_the_by_day_index(clinic):
+def test_the_report_reads_bound_days_by_index_only(clinic):
     charts = _charts_with_running_rows(clinic, 30, 60)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -430,7 +443,10 @@ def test_the_report_reads_bound_days_through_the_by_day_index(clinic):
         if connection.vendor == "postgresql":
             cursor.execute("EXPLAIN " + query["sql"])
             plan = "\n".join(line for (line,) in cursor.fetchall())
-            assert plan.count("Index Only Scan using running_total_by_day") == 4, plan
+            # The planner may take either covering index for an exact-day lookup (which one
+            # depends on its statistics); what matters is that each bound day is read by
+            # index only, with an equality on the day, and the heap is never scanned.
+            assert _exact_day_index_only_scans(plan) == 4, plan
         else:
             sql, params = reports._running_query(charts, [current, previous])
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
