@@ -420,9 +420,7 @@ def _exact_day_index_only_scans(plan):
     scans = 0
     for number, line in enumerate(lines):
         if "Index Only Scan using" in line and "diary_runningtotal" in line:
-            condition = next(
-                (later for later in lines[number + 1 :] if "Index Cond:" in later), ""
-            )
+            condition = next((later for later in lines[number + 1 :] if "Index Cond:" in later), "")
             scans += "(day = '" in condition
     return scans
 
