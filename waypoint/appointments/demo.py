@@ -3,7 +3,8 @@
 Each active client has a weekly slot with their primary clinician: the last three weeks are
 recorded (mostly attended, some did not attend, a few cancelled by the client or the clinic),
 the next two weeks are scheduled, and one drop-in was recorded yesterday. Marisol Brightwater
-(the portal demo) has opted in to email reminders. Everything goes through the actions.
+(the portal demo) turned on email reminders herself in the portal. Everything goes through the
+actions.
 """
 
 import datetime
@@ -71,4 +72,8 @@ def populate(ctx):
             note="Dropped in for naloxone and a short check-in.",
         )
     if ctx.clients:
-        actions.set_reminder_preference(ctx.clients[0], by=ctx.users["admin"], email_reminders=True)
+        # Marisol turned her own reminders on in the portal (/portal/appointments/reminders/);
+        # without a portal login the clinic sets the preference for the person.
+        actions.set_reminder_preference(
+            ctx.clients[0], by=ctx.client_user or ctx.users["admin"], email_reminders=True
+        )
