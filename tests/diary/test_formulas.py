@@ -17,6 +17,7 @@ from waypoint.diary.outcomes import (
     WhoLevel,
     day_sums,
     outcomes_from_sums,
+    outcomes_maker,
     summarize_days,
     weekly_sums,
     who_level_change,
@@ -337,3 +338,41 @@ def test_weekly_sums_add_up_to_the_whole(days):
 @given(st.lists(day_records, max_size=60))
 def test_summarize_days_is_the_sum_of_single_days(days):
     assert summarize_days(days) == sum((day_sums(d) for d in days), OutcomeSums())
+
+
+def test_outcomes_made_in_bulk_equal_the_one_at_a_time_outcomes():
+    sums = OutcomeSums(
+        known_days=10,
+        no_use_days=4,
+        drinking_days=5,
+        heavy_days_female=2,
+        heavy_days_male=1,
+        alcohol_grams=280.0,
+        plan_days=8,
+        within_plan_days=6,
+        money_spent=Decimal("12.50"),
+        substance_use_days={"cannabis": 2, "alcohol": 5},
+    )
+    one = outcomes_from_sums(sums, thresholds="female", country="US", window_days=14)
+    make = outcomes_maker(thresholds="female", country="US", window_days=14)
+    reads = []
+
+    def later():  # the report's way: use days per substance parsed only when read
+        reads.append(1)
+        return {"alcohol": 5, "cannabis": 2}
+
+    args = (10, 4, 5, 2, 1, 280.0, 8, 6, Decimal("12.50"))
+    bulk = make(*args, later)
+    assert reads == []
+    assert bulk == one
+    assert bulk.per_substance_use_days == {"alcohol": 5, "cannabis": 2}
+    assert bulk.as_dict() == one.as_dict()
+    assert make(*args, {"alcohol": 5, "cannabis": 1}) != one  # a different count is different
+    assert one.pda == 40.0 and one.phdd == 20.0 and one.days_unknown == 4
+    with pytest.raises(AttributeError):
+        one.pda = 0.0  # read-only, as the frozen dataclass was
+    empty = make(0, 0, 0, 0, 0, 0.0, 0, 0, Decimal(0), {})
+    assert empty == outcomes_from_sums(
+        OutcomeSums(), thresholds="female", country="US", window_days=14
+    )
+    assert empty.pda is None and empty.who_risk_level is None and empty.days_unknown == 14

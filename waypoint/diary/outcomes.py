@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext_noop
 
@@ -307,10 +308,14 @@ def weekly_sums(
     return [(start, summarize_days(weeks[start])) for start in sorted(weeks)]
 
 
-@dataclass(frozen=True)
-class Outcomes:
+class Outcomes(NamedTuple):
     """Rates over KNOWN days. Every percentage and mean is None when no day is known; DDD is None
     when there was no drinking day. Values are unrounded; as_dict() rounds for display and JSON.
+
+    A named tuple rather than a dataclass: reports build two per person, and a tuple is made in
+    one step (a quarter of a frozen dataclass's cost). Read it by field name only; its order is
+    not an interface. `per_substance_use_days` may be held as a function (see `outcomes_maker`)
+    and is read through the property below.
     """
 
     window_days: int | None  # calendar days in the window, when known
@@ -333,6 +338,21 @@ class Outcomes:
     total_grams: float
     country: str
     thresholds: str
+
+    def __eq__(self, other):
+        if type(other) is not Outcomes:
+            return NotImplemented
+        return self._settled() == other._settled()
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # holds a dict, as the dataclass did
+
+    def _settled(self) -> tuple:
+        """The fields with use days per substance as a dict (never the function)."""
+        return (*self[:_SUBSTANCES], self.per_substance_use_days, *self[_SUBSTANCES + 1 :])
 
     def as_dict(self) -> dict:
         """JSON-ready dict: pda, phdd, ddd, drinks_per_week, grams_per_day, who_risk_level (a
@@ -366,23 +386,19 @@ class Outcomes:
         }
 
 
-class _SubstanceDaysOnFirstRead:
-    """`Outcomes.per_substance_use_days` of an Outcomes made by `outcomes_maker` with a function
-    instead of a dict: called on the first read, then kept like any other field (a non-data
-    descriptor: an instance that holds the dict never reaches it). The staff report's page and
-    CSV do not show use days per substance, so it does not parse their running texts."""
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            raise AttributeError("per_substance_use_days")
-        fields = instance.__dict__
-        days = fields["_substance_days_later"]()
-        fields["per_substance_use_days"] = days
-        del fields["_substance_days_later"]
-        return days
+_SUBSTANCES = Outcomes._fields.index("per_substance_use_days")
+_held = tuple.__getitem__
 
 
-Outcomes.per_substance_use_days = _SubstanceDaysOnFirstRead()
+def _per_substance_use_days(outcomes: Outcomes) -> dict[str, int]:
+    """Use days per substance. `outcomes_maker` may hold a function instead of the dict, called
+    on each read: the staff report's page and CSV never read it, so the report does not parse
+    every person's running texts; the pages that show it read it once or twice."""
+    value = _held(outcomes, _SUBSTANCES)
+    return value() if callable(value) else value
+
+
+Outcomes.per_substance_use_days = property(_per_substance_use_days)
 
 
 def outcomes_from_sums(
@@ -403,32 +419,27 @@ def outcomes_from_sums(
     total_drinks = grams / grams_per_drink
     heavy = sums.heavy_days_female if thresholds == "female" else sums.heavy_days_male
     grams_per_day = grams / w if w else None
-    return _frozen(  # Outcomes(...) with every field, built fast (reports make tens of thousands)
-        Outcomes,
-        dict(
-            window_days=window_days,
-            days_reported=w,
-            days_unknown=None if window_days is None else window_days - w,
-            pda=100 * sums.no_use_days / w if w else None,
-            phdd=100 * heavy / w if w else None,
-            ddd=total_drinks / sums.drinking_days if sums.drinking_days else None,
-            drinks_per_week=7 * total_drinks / w if w else None,
-            grams_per_day=grams_per_day,
-            who_risk_level=None
-            if grams_per_day is None
-            else who_risk_level(grams_per_day, thresholds),
-            per_substance_use_days=dict(sums.substance_use_days),
-            days_within_plan=sums.within_plan_days,
-            plan_days=sums.plan_days,
-            money_spent=sums.money_spent,
-            heavy_days=heavy,
-            drinking_days=sums.drinking_days,
-            no_use_days=sums.no_use_days,
-            total_drinks=total_drinks,
-            total_grams=grams,
-            country=country,
-            thresholds=thresholds,
-        ),
+    return Outcomes(
+        window_days=window_days,
+        days_reported=w,
+        days_unknown=None if window_days is None else window_days - w,
+        pda=100 * sums.no_use_days / w if w else None,
+        phdd=100 * heavy / w if w else None,
+        ddd=total_drinks / sums.drinking_days if sums.drinking_days else None,
+        drinks_per_week=7 * total_drinks / w if w else None,
+        grams_per_day=grams_per_day,
+        who_risk_level=None if grams_per_day is None else who_risk_level(grams_per_day, thresholds),
+        per_substance_use_days=dict(sums.substance_use_days),
+        days_within_plan=sums.within_plan_days,
+        plan_days=sums.plan_days,
+        money_spent=sums.money_spent,
+        heavy_days=heavy,
+        drinking_days=sums.drinking_days,
+        no_use_days=sums.no_use_days,
+        total_drinks=total_drinks,
+        total_grams=grams,
+        country=country,
+        thresholds=thresholds,
     )
 
 
@@ -440,7 +451,7 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
     The same arithmetic in the same order as `outcomes_from_sums` (so the same floats, bit for
     bit; tests/diary/test_window_report.py compares them), for values in OutcomeSums' normal form:
     money a Decimal, `substances` a fresh dict sorted by name without zeros, or a function
-    returning one, called when `per_substance_use_days` is first read. The staff report builds
+    returning one, called whenever `per_substance_use_days` is read. The staff report builds
     two per person from plain query tuples without an OutcomeSums in between.
     """
     check_thresholds(thresholds)
@@ -449,59 +460,79 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
     female = thresholds == "female"
     low, medium, high = _WHO_UPPER_BOUNDS[thresholds]
     levels = (WhoLevel.ABSTINENT, WhoLevel.LOW, WhoLevel.MEDIUM, WhoLevel.HIGH, WhoLevel.VERY_HIGH)
-    new = object.__new__
-    set_dict = object.__setattr__  # the frozen dataclass refuses its own __setattr__
-    # Every field in declaration order, the ones shared by every person already set: each
-    # Outcomes gets a copy (one allocation) with the others filled in.
-    shared = {name: None for name in Outcomes.__dataclass_fields__}
-    shared.update(window_days=window_days, country=country, thresholds=thresholds)
-    copy = shared.copy
+    make_tuple = tuple.__new__  # Outcomes(...) without the generated __new__'s call
 
     def make(known, no_use, drinking, heavy_f, heavy_m, grams, plan, within, money, substances):
         if window_days is not None and window_days < known:
             raise ValueError(f"window of {window_days} days cannot hold {known} known days")
         total_drinks = grams / grams_per_drink
         heavy = heavy_f if female else heavy_m
-        fields = copy()
-        if known:
-            grams_per_day = grams / known
-            if grams_per_day < 0:
-                raise ValueError("grams per day cannot be negative")
-            if grams_per_day == 0:
-                level = levels[0]
-            elif grams_per_day <= low:
-                level = levels[1]
-            elif grams_per_day <= medium:
-                level = levels[2]
-            elif grams_per_day <= high:
-                level = levels[3]
-            else:
-                level = levels[4]
-            fields["pda"] = 100 * no_use / known
-            fields["phdd"] = 100 * heavy / known
-            fields["drinks_per_week"] = 7 * total_drinks / known
-            fields["grams_per_day"] = grams_per_day
-            fields["who_risk_level"] = level
-        if window_days is not None:
-            fields["days_unknown"] = window_days - known
-        if drinking:
-            fields["ddd"] = total_drinks / drinking
-        if callable(substances):  # read later (see _SubstanceDaysOnFirstRead)
-            del fields["per_substance_use_days"]
-            fields["_substance_days_later"] = substances
+        ddd = total_drinks / drinking if drinking else None
+        unknown = None if window_days is None else window_days - known
+        if not known:
+            return make_tuple(
+                Outcomes,
+                (
+                    window_days,
+                    0,
+                    unknown,
+                    None,
+                    None,
+                    ddd,
+                    None,
+                    None,
+                    None,
+                    substances,
+                    within,
+                    plan,
+                    money,
+                    heavy,
+                    drinking,
+                    no_use,
+                    total_drinks,
+                    grams,
+                    country,
+                    thresholds,
+                ),
+            )
+        grams_per_day = grams / known
+        if grams_per_day < 0:
+            raise ValueError("grams per day cannot be negative")
+        if grams_per_day == 0:
+            level = levels[0]
+        elif grams_per_day <= low:
+            level = levels[1]
+        elif grams_per_day <= medium:
+            level = levels[2]
+        elif grams_per_day <= high:
+            level = levels[3]
         else:
-            fields["per_substance_use_days"] = substances
-        fields["days_reported"] = known
-        fields["days_within_plan"] = within
-        fields["plan_days"] = plan
-        fields["money_spent"] = money
-        fields["heavy_days"] = heavy
-        fields["drinking_days"] = drinking
-        fields["no_use_days"] = no_use
-        fields["total_drinks"] = total_drinks
-        fields["total_grams"] = grams
-        instance = new(Outcomes)
-        set_dict(instance, "__dict__", fields)
-        return instance
+            level = levels[4]
+        # In field order (Outcomes._fields; tests compare with outcomes_from_sums field by field).
+        return make_tuple(
+            Outcomes,
+            (
+                window_days,
+                known,
+                unknown,
+                100 * no_use / known,
+                100 * heavy / known,
+                ddd,
+                7 * total_drinks / known,
+                grams_per_day,
+                level,
+                substances,
+                within,
+                plan,
+                money,
+                heavy,
+                drinking,
+                no_use,
+                total_drinks,
+                grams,
+                country,
+                thresholds,
+            ),
+        )
 
     return make
