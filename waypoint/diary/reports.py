@@ -157,8 +157,10 @@ def sums_by_client(
     return {row["client_id"]: sums_from_row(row, substances.get(row["client_id"])) for row in rows}
 
 
-@dataclass(frozen=True)
-class ReportRow:
+class ReportRow(NamedTuple):
+    """One person's line of the staff report (a named tuple: the report makes one per person;
+    read it by field name)."""
+
     client_id: int
     chart_number: str
     thresholds: str
@@ -409,8 +411,7 @@ def window_report(clients, *, current: Window, previous: Window, country: str) -
     """
     makers: dict[str, tuple] = {}
     zero = Decimal(0)
-    new = object.__new__
-    set_dict = object.__setattr__  # the frozen dataclass refuses its own __setattr__
+    make_row = tuple.__new__  # ReportRow(...) without the generated __new__'s call
     rows = []
     for values in _running_rows(clients, [current, previous]):
         # One unpacking per row: the chart's columns, then each window's (see _WIDTH).
@@ -478,19 +479,7 @@ def window_report(clients, *, current: Window, previous: Window, country: str) -
             )
         else:
             before = make[1](0, 0, 0, 0, 0, 0.0, 0, 0, zero, {})
-        row = new(ReportRow)  # ReportRow(...) without the frozen __init__'s per-field setattr
-        set_dict(
-            row,
-            "__dict__",
-            {
-                "client_id": pk,
-                "chart_number": chart_number,
-                "thresholds": thresholds,
-                "current": now,
-                "previous": before,
-            },
-        )
-        rows.append(row)
+        rows.append(make_row(ReportRow, (pk, chart_number, thresholds, now, before)))
     return rows
 
 
