@@ -19,6 +19,7 @@ from waypoint.clients.models import ChartStatus, Client
 from waypoint.lib.encryption import normalize_for_search
 from waypoint.privacy import records, scans
 from waypoint.privacy.models import (
+    PUBLIC_QUESTION_DAYS_RANGE,
     ChartRetention,
     Consent,
     ConsentScan,
@@ -26,7 +27,6 @@ from waypoint.privacy.models import (
     Disclosure,
     ExceptionKind,
     InfoKind,
-    PUBLIC_QUESTION_DAYS_RANGE,
     PrivacySettings,
     Purpose,
     RecipientKind,

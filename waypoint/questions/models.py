@@ -245,14 +245,11 @@ class CommentQuerySet(models.QuerySet):
         are still kept; an urgent comment still waiting for a moderator is kept until decided.
         A published comment's text is its public copy and stays."""
         cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-        return (
-            self.filter(
-                private_removed_at__isnull=True,
-                status__in=[CommentStatus.PENDING, CommentStatus.REJECTED],
-                received_at__lte=cutoff,
-            )
-            .exclude(status=CommentStatus.PENDING, urgent=True)
-        )
+        return self.filter(
+            private_removed_at__isnull=True,
+            status__in=[CommentStatus.PENDING, CommentStatus.REJECTED],
+            received_at__lte=cutoff,
+        ).exclude(status=CommentStatus.PENDING, urgent=True)
 
     def with_pages(self, limit: int):
         """The first `limit` comments as a list, each with `page` (its article or review): one
