@@ -280,7 +280,9 @@ def test_a_removed_pending_question_leaves_the_queue(login, public_site, clinici
     actions.remove_expired_public_text(now=now)
     assert question not in Question.objects.queue()
     page = login(clinician).get(reverse("questions-moderate", args=[question.pk]))
-    assert page.status_code == 200 and "Removed after" in page.content.decode()
+    body = page.content.decode()
+    assert page.status_code == 200 and "Removed after" in body
+    assert "never answered; no longer in the queue" in body
     question.refresh_from_db()
     with pytest.raises(ValueError, match="retention"):
         actions.answer_question(question, by=clinician, answer=ANSWER)
