@@ -297,3 +297,11 @@ def test_a_removed_published_question_can_still_be_edited(login, public_site, cl
     assert "Save the answer" in body
     queue = staff.get(reverse("questions-queue")).content.decode()
     assert "private words removed" in queue
+
+
+def test_a_removed_question_marked_urgent_is_back_in_the_queue(public_site, admin, now):
+    question = _question(status=Status.PUBLISHED, at=_ago(now, DAYS), by=admin)
+    actions.remove_expired_public_text(now=now)
+    question.refresh_from_db()
+    actions.mark_urgent(question, by=admin)
+    assert question in Question.objects.queue()

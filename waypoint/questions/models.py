@@ -59,10 +59,14 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def queue(self):
-        """The moderation queue: everything waiting for an answer, and urgent questions whose
-        urgency nobody has handled yet; urgent first, then oldest first."""
+        """The moderation queue: everything waiting for an answer (unless the retention rule
+        removed it), and urgent questions whose urgency nobody has handled yet, always;
+        urgent first, then oldest first."""
         return (
-            self.filter(Q(status=Status.PENDING) | Q(urgent=True, urgent_handled_at__isnull=True))
+            self.filter(
+                Q(status=Status.PENDING, private_removed_at__isnull=True)
+                | Q(urgent=True, urgent_handled_at__isnull=True)
+            )
             .annotate(
                 waiting_urgent=models.Case(
                     models.When(urgent=True, urgent_handled_at__isnull=True, then=0),
@@ -71,7 +75,6 @@ class QuestionQuerySet(models.QuerySet):
                 )
             )
             .order_by("waiting_urgent", "asked_at", "pk")
-            .filter(private_removed_at__isnull=True)
         )
 
     def private_due(self, *, days: int, now=None):
