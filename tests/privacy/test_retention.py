@@ -284,14 +284,82 @@ def test_retention_settings(login, admin, clinic):
     url = reverse("privacy-settings")
     assert web.get(url).status_code == 200
     for bad in ("0", "51", "seven", ""):
-        response = web.post(url, {"retention_years": bad})
+        response = web.post(url, {"retention_years": bad, "public_question_days": "180"})
         assert response.status_code == 200
         assert response.context["form"].errors
     assert PrivacySettings.for_organization(clinic).retention_years == 7
-    assert web.post(url, {"retention_years": "10"}).status_code == 302
+    response = web.post(url, {"retention_years": "10", "public_question_days": "180"})
+    assert response.status_code == 302
     assert PrivacySettings.for_organization(clinic).retention_years == 10
     event = AuditEvent.objects.get(object_type="privacy.privacysettings")
     assert event.detail == {"retention_years": {"before": 7, "after": 10}}
+
+
+def test_default_public_site_retention_is_180_days(clinic):
+    assert PrivacySettings.for_organization(clinic).public_question_days == 180
+    assert PrivacySettings.public_question_days_for(None) == 180
+
+
+def test_public_site_retention_setting(login, admin, clinic, settings):
+    settings.PUBLIC_SITE_ORGANIZATION = clinic.slug
+    web = login(admin)
+    url = reverse("privacy-settings")
+    page = web.get(url)
+    body = page.content.decode()
+    assert "Keep what people send through the public site for (days)" in body
+    assert "An urgent question is kept until someone on the team marks it handled." in body
+    assert "This organization runs the public site, so this period applies." in body
+    assert page.context["form"].initial["public_question_days"] == 180
+    for bad in ("29", "3651", "-1", "half a year", ""):
+        response = web.post(url, {"retention_years": "10", "public_question_days": bad})
+        assert response.status_code == 200
+        assert "public_question_days" in response.context["form"].errors
+    row = PrivacySettings.for_organization(clinic)
+    assert (row.retention_years, row.public_question_days) == (7, 180)  # nothing changed
+    assert not AuditEvent.objects.filter(object_type="privacy.privacysettings").exists()
+    assert row.history.count() == 1  # only its creation
+    for days in ("30", "3650"):
+        response = web.post(url, {"retention_years": "7", "public_question_days": days})
+        assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.public_question_days == 3650
+    details = [
+        e.detail
+        for e in AuditEvent.objects.filter(object_type="privacy.privacysettings").order_by("pk")
+    ]
+    assert details == [
+        {"public_question_days": {"before": 180, "after": 30}},
+        {"public_question_days": {"before": 30, "after": 3650}},
+    ]
+    assert row.history.latest().history_user == admin
+    assert PrivacySettings.public_question_days_for(clinic) == 3650
+
+
+def test_public_site_retention_page_says_when_it_is_not_used(
+    login, admin, clinic, other_clinic, settings
+):
+    settings.PUBLIC_SITE_ORGANIZATION = other_clinic.slug
+    body = login(admin).get(reverse("privacy-settings")).content.decode()
+    assert "This organization does not run the public site, so this period is not used." in body
+
+
+def test_public_site_retention_is_refused_out_of_range(admin, clinic):
+    for bad in (29, 3651):
+        with pytest.raises(PrivacyRefused, match="between 30 and 3650 days"):
+            actions.update_privacy_settings(
+                clinic, by=admin, retention_years=7, public_question_days=bad
+            )
+    assert PrivacySettings.for_organization(clinic).public_question_days == 180
+
+
+def test_public_site_retention_has_a_database_check(clinic):
+    from django.db import IntegrityError, transaction
+
+    row = PrivacySettings.for_organization(clinic)
+    for bad in (29, 3651):
+        row.public_question_days = bad
+        with pytest.raises(IntegrityError), transaction.atomic():
+            row.save(update_fields=["public_question_days"])
 
 
 def test_retention_list(login, admin, old_chart, client_chart):
@@ -334,3 +402,12 @@ def test_other_organization_admin_gets_404(login, other_admin, old_chart, name):
 
 def test_purge_get_is_405(login, admin, old_chart):
     assert login(admin).get(reverse("privacy-chart-purge", args=[old_chart.pk])).status_code == 405
+
+
+def test_only_admins_may_change_public_site_retention(login, clinician, supervisor, clinic):
+    for user in (clinician, supervisor):
+        response = login(user).post(
+            reverse("privacy-settings"), {"retention_years": "7", "public_question_days": "30"}
+        )
+        assert response.status_code == 403
+    assert PrivacySettings.public_question_days_for(clinic) == 180

@@ -65,6 +65,7 @@ def test_worker_sends_the_email_queued_by_an_item9_answer(client_chart, clinicia
         "waypoint.appointments.tasks.send_due_reminders": "SUCCESSFUL",
         "waypoint.reports.tasks.purge_expired_exports": "SUCCESSFUL",
         "waypoint.reports.tasks.fail_stalled_exports": "SUCCESSFUL",
+        "waypoint.questions.tasks.remove_expired_public_text": "SUCCESSFUL",
     }
     assert PeriodicTaskRun.objects.filter(task_path=RENOTIFY).exists()
 

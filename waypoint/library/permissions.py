@@ -29,13 +29,27 @@ def public_site_organization():
 
 
 def is_public_site_staff(user) -> bool:
-    """Active clinic staff of the organization that runs the public site."""
+    """Active clinic staff of the organization that runs the public site.
+
+    Asked on every staff page (the "Questions" link) and again by the page's own check, so
+    the answer is kept on the user object, which lives for one request, under the setting it
+    was worked out for. Staff of the publisher named by slug cost no query at all: their
+    organization is already loaded with them."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if not user.is_clinic_staff:
         return False
-    publisher = public_site_organization()
-    return publisher is not None and user.organization_id == publisher.pk
+    slug = settings.PUBLIC_SITE_ORGANIZATION
+    cached = user.__dict__.get("_public_site_staff")
+    if cached is not None and cached[0] == slug:
+        return cached[1]
+    if slug and user.organization_id is not None and user.organization.slug == slug:
+        answer = True
+    else:
+        publisher = public_site_organization()  # raises when the slug names no organization
+        answer = publisher is not None and user.organization_id == publisher.pk
+    user.__dict__["_public_site_staff"] = (slug, answer)
+    return answer
 
 
 def is_library_editor(user) -> bool:

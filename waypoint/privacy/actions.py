@@ -19,6 +19,7 @@ from waypoint.clients.models import ChartStatus, Client
 from waypoint.lib.encryption import normalize_for_search
 from waypoint.privacy import records, scans
 from waypoint.privacy.models import (
+    PUBLIC_QUESTION_DAYS_RANGE,
     ChartRetention,
     Consent,
     ConsentScan,
@@ -574,21 +575,38 @@ def _disclose(
 
 
 @transaction.atomic
-def update_privacy_settings(organization, *, by, retention_years: int) -> PrivacySettings:
+def update_privacy_settings(
+    organization, *, by, retention_years: int, public_question_days: int | None = None
+) -> PrivacySettings:
+    """Save the retention periods; audited with each changed value before and after.
+    `public_question_days` None leaves it as it is."""
     if not 1 <= retention_years <= 50:
         raise PrivacyRefused("Choose a retention period between 1 and 50 years.")
+    low, high = PUBLIC_QUESTION_DAYS_RANGE
+    if public_question_days is not None and not low <= public_question_days <= high:
+        raise PrivacyRefused(f"Choose between {low} and {high} days for the public site.")
     row = PrivacySettings.for_organization(organization)
-    before = row.retention_years
-    row.retention_years = retention_years
+    after = {"retention_years": retention_years}
+    if public_question_days is not None:
+        after["public_question_days"] = public_question_days
+    changes = {
+        field: {"before": getattr(row, field), "after": value}
+        for field, value in after.items()
+        if getattr(row, field) != value
+    }
+    if not changes:
+        return row
+    for field, value in after.items():
+        setattr(row, field, value)
     row.updated_at = timezone.now()
     row._history_user = by
-    row.save(update_fields=["retention_years", "updated_at"])
+    row.save(update_fields=[*after, "updated_at"])
     record(
         by=by,
         action=AuditAction.CHANGE,
         obj=row,
         organization_id=organization.pk,
-        detail={"retention_years": {"before": before, "after": retention_years}},
+        detail=changes,
     )
     return row
 

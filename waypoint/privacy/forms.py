@@ -8,6 +8,7 @@ from waypoint.clients.forms import DateInput
 from waypoint.clients.models import DischargeReason
 from waypoint.privacy import scans
 from waypoint.privacy.models import (
+    PUBLIC_QUESTION_DAYS_RANGE,
     Consent,
     ConsentStatus,
     DeliveryMethod,
@@ -267,6 +268,18 @@ class RetentionSettingsForm(forms.Form):
         help_text=(
             "After this many years an admin may purge or anonymize a closed chart. Check your "
             "state's medical record retention law; records of minors often need longer."
+        ),
+    )
+    public_question_days = forms.IntegerField(
+        label="Keep what people send through the public site for (days)",
+        min_value=PUBLIC_QUESTION_DAYS_RANGE[0],
+        max_value=PUBLIC_QUESTION_DAYS_RANGE[1],
+        help_text=(
+            "Questions and comments from the public site: after this many days, the words a "
+            "person wrote and their email address are removed, and so is an answer that was not "
+            "published. A published question or comment keeps only what is on the site. An "
+            "urgent question is kept until someone on the team marks it handled. Used only by "
+            "the organization that runs the public site. Between 30 and 3650 days."
         ),
     )
 

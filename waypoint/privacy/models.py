@@ -552,6 +552,9 @@ class Disclosure(models.Model):
 # Part 2 sets no period itself; each organization must set what its state law requires
 # (see docs/privacy.md, "Retention").
 DEFAULT_RETENTION_YEARS = 7
+# What a person sent through the public site (questions, comments) and never published.
+DEFAULT_PUBLIC_QUESTION_DAYS = 180
+PUBLIC_QUESTION_DAYS_RANGE = (30, 3650)
 
 
 class PrivacySettings(models.Model):
@@ -568,6 +571,15 @@ class PrivacySettings(models.Model):
             "Check your state's medical record retention law; minors' records often need longer."
         ),
     )
+    public_question_days = models.PositiveSmallIntegerField(
+        "Keep what people send through the public site for (days)",
+        default=DEFAULT_PUBLIC_QUESTION_DAYS,
+        help_text=(
+            "After this many days the words and email address a person sent with a question or "
+            "comment are removed, unless an urgent one is still waiting to be handled. Published "
+            "questions and comments keep only their public copy."
+        ),
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -578,7 +590,12 @@ class PrivacySettings(models.Model):
             models.CheckConstraint(
                 condition=Q(retention_years__gte=1) & Q(retention_years__lte=50),
                 name="privacy_retention_between_1_and_50_years",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(public_question_days__gte=PUBLIC_QUESTION_DAYS_RANGE[0])
+                & Q(public_question_days__lte=PUBLIC_QUESTION_DAYS_RANGE[1]),
+                name="privacy_public_question_days_between_30_and_3650",
+            ),
         ]
 
     def __str__(self):
@@ -591,6 +608,19 @@ class PrivacySettings(models.Model):
     def for_organization(cls, organization) -> "PrivacySettings":
         settings_row, _ = cls.objects.get_or_create(organization=organization)
         return settings_row
+
+    @classmethod
+    def public_question_days_for(cls, organization) -> int:
+        """The public site's retention period, read without creating a row (the worker asks);
+        the default when no organization runs the site or it never saved its settings."""
+        days = (
+            cls.objects.filter(organization=organization)
+            .values_list("public_question_days", flat=True)
+            .first()
+            if organization is not None
+            else None
+        )
+        return days or DEFAULT_PUBLIC_QUESTION_DAYS
 
 
 class ChartRetention(models.Model):

@@ -20,6 +20,7 @@ from waypoint.clients.access import clients_visible_to, get_client_for_user
 from waypoint.clients.models import ChartStatus
 from waypoint.lib.csvstream import csv_cell, stream_csv
 from waypoint.lib.downloads import attachment
+from waypoint.library.permissions import public_site_organization
 from waypoint.privacy import actions
 from waypoint.privacy.actions import PrivacyRefused
 from waypoint.privacy.documents import (
@@ -469,16 +470,24 @@ def privacy_settings(request):
     current = PrivacySettings.for_organization(organization)
     form = RetentionSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial={"retention_years": current.retention_years},
+        initial={
+            "retention_years": current.retention_years,
+            "public_question_days": current.public_question_days,
+        },
     )
     if request.method == "POST" and form.is_valid():
-        actions.update_privacy_settings(
-            organization, by=request.user, retention_years=form.cleaned_data["retention_years"]
-        )
-        messages.success(request, "Retention period saved.")
+        actions.update_privacy_settings(organization, by=request.user, **form.cleaned_data)
+        messages.success(request, "Retention periods saved.")
         return redirect("privacy-settings")
+    publisher = public_site_organization()
     return TemplateResponse(
-        request, "privacy/settings.html", {"form": form, "settings_row": current}
+        request,
+        "privacy/settings.html",
+        {
+            "form": form,
+            "settings_row": current,
+            "runs_public_site": publisher is not None and publisher.pk == organization.pk,
+        },
     )
 
 

@@ -1,13 +1,14 @@
 """Every write to public questions goes through here; moderation writes an audit event each."""
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
 from waypoint.audit.actions import record
 from waypoint.audit.models import AuditAction
-from waypoint.questions.models import Comment, CommentStatus, Question, Status, Tag
+from waypoint.questions.models import AskAttempt, Comment, CommentStatus, Question, Status, Tag
 
 
 def _enqueue(task, question_id: int) -> None:
@@ -92,6 +93,8 @@ def answer_question(
 
     if question.status == Status.REJECTED:
         raise ValueError("This question was rejected.")
+    if question.is_removed and question.status != Status.PUBLISHED:
+        raise ValueError("What the asker sent was removed under the retention rule.")
     if publish and not question.consent_to_publish:
         raise ValueError("The asker did not agree to publication: the answer can only be emailed.")
     first_answer = question.answered_at is None
@@ -226,9 +229,72 @@ def moderate_comment(comment: Comment, *, by, publish: bool) -> Comment:
     """Publish or reject a waiting comment; audited. A decided comment stays decided."""
     if comment.status != CommentStatus.PENDING:
         raise ValueError("This comment has already been moderated.")
+    if comment.private_removed_at is not None:
+        raise ValueError("This comment was removed under the retention rule.")
     comment.status = CommentStatus.PUBLISHED if publish else CommentStatus.REJECTED
     comment.moderated_at = timezone.now()
     comment.moderated_by = by
     comment.save(update_fields=["status", "moderated_at", "moderated_by"])
     record(by=by, action=AuditAction.CHANGE, obj=comment, detail={"comment": comment.status})
     return comment
+
+
+# Retention ----------------------------------------------------------------------------------
+
+# What the asker sent, removed from every question past the period.
+_ASKER_FIELDS = {"text": "", "email": "", "refused_because": ""}
+# And from a question that is not published: the private answer and any draft public copy
+# (drafted from the asker's words, and plain text).
+_UNPUBLISHED_FIELDS = {"answer": "", "title": "", "public_question": "", "public_answer": ""}
+
+
+@transaction.atomic
+def remove_expired_public_text(*, by=None, now=None) -> dict:
+    """Apply the public site's retention rule (`PrivacySettings.public_question_days` of
+    `public_organization()`, else the default): blank what people sent in questions and
+    comments past the period, and drop rate-limit rows past their window.
+
+    One audit event per run that removed anything, with counts only; a run with nothing due
+    writes nothing (the worker runs it hourly). Returns the counts.
+    """
+    from waypoint.privacy.models import PrivacySettings
+    from waypoint.questions.abuse import RATE_WINDOW
+    from waypoint.questions.site import public_organization
+
+    now = now or timezone.now()
+    organization = public_organization()
+    days = PrivacySettings.public_question_days_for(organization)
+    due = Question.objects.private_due(days=days, now=now)
+    # Row by row through the ORM would decrypt every text only to throw it away; an update
+    # writes the encrypted empty string. Questions have no history table to skip.
+    removed_at = Coalesce("private_removed_at", Value(now))
+    published = due.filter(status=Status.PUBLISHED).update(
+        **_ASKER_FIELDS, private_removed_at=removed_at, updated_at=now
+    )
+    counts = {
+        status: due.filter(status=status).update(
+            **_ASKER_FIELDS, **_UNPUBLISHED_FIELDS, private_removed_at=removed_at, updated_at=now
+        )
+        for status in (Status.PENDING, Status.ANSWERED, Status.REJECTED)
+    }
+    counts[Status.PUBLISHED] = published
+    comments = Comment.objects.private_due(days=days, now=now).update(
+        text="", name="", private_removed_at=now
+    )
+    attempts, _ = AskAttempt.objects.filter(at__lte=now - RATE_WINDOW).delete()
+    result = {
+        "days": days,
+        "questions": {str(status): n for status, n in counts.items()},
+        "comments": comments,
+        "ask_attempts": attempts,
+    }
+    if sum(counts.values()) or comments or attempts:
+        record(
+            by=by,
+            action=AuditAction.CHANGE,
+            object_type="questions.retention",
+            object_label="Public questions retention",
+            organization_id=organization.pk if organization is not None else None,
+            detail={"removed_after_days": days, **{k: v for k, v in result.items() if k != "days"}},
+        )
+    return result

@@ -5,12 +5,20 @@ may say who they are, and the asker may not have agreed to publication. Only whe
 publishes an answered question, with the asker's consent, do the public copies (`title`,
 `public_question`, `public_answer`) get filled in, in plain text, and only those are indexed
 for full-text search (SQLite FTS5 or PostgreSQL tsvector: `waypoint/questions/fulltext.py`).
+
+Retention (docs/security.md, "Public questions and comments"): the public site's organization
+chooses `PrivacySettings.public_question_days`; once a question or comment is that old, the
+worker removes what the person sent (`actions.remove_expired_public_text`), except from an
+urgent question nobody has handled yet.
 """
+
+import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,10 +59,14 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def queue(self):
-        """The moderation queue: everything waiting for an answer, and urgent questions whose
-        urgency nobody has handled yet; urgent first, then oldest first."""
+        """The moderation queue: everything waiting for an answer (unless the retention rule
+        removed it), and urgent questions whose urgency nobody has handled yet, always;
+        urgent first, then oldest first."""
         return (
-            self.filter(Q(status=Status.PENDING) | Q(urgent=True, urgent_handled_at__isnull=True))
+            self.filter(
+                Q(status=Status.PENDING, private_removed_at__isnull=True)
+                | Q(urgent=True, urgent_handled_at__isnull=True)
+            )
             .annotate(
                 waiting_urgent=models.Case(
                     models.When(urgent=True, urgent_handled_at__isnull=True, then=0),
@@ -63,6 +75,22 @@ class QuestionQuerySet(models.QuerySet):
                 )
             )
             .order_by("waiting_urgent", "asked_at", "pk")
+        )
+
+    def private_due(self, *, days: int, now=None):
+        """Questions whose private words are due for removal: `days` or more since it was
+        asked, or answered if it was (so the answer email has the whole period to go), and never
+        an urgent question whose urgency nobody has handled. Also one removed while published
+        and taken off the site since, which still holds its public copy."""
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+        return (
+            self.filter(
+                Q(private_removed_at__isnull=True)
+                | (~Q(status=Status.PUBLISHED) & (~Q(title="") | ~Q(public_answer="")))
+            )
+            .exclude(urgent=True, urgent_handled_at__isnull=True)
+            .alias(retention_from=Coalesce("answered_at", "asked_at"))
+            .filter(retention_from__lte=cutoff)
         )
 
 
@@ -113,6 +141,9 @@ class Question(models.Model):
     # PostgreSQL only: kept by a trigger from the public copy (fulltext.py); NULL on SQLite,
     # which searches its FTS5 table instead.
     search_vector = SearchVectorField(null=True, editable=False)
+    # When the retention rule removed what the asker sent (and, unless published, the answer
+    # and any draft public copy): the row stays as a count and a status, with no words in it.
+    private_removed_at = models.DateTimeField(null=True, blank=True)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -147,6 +178,17 @@ class Question(models.Model):
     @property
     def waiting_for_urgent_handling(self) -> bool:
         return self.urgent and self.urgent_handled_at is None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.private_removed_at is not None
+
+    @property
+    def removed_after_days(self) -> int | None:
+        """How old it was when its words were removed (the period then in force, or more)."""
+        if self.private_removed_at is None:
+            return None
+        return (self.private_removed_at - (self.answered_at or self.asked_at)).days
 
     @property
     def public_answer_html(self):
@@ -197,7 +239,20 @@ class CommentQuerySet(models.QuerySet):
 
     def queue(self):
         """Comments waiting for a moderator: urgent (reads like a crisis) first, then oldest."""
-        return self.filter(status=CommentStatus.PENDING).order_by("-urgent", "received_at", "pk")
+        return self.filter(status=CommentStatus.PENDING, private_removed_at__isnull=True).order_by(
+            "-urgent", "received_at", "pk"
+        )
+
+    def private_due(self, *, days: int, now=None):
+        """Unpublished comments (rejected, or waiting) received `days` or more ago whose words
+        are still kept; an urgent comment still waiting for a moderator is kept until decided.
+        A published comment's text is its public copy and stays."""
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+        return self.filter(
+            private_removed_at__isnull=True,
+            status__in=[CommentStatus.PENDING, CommentStatus.REJECTED],
+            received_at__lte=cutoff,
+        ).exclude(status=CommentStatus.PENDING, urgent=True)
 
     def with_pages(self, limit: int):
         """The first `limit` comments as a list, each with `page` (its article or review): one
@@ -236,6 +291,8 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     on_call_notified_at = models.DateTimeField(null=True, blank=True)
+    # When the retention rule removed the name and text of this unpublished comment.
+    private_removed_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 

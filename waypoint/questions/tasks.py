@@ -93,3 +93,11 @@ def email_answer(question_id: int) -> bool:
         detail={"question": "answer_emailed", "published": question.is_published},
     )
     return True
+
+
+@task()
+def remove_expired_public_text() -> dict:
+    """The public site's retention rule (PERIODIC_TASKS, hourly): see `actions`."""
+    from waypoint.questions import actions
+
+    return actions.remove_expired_public_text()

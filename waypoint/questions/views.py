@@ -217,6 +217,8 @@ def moderate(request, pk):
     if request.method == "POST":
         if question.status == Status.REJECTED:
             raise PermissionDenied("This question was rejected.")
+        if question.is_removed and not question.is_published:
+            raise PermissionDenied("What the asker sent was removed under the retention rule.")
         if form.is_valid():
             data = form.cleaned_data
             actions.answer_question(

@@ -23,6 +23,7 @@ PERIODIC_TASKS: list[tuple[str, datetime.timedelta]] = [
     ("waypoint.appointments.tasks.send_due_reminders", datetime.timedelta(minutes=15)),
     ("waypoint.reports.tasks.purge_expired_exports", datetime.timedelta(minutes=15)),
     ("waypoint.reports.tasks.fail_stalled_exports", datetime.timedelta(minutes=1)),
+    ("waypoint.questions.tasks.remove_expired_public_text", datetime.timedelta(hours=1)),
 ]
 
 
