@@ -109,6 +109,9 @@ def test_record_a_drop_in(writer, client_chart, colleague, clinic):
         ({"start_date": "2026-13-01"}, "start_date"),
         ({"start_date": 0}, "start_date"),  # not seconds since 1970
         ({"start_date": "9999-12-31", "start_time": "23:00"}, "start_date"),  # no UTC moment
+        # Local mean time before 1900 (-07:52:58 in Los Angeles): no RFC 3339 offset for it.
+        ({"start_date": "0076-10-01", "kind": "drop_in"}, "start_date"),
+        ({"start_date": "1899-12-31", "kind": "drop_in"}, "start_date"),
         ({"start_time": "25:00"}, "start_time"),
         ({"start_time": "2pm"}, "start_time"),
         ({"duration_minutes": 17}, "duration_minutes"),

@@ -33,6 +33,9 @@ def staff_of(organization):
     ).order_by("full_name", "pk")
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998  # the years an appointment may be in
+
+
 class AppointmentForm(forms.Form):
     """Date and time in the organization's zone; the action checks the rules of time."""
 
@@ -62,12 +65,12 @@ class AppointmentForm(forms.Form):
         day, time = data.get("start_date"), data.get("start_time")
         if day and time:
             starts_at = datetime.datetime.combine(day, time, self.organization.zone)
-            try:
-                # Stored in UTC: at the ends of the calendar (year 1, year 9999) the moment has
-                # no UTC date, and saving it would fail.
-                starts_at.astimezone(datetime.UTC)
-            except OverflowError:
-                self.add_error("start_date", "Enter a date between the years 2 and 9998.")
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                # Before 1900 many zones kept local mean time (offsets such as -07:52:58, which
+                # RFC 3339 times cannot carry); at year 9999 the moment may have no UTC date.
+                self.add_error(
+                    "start_date", f"Enter a date between the years {FIRST_YEAR} and {LAST_YEAR}."
+                )
             else:
                 data["starts_at"] = starts_at
         return data
