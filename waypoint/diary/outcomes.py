@@ -469,45 +469,27 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
         heavy = heavy_f if female else heavy_m
         ddd = total_drinks / drinking if drinking else None
         unknown = None if window_days is None else window_days - known
-        if not known:
-            return make_tuple(
-                Outcomes,
-                (
-                    window_days,
-                    0,
-                    unknown,
-                    None,
-                    None,
-                    ddd,
-                    None,
-                    None,
-                    None,
-                    substances,
-                    within,
-                    plan,
-                    money,
-                    heavy,
-                    drinking,
-                    no_use,
-                    total_drinks,
-                    grams,
-                    country,
-                    thresholds,
-                ),
+        if known:
+            grams_per_day = grams / known
+            if grams_per_day < 0:
+                raise ValueError("grams per day cannot be negative")
+            if grams_per_day == 0:
+                level = levels[0]
+            elif grams_per_day <= low:
+                level = levels[1]
+            elif grams_per_day <= medium:
+                level = levels[2]
+            elif grams_per_day <= high:
+                level = levels[3]
+            else:
+                level = levels[4]
+            pda, phdd, per_week = (
+                100 * no_use / known,
+                100 * heavy / known,
+                7 * total_drinks / known,
             )
-        grams_per_day = grams / known
-        if grams_per_day < 0:
-            raise ValueError("grams per day cannot be negative")
-        if grams_per_day == 0:
-            level = levels[0]
-        elif grams_per_day <= low:
-            level = levels[1]
-        elif grams_per_day <= medium:
-            level = levels[2]
-        elif grams_per_day <= high:
-            level = levels[3]
-        else:
-            level = levels[4]
+        else:  # no known day: no rate
+            grams_per_day = level = pda = phdd = per_week = None
         # In field order (Outcomes._fields; tests compare with outcomes_from_sums field by field).
         return make_tuple(
             Outcomes,
@@ -515,10 +497,10 @@ def outcomes_maker(*, thresholds: str, country: str = "US", window_days: int | N
                 window_days,
                 known,
                 unknown,
-                100 * no_use / known,
-                100 * heavy / known,
+                pda,
+                phdd,
                 ddd,
-                7 * total_drinks / known,
+                per_week,
                 grams_per_day,
                 level,
                 substances,
