@@ -305,3 +305,82 @@ def test_a_removed_question_marked_urgent_is_back_in_the_queue(public_site, admi
     question.refresh_from_db()
     actions.mark_urgent(question, by=admin)
     assert question in Question.objects.queue()
+
+
+# A moderator's copy read before the sweep ---------------------------------------------------
+
+
+def _read_then_swept(question, now):
+    """The question as a moderator's page read it, and then the sweep ran."""
+    stale = Question.objects.get(pk=question.pk)
+    actions.remove_expired_public_text(now=now)
+    return stale
+
+
+def test_rejecting_a_copy_read_before_the_sweep_writes_nothing_back(public_site, admin, now):
+    question = _question(status=Status.ANSWERED, at=_ago(now, DAYS), by=admin)
+    stale = _read_then_swept(question, now)
+    assert stale.text == ASKED and stale.answer == ANSWER
+    actions.reject_question(stale, by=admin, reason="spam")
+    question.refresh_from_db()
+    assert question.status == Status.REJECTED
+    assert (question.text, question.email, question.answer, question.title) == ("", "", "", "")
+
+
+def test_answering_a_copy_read_before_the_sweep_is_refused(public_site, admin, now):
+    question = _question(status=Status.PENDING, at=_ago(now, DAYS))
+    stale = _read_then_swept(question, now)
+    with pytest.raises(ValueError, match="retention"):
+        actions.answer_question(stale, by=admin, answer=ANSWER)
+    question.refresh_from_db()
+    assert question.text == "" and question.email == "" and question.answered_at is None
+
+
+def test_publishing_a_copy_read_before_the_sweep_is_refused(public_site, admin, now):
+    question = _question(status=Status.ANSWERED, at=_ago(now, DAYS), by=admin)
+    stale = _read_then_swept(question, now)
+    with pytest.raises(ValueError, match="title and public text"):
+        actions.publish_question(stale, by=admin)
+    question.refresh_from_db()
+    assert question.status == Status.ANSWERED and question.text == ""
+
+
+def test_marking_urgent_a_copy_read_before_the_sweep_keeps_it_removed(public_site, admin, now):
+    question = _question(status=Status.PENDING, at=_ago(now, DAYS))
+    stale = _read_then_swept(question, now)
+    actions.mark_urgent(stale, by=admin)
+    question.refresh_from_db()
+    assert question.urgent and question.text == "" and question.email == ""
+
+
+def test_moderating_a_comment_read_before_the_sweep_is_refused(public_site, admin, now):
+    comment = _comment(at=_ago(now, DAYS))
+    stale = Comment.objects.get(pk=comment.pk)
+    actions.remove_expired_public_text(now=now)
+    with pytest.raises(ValueError, match="retention"):
+        actions.moderate_comment(stale, by=admin, publish=True)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING and comment.text == ""
+
+
+def test_an_answer_sent_from_a_page_read_before_the_sweep_says_why(
+    login, public_site, clinician, now, monkeypatch
+):
+    """The moderation page's copy passes its checks; the sweep runs while the form is checked."""
+    from waypoint.questions import views
+
+    question = _question(status=Status.PENDING, at=_ago(now, DAYS))
+    is_valid = views.AnswerForm.is_valid
+
+    def swept_while_checking(form):
+        actions.remove_expired_public_text(now=now)
+        return is_valid(form)
+
+    monkeypatch.setattr(views.AnswerForm, "is_valid", swept_while_checking)
+    staff = login(clinician)
+    url = reverse("questions-moderate", args=[question.pk])
+    response = staff.post(url, {"answer": ANSWER}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "removed under the retention rule" in response.content.decode()
+    question.refresh_from_db()
+    assert question.text == "" and question.answer == "" and question.answered_at is None

@@ -11,6 +11,13 @@ from waypoint.audit.models import AuditAction
 from waypoint.questions.models import AskAttempt, Comment, CommentStatus, Question, Status, Tag
 
 
+def _reread(item):
+    """Lock the row and read it again inside the action's transaction. The page that sent the
+    request read it earlier, and the hourly retention sweep may have blanked what the asker sent
+    since: a check on that copy would pass, and saving it whole would write the words back."""
+    item.refresh_from_db(from_queryset=type(item).objects.select_for_update())
+
+
 def _enqueue(task, question_id: int) -> None:
     transaction.on_commit(lambda: task.enqueue(question_id))
 
@@ -91,6 +98,7 @@ def answer_question(
     emailed (a link when published, the answer itself when not) if they left an address."""
     from waypoint.questions import tasks
 
+    _reread(question)
     if question.status == Status.REJECTED:
         raise ValueError("This question was rejected.")
     if question.is_removed and question.status != Status.PUBLISHED:
@@ -131,6 +139,7 @@ def _make_public(question: Question, *, at=None) -> None:
 @transaction.atomic
 def publish_question(question: Question, *, by) -> Question:
     """Publish an answered question whose asker consented and which has its public copy."""
+    _reread(question)
     if not question.consent_to_publish:
         raise ValueError("The asker did not agree to publication.")
     if question.answered_at is None or not question.title or not question.public_question:
@@ -143,6 +152,7 @@ def publish_question(question: Question, *, by) -> Question:
 
 @transaction.atomic
 def unpublish_question(question: Question, *, by) -> Question:
+    _reread(question)
     question.status = Status.ANSWERED
     question.save()
     record(by=by, action=AuditAction.CHANGE, obj=question, detail={"question": "unpublished"})
@@ -151,6 +161,7 @@ def unpublish_question(question: Question, *, by) -> Question:
 
 @transaction.atomic
 def reject_question(question: Question, *, by, reason: str) -> Question:
+    _reread(question)
     question.status = Status.REJECTED
     question.email = ""  # no answer will be sent: the address is not needed any more
     question.save()
@@ -166,6 +177,7 @@ def reject_question(question: Question, *, by, reason: str) -> Question:
 @transaction.atomic
 def handle_urgent(question: Question, *, by) -> Question:
     """Someone on the team has seen the urgent question and done what they could."""
+    _reread(question)
     if not question.urgent:
         raise ValueError("This question is not marked urgent.")
     if question.urgent_handled_at is None:
@@ -181,6 +193,7 @@ def handle_urgent(question: Question, *, by) -> Question:
 @transaction.atomic
 def mark_urgent(question: Question, *, by) -> Question:
     """A moderator marks a question urgent that the rules missed."""
+    _reread(question)
     question.urgent = True
     question.urgent_handled_at = None
     question.save(update_fields=["urgent", "urgent_handled_at", "updated_at"])
@@ -227,6 +240,7 @@ def receive_comment(item, *, text: str, name: str = "", language: str, urgent: b
 @transaction.atomic
 def moderate_comment(comment: Comment, *, by, publish: bool) -> Comment:
     """Publish or reject a waiting comment; audited. A decided comment stays decided."""
+    _reread(comment)
     if comment.status != CommentStatus.PENDING:
         raise ValueError("This comment has already been moderated.")
     if comment.private_removed_at is not None:

@@ -221,16 +221,20 @@ def moderate(request, pk):
             raise PermissionDenied("What the asker sent was removed under the retention rule.")
         if form.is_valid():
             data = form.cleaned_data
-            actions.answer_question(
-                question,
-                by=request.user,
-                answer=data["answer"],
-                publish=data.get("publish", False),
-                title=data.get("title", ""),
-                public_question=data.get("public_question", ""),
-                tags=data.get("tags", []),
-                new_tags=data.get("new_tags", []),
-            )
+            try:
+                actions.answer_question(
+                    question,
+                    by=request.user,
+                    answer=data["answer"],
+                    publish=data.get("publish", False),
+                    title=data.get("title", ""),
+                    public_question=data.get("public_question", ""),
+                    tags=data.get("tags", []),
+                    new_tags=data.get("new_tags", []),
+                )
+            except ValueError as error:  # changed since the page was read (rejected, removed)
+                messages.error(request, str(error))
+                return redirect("questions-moderate", pk)
             messages.success(
                 request, _("Saved the answer to question #%(n)s.") % {"n": question.pk}
             )
