@@ -101,6 +101,22 @@ def test_record_a_drop_in(writer, client_chart, colleague, clinic):
     assert response.json()["clinician"] == colleague.full_name
 
 
+def test_moments_are_answered_in_utc_as_the_list_gives_them(writer, client_chart, clinic):
+    """Liberia kept an offset of -00:44:30 until 1972: a written row is answered in UTC, as the
+    list reads it back, since RFC 3339 offsets have no seconds."""
+    clinic.timezone = "Africa/Monrovia"
+    clinic.save(update_fields=["timezone"])
+    url = f"/api/v1/clients/{client_chart.pk}/appointments"
+    written = writer.post(url, {**_booking(datetime.date(1960, 5, 4)), "kind": "drop_in"})
+    assert written.status_code == 201, written.content
+    body = written.json()
+    assert (body["starts_at"], body["ends_at"]) == ("1960-05-04T14:44:30Z", "1960-05-04T15:34:30Z")
+    listed = writer.get(url).json()["items"]
+    assert [(row["starts_at"], row["ends_at"]) for row in listed] == [
+        (body["starts_at"], body["ends_at"])
+    ]
+
+
 @pytest.mark.parametrize(
     "change,field",
     [

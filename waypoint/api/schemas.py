@@ -5,11 +5,21 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, field_validator
 
 from waypoint.api.params import iso_day
 from waypoint.appointments.models import DURATION_CHOICES, AppointmentKind, AppointmentStatus
 from waypoint.groups.models import AttendanceStatus
+
+
+def _in_utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC)
+
+
+# Every moment the API answers with, in UTC (`...Z`). Read back from the database they already
+# are; a row just written still holds the clinic's local time, whose offset in some zones and
+# years has seconds (Africa/Monrovia -00:44:30 until 1972) that RFC 3339 cannot carry.
+Moment = Annotated[datetime.datetime, AfterValidator(_in_utc)]
 
 
 class Error(Schema):
@@ -111,7 +121,7 @@ class AdministrationOut(Schema):
     flags: list[str]
     subscales: dict[str, int | float | None]
     due_on: datetime.date | None
-    administered_at: datetime.datetime | None
+    administered_at: Moment | None
 
 
 class ScoreIn(Schema):
@@ -139,8 +149,8 @@ class AlertOut(Schema):
     kind: str
     severity: str
     title: str
-    raised_at: datetime.datetime
-    acknowledged_at: datetime.datetime | None
+    raised_at: Moment
+    acknowledged_at: Moment | None
 
 
 class ConsentOut(Schema):
@@ -151,7 +161,7 @@ class ConsentOut(Schema):
     info_kinds: list[str]
     expires_on: datetime.date | None
     signed_on: datetime.date | None
-    revoked_at: datetime.datetime | None
+    revoked_at: Moment | None
     status: str
 
     @staticmethod
@@ -171,8 +181,8 @@ class AppointmentOut(Schema):
     client_id: int
     clinician_id: int
     clinician: str
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: Moment
+    ends_at: Moment
     duration_minutes: int
     kind: str
     status: str
@@ -191,8 +201,8 @@ class CalendarAppointmentOut(Schema):
     client_id: int | None
     client_label: str
     clinician_id: int
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: Moment
+    ends_at: Moment
     duration_minutes: int
     kind: str
     status: str
@@ -216,7 +226,7 @@ class AddendumOut(Schema):
     id: int
     author_id: int
     author: str
-    created_at: datetime.datetime
+    created_at: Moment
     text: str
 
     @staticmethod
@@ -232,12 +242,12 @@ class NoteOut(Schema):
     status: str = Field(description="draft (only ever sent to its author), pending_cosign, signed")
     author_id: int
     author: str
-    created_at: datetime.datetime
-    signed_at: datetime.datetime | None
+    created_at: Moment
+    signed_at: Moment | None
     signature: str | None
     late_entry: bool
     cosign_required: bool
-    cosigned_at: datetime.datetime | None
+    cosigned_at: Moment | None
     cosignature: str | None
     return_comment: str | None = Field(description="a supervisor's comment on a returned draft")
     sections: list[NoteSectionOut]
@@ -388,7 +398,7 @@ class PlanSectionOut(Schema):
 
 class PlanVersionOut(Schema):
     number: int
-    saved_at: datetime.datetime
+    saved_at: Moment
     saved_by: str
     by_client: bool
     complete: bool
