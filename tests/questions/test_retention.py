@@ -204,9 +204,12 @@ def test_rate_limit_rows_past_their_window_are_deleted(public_site, now):
 
     old = AskAttempt.objects.create(address_digest="a" * 64, at=now - RATE_WINDOW)
     recent = AskAttempt.objects.create(address_digest="b" * 64, at=now - RATE_WINDOW + SECOND)
-    actions.remove_expired_public_text(now=now)
+    events = AuditEvent.objects.count()
+    result = actions.remove_expired_public_text(now=now)
     assert list(AskAttempt.objects.all()) == [recent]
     assert not AskAttempt.objects.filter(pk=old.pk).exists()
+    assert result["ask_attempts"] == 1
+    assert AuditEvent.objects.count() == events  # nobody's words removed: nothing to account for
 
 
 def test_the_public_site_organizations_period_applies(clinic, other_clinic, settings, admin, now):
