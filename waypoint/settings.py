@@ -413,9 +413,16 @@ LOGGING = {
 }
 
 # HTTP API (docs/api.md): per-token rate limit in Django Ninja's throttle syntax; counts live in
-# the cache, which must be shared (CACHE_URL=redis://... or a database cache) behind several
-# app servers, or each process counts on its own.
+# the cache, which must be shared by every process that serves the app, or each counts on its
+# own. Production defaults to a table in the database (created by `migrate`), which every
+# gunicorn worker and app server shares; a local run is one process.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/m")
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+SHARED_CACHE_TABLE = "waypoint_cache"
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL",
+        default=f"dbcache://{SHARED_CACHE_TABLE}" if PRODUCTION else "locmemcache://",
+    )
+}
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200

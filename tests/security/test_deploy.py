@@ -75,3 +75,24 @@ def test_bad_database_url_stops_local_start_up_too(tmp_path):
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_shares_the_rate_limit_cache_through_the_database(tmp_path):
+    """The default production cache is a database table every gunicorn worker sees, and
+    `migrate` creates it (no extra install step)."""
+    import sqlite3
+
+    result = run_waypoint(tmp_path, "migrate", "--no-input", "-v", "0", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(tmp_path / "db.sqlite3") as database:
+        tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master")}
+    assert "waypoint_cache" in tables
+
+
+def test_check_deploy_warns_about_a_per_process_cache(tmp_path):
+    env = {**PRODUCTION, "CACHE_URL": "locmemcache://"}
+    result = run_waypoint(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "api.W001" in result.stderr + result.stdout
+    assert "rate limit" in result.stderr + result.stdout
