@@ -7,8 +7,9 @@
    (a temporary SQLite file; a PostgreSQL database created on 127.0.0.1 and dropped afterwards),
    builds the rollups with `waypoint.diary.rollups.rebuild_rollups`, and times
    `waypoint.diary.reports.outcome_report`, the code behind the report page.
-   Both engines load and build at the same time; each timed report then runs alone, right
-   after a fresh DuckDB timing.
+   Both engines load and build at the same time; then each child, alone on the machine, times
+   its report and DuckDB's in turn, one run each per round for REPEATS rounds, and keeps the
+   best of each (so both see the same machine load).
 4. The numbers must agree with DuckDB's for every client and period; then one line per engine:
    `outcomes-report-sqlite: 1.4x duckdb` (our time ÷ DuckDB's; best of several runs each).
 5. The same for two windows that start and end mid-week (`bench/windows.py`, the report's
@@ -40,7 +41,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 PG_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-REPEATS = 5
+REPEATS = 9
 MODERATION_DRINKS = 3  # the moderation goal: at most 3 US standard drinks (42 g) a day
 GRAMS_PER_US_DRINK = 14.0
 
@@ -158,7 +159,7 @@ WHO_SQL = """
 
 
 def duckdb_report(
-    data: dict, weeks: int | None = None, *, previous=None, current=None
+    data: dict, weeks: int | None = None, *, previous=None, current=None, repeats: int = REPEATS
 ) -> tuple[float, dict]:
     """The same report straight from the raw rows; returns (best seconds, results).
 
@@ -217,7 +218,7 @@ def duckdb_report(
     FROM sums
     """
     best, rows = None, None
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         con = duckdb.connect()
         started = time.perf_counter()
         rows = con.execute(sql).fetchall()
@@ -372,15 +373,17 @@ def load_into_django(data: dict, *, name: str = "Bench Clinic") -> tuple:
     return org, offset
 
 
-def app_report(org, offset: int, data: dict, weeks: int) -> tuple[float, dict]:
-    """Time waypoint.diary.reports.outcome_report for every client of `org` (best of REPEATS)."""
+def app_report(
+    org, offset: int, data: dict, weeks: int, repeats: int = REPEATS
+) -> tuple[float, dict]:
+    """Time waypoint.diary.reports.outcome_report for every client of `org` (best of `repeats`)."""
     from waypoint.clients.models import Client
     from waypoint.diary.reports import outcome_report
 
     today = datetime.date.fromisoformat(data["today"])
     charts = Client.objects.filter(organization=org)
     best, rows = None, None
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         rows = outcome_report(charts, today=today, weeks=weeks, country="US")
         elapsed = time.perf_counter() - started
@@ -436,6 +439,18 @@ def compare(ours: dict, theirs: dict) -> list[str]:
 # 4. Orchestration ---------------------------------------------------------------------------
 
 
+def alternately(ours, theirs, rounds: int = REPEATS) -> tuple[tuple, tuple]:
+    """((best seconds, results) of `ours`, the same of `theirs`), each a `repeats=1` call, taken
+    in turn `rounds` times: both see the same machine load, as bench/pages.py's pairs do."""
+    best = [None, None]
+    found = [None, None]
+    for _ in range(rounds):
+        for n, report in enumerate((ours, theirs)):
+            seconds, found[n] = report()
+            best[n] = seconds if best[n] is None else min(best[n], seconds)
+    return (best[0], found[0]), (best[1], found[1])
+
+
 def child(engine: str, data_path: str, workdir: str) -> None:
     """Run in a fresh process whose DATABASE_URL points at a throw-away database.
 
@@ -474,10 +489,16 @@ def child(engine: str, data_path: str, workdir: str) -> None:
     (folder / f"{engine}.ready").write_text(json.dumps({"load": loaded, "rollups": built}))
     while not (folder / f"{engine}.go").exists():
         time.sleep(0.1)
-    seconds, results = app_report(org, offset, data, weeks)
     from bench import windows as mid_week  # the any-window report (bench/windows.py)
 
-    window_seconds, window_results = mid_week.app_window_report(org, offset, data)
+    (seconds, results), (duck_seconds, duck_results) = alternately(
+        lambda: app_report(org, offset, data, weeks, repeats=1),
+        lambda: duckdb_report(data, weeks, repeats=1),
+    )
+    (window_seconds, window_results), (duck_window_seconds, duck_window_results) = alternately(
+        lambda: mid_week.app_window_report(org, offset, data, repeats=1),
+        lambda: mid_week.duckdb_window_report(data, repeats=1),
+    )
     (folder / f"{engine}.json").write_text(
         json.dumps(
             {
@@ -487,6 +508,10 @@ def child(engine: str, data_path: str, workdir: str) -> None:
                 "results": results,
                 "window_seconds": window_seconds,
                 "window_results": window_results,
+                "duck_seconds": duck_seconds,
+                "duck_results": duck_results,
+                "duck_window_seconds": duck_window_seconds,
+                "duck_window_results": duck_window_results,
             }
         )
     )
@@ -557,18 +582,19 @@ def main() -> int:
                 children[engine] = start_child(engine, url, workdir, data_file)
             for engine, process in children.items():
                 wait_for(workdir / f"{engine}.ready", process)
-            # ...then time each report alone, right after DuckDB's baseline on the same machine.
+            # ...then each child times its reports alone, alternating with DuckDB's baseline.
             lines, failed = [], False
             from bench import pages
             from bench import windows as mid_week
 
             for engine, process in children.items():
-                duck_seconds, duck_results = duckdb_report(data, weeks)
-                duck_window_seconds, duck_window_results = mid_week.duckdb_window_report(data)
                 (workdir / f"{engine}.go").touch()
                 wait_for(workdir / f"{engine}.json", process)
                 process.wait()
                 result = json.loads((workdir / f"{engine}.json").read_text())
+                duck_seconds, duck_results = result["duck_seconds"], result["duck_results"]
+                duck_window_seconds = result["duck_window_seconds"]
+                duck_window_results = result["duck_window_results"]
                 problems = compare(result["results"], duck_results)
                 log(
                     f"{engine}: load {result['load']:.1f} s, rollups {result['rollups']:.1f} s, "

@@ -29,20 +29,22 @@ def mid_week_windows(data: dict) -> tuple[tuple, tuple]:
     return (base_first, base_last), (first, last)
 
 
-def duckdb_window_report(data: dict) -> tuple[float, dict]:
+def duckdb_window_report(data: dict, repeats: int = run.REPEATS) -> tuple[float, dict]:
     previous, current = mid_week_windows(data)
-    return run.duckdb_report(data, previous=previous, current=current)
+    return run.duckdb_report(data, previous=previous, current=current, repeats=repeats)
 
 
-def app_window_report(org, offset: int, data: dict) -> tuple[float, dict]:
-    """Time waypoint.diary.reports.window_report for every client of `org` (best of REPEATS)."""
+def app_window_report(
+    org, offset: int, data: dict, repeats: int = run.REPEATS
+) -> tuple[float, dict]:
+    """Time waypoint.diary.reports.window_report for every client of `org` (best of `repeats`)."""
     from waypoint.clients.models import Client
     from waypoint.diary.reports import Window, window_report
 
     previous, current = (Window(*w) for w in mid_week_windows(data))
     charts = Client.objects.filter(organization=org)
     best, rows = None, None
-    for _ in range(run.REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         rows = window_report(charts, current=current, previous=previous, country="US")
         elapsed = time.perf_counter() - started
